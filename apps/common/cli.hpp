@@ -1,0 +1,91 @@
+// cli.hpp: command-line pieces shared by the cgp programs: option groups for the model, the data and
+// the run; plugin hyperparameters as options; exit codes; and the error guard around main().
+#pragma once
+
+#include <cgp/experiment.hpp>
+#include <cgp/plugin.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cgp::cli {
+
+namespace po = boost::program_options;
+
+// Exit codes of every cgp program.
+enum Exit : int {
+    kOk = 0,
+    kFailure = 1,    // bad input or a failed run
+    kUsage = 2,      // bad command line
+    kDiverged = 3,   // training stopped on a non-finite value
+    kSigint = 130,
+    kSigterm = 143,
+};
+
+// A command-line mistake: printed with a pointer to --help, exit code 2.
+class UsageError : public Error {
+public:
+    using Error::Error;
+};
+
+// Raw option values, before they become a ModelChoice / DataChoice / RunSettings.
+struct CommonOptions {
+    std::string model;
+    std::vector<std::string> expressions;
+    std::vector<std::string> layers;
+    std::string activation;
+    std::string bias;
+    std::vector<std::string> outputs;
+    std::string data = "generated";
+    std::vector<std::string> labels;
+    bool standardize = false;
+    std::size_t dataset_size = 5000;
+    std::uint64_t iterations = 20000;
+    std::size_t batch_size = 8;
+    std::uint64_t seed = 0;
+    std::string dtype = "f32";
+    std::string simd = "auto";
+    std::uint64_t log_every = 100;
+    std::string on_nonfinite = "stop";
+    std::vector<std::string> plugin_dirs;
+};
+
+po::options_description model_options(CommonOptions& o);
+po::options_description data_options(CommonOptions& o);
+// Loop settings; with_sizes = false leaves out --iterations/--batch-size/--seed (cgp-sweep has its own).
+po::options_description run_options(CommonOptions& o, bool with_sizes = true);
+
+ModelChoice model_choice(const CommonOptions& o, const po::variables_map& vm);
+DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm);
+RunSettings run_settings(const CommonOptions& o);
+
+// The option name of each hyperparameter ("beta1", "eps-inside-sqrt"). Refuses plugins whose
+// hyperparameters collide with the program's own options.
+void add_hparam_options(po::options_description& desc, const Plugin& plugin, const po::options_description& own);
+// Hyperparameter values: defaults overridden by the options given (and --lr for "lr").
+std::vector<double> hparam_values(const Plugin& plugin, const po::variables_map& vm);
+// "  --beta1  0.9  [0, 1)  decay of the first moment m" lines.
+std::string describe_hparams(const Plugin& plugin);
+
+// Parses argv in two passes: the bootstrap options first (allowing the rest), so the optimizer
+// plugin can be loaded and its hyperparameters added, then everything strictly. An INI file given
+// with --config supplies defaults for any option; the command line wins.
+struct ParsedArgs {
+    po::variables_map vm;
+};
+void parse_strict(int argc, char** argv, const po::options_description& all, const std::string& config_file,
+                  po::variables_map& vm);
+void parse_bootstrap(int argc, char** argv, const po::options_description& bootstrap, po::variables_map& vm);
+
+// Stop flag set by SIGINT/SIGTERM (the signal number), read by the training loop.
+std::atomic<int>& stop_signal();
+void install_signal_handlers();
+
+// Runs body, turning exceptions into one message on stderr and an exit code.
+int guard(const char* program, const std::function<int()>& body);
+
+} // namespace cgp::cli

@@ -1,0 +1,95 @@
+// AtomicFile: temporary file + fsync + rename, so outputs appear whole or not at all.
+#include <cgp/atomic_file.hpp>
+#include <cgp/error.hpp>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace cgp {
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path folder_of(const fs::path& p)
+{
+    return p.has_parent_path() ? p.parent_path() : fs::path(".");
+}
+
+} // namespace
+
+AtomicFile::AtomicFile(fs::path destination) : destination_(std::move(destination))
+{
+    std::string pattern = (folder_of(destination_) / ("." + destination_.filename().string() + ".tmp-XXXXXX")).string();
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0)
+        throw Error(fmt::format("cannot create '{}': {}", destination_.string(), std::strerror(errno)));
+    temporary_ = pattern;
+    file_ = ::fdopen(fd, "wb");
+    if (file_ == nullptr) {
+        ::close(fd);
+        ::unlink(temporary_.c_str());
+        throw Error(fmt::format("cannot create '{}': {}", destination_.string(), std::strerror(errno)));
+    }
+}
+
+AtomicFile::~AtomicFile()
+{
+    if (file_ != nullptr)
+        std::fclose(file_);
+    if (!committed_)
+        ::unlink(temporary_.c_str());
+}
+
+void AtomicFile::write(std::string_view data)
+{
+    if (file_ == nullptr)
+        throw Error(fmt::format("'{}' is already committed", destination_.string()));
+    if (std::fwrite(data.data(), 1, data.size(), file_) != data.size())
+        throw Error(fmt::format("cannot write '{}': {}", destination_.string(), std::strerror(errno)));
+}
+
+void AtomicFile::flush()
+{
+    if (file_ != nullptr)
+        std::fflush(file_);
+}
+
+void AtomicFile::commit()
+{
+    if (committed_)
+        return;
+    const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+    const int err = errno;
+    std::fclose(file_);
+    file_ = nullptr;
+    if (!ok)
+        throw Error(fmt::format("cannot write '{}': {}", destination_.string(), std::strerror(err)));
+    if (std::rename(temporary_.c_str(), destination_.c_str()) != 0)
+        throw Error(fmt::format("cannot write '{}': {}", destination_.string(), std::strerror(errno)));
+    committed_ = true;
+    const int dir = ::open(folder_of(destination_).c_str(), O_RDONLY | O_DIRECTORY);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+}
+
+void check_output_path(const fs::path& path, std::string_view option)
+{
+    std::error_code ec;
+    if (path.empty())
+        throw Error(fmt::format("{} needs a file name", option));
+    if (fs::is_directory(path, ec))
+        throw Error(fmt::format("{} {}: is a folder; give a file name", option, path.string()));
+    const fs::path folder = folder_of(path);
+    if (!fs::is_directory(folder, ec))
+        throw Error(fmt::format("{} {}: folder '{}' does not exist", option, path.string(), folder.string()));
+    if (::access(folder.c_str(), W_OK) != 0)
+        throw Error(fmt::format("{} {}: folder '{}' is not writable", option, path.string(), folder.string()));
+}
+
+} // namespace cgp

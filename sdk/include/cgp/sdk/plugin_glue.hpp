@@ -1,0 +1,219 @@
+// cgp/sdk/plugin_glue.hpp: the descriptor and step functions CGP_REGISTER_OPTIMIZER builds from a
+// plugin class (baseline translation unit only; see optimizer.hpp). Not included directly.
+#pragma once
+
+#include <cgp/sdk/abi.h>
+
+#include <xsimd/xsimd.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <iterator>
+#include <string>
+
+// SIMD block kernels from the variant translation units; null when cgp_add_plugin built none.
+extern "C" {
+__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f32_avx2(
+    const void*, std::size_t, float*, const float*, float* const*, unsigned);
+__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f64_avx2(
+    const void*, std::size_t, double*, const double*, double* const*, unsigned);
+__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f32_avx512f(
+    const void*, std::size_t, float*, const float*, float* const*, unsigned);
+__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f64_avx512f(
+    const void*, std::size_t, double*, const double*, double* const*, unsigned);
+}
+
+namespace cgp::sdk::detail {
+
+// Instruction sets this translation unit's code may use unconditionally (its compiler flags).
+constexpr std::uint32_t compiled_isa() noexcept
+{
+    std::uint32_t isa = 0;
+#if defined(__SSE2__)
+    isa |= CGP_ISA_SSE2;
+#endif
+#if defined(__SSE4_2__)
+    isa |= CGP_ISA_SSE4_2;
+#endif
+#if defined(__AVX__)
+    isa |= CGP_ISA_AVX;
+#endif
+#if defined(__AVX2__)
+    isa |= CGP_ISA_AVX2;
+#endif
+#if defined(__FMA__)
+    isa |= CGP_ISA_FMA3;
+#endif
+#if defined(__AVX512F__)
+    isa |= CGP_ISA_AVX512F;
+#endif
+#if defined(__AVX512BW__)
+    isa |= CGP_ISA_AVX512BW;
+#endif
+#if defined(__ARM_NEON)
+    isa |= CGP_ISA_NEON;
+#endif
+    return isa;
+}
+
+// SIMD variants cgp_add_plugin compiled besides the baseline (it defines CGP_SDK_VARIANTS).
+constexpr std::uint32_t built_variants() noexcept
+{
+#if defined(CGP_SDK_VARIANTS)
+    return CGP_SDK_VARIANTS;
+#else
+    return 0;
+#endif
+}
+
+// The SIMD variant a step takes on this CPU, chosen once.
+struct variant_choice {
+    variant_fn<float> f32 = nullptr; // null: use the baseline batch type of this translation unit
+    variant_fn<double> f64 = nullptr;
+    const char* name = nullptr;
+    std::uint32_t isa = 0;
+};
+
+inline const variant_choice& best_variant() noexcept
+{
+    static const variant_choice choice = [] {
+        variant_choice c;
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_cpu_init();
+        if (cgp_sdk_blocks_f32_avx512f != nullptr && __builtin_cpu_supports("avx512f"))
+            return variant_choice{&cgp_sdk_blocks_f32_avx512f, &cgp_sdk_blocks_f64_avx512f, "avx512f",
+                                  CGP_ISA_AVX512F};
+        if (cgp_sdk_blocks_f32_avx2 != nullptr && __builtin_cpu_supports("avx2") &&
+            __builtin_cpu_supports("fma"))
+            return variant_choice{&cgp_sdk_blocks_f32_avx2, &cgp_sdk_blocks_f64_avx2, "avx2",
+                                  CGP_ISA_AVX2 | CGP_ISA_FMA3};
+#endif
+        c.name = xsimd::default_arch::name();
+        return c;
+    }();
+    return choice;
+}
+
+template <class Opt>
+struct glue {
+    static constexpr std::uint32_t hparam_count = static_cast<std::uint32_t>(std::size(Opt::hparams));
+
+    static std::uint32_t state_count_fn(const double* hp) noexcept
+    {
+        return detail::state_count<Opt>(hp);
+    }
+
+    static int validate_fn(const double* hp, char* msg, std::size_t msg_size) noexcept
+    {
+        try {
+            if constexpr (has_validate<Opt>::value) {
+                const std::string problem = Opt::validate(hp);
+                if (!problem.empty()) {
+                    write_message(msg, msg_size, problem.c_str());
+                    return CGP_ERR_INVALID_ARGUMENT;
+                }
+            }
+            if (detail::state_count<Opt>(hp) > Opt::max_state) {
+                write_message(msg, msg_size, "state_count() exceeds the class's max_state");
+                return CGP_ERR_INTERNAL;
+            }
+            return CGP_OK;
+        } catch (const std::exception& e) {
+            write_message(msg, msg_size, e.what());
+            return CGP_ERR_INTERNAL;
+        } catch (...) {
+            write_message(msg, msg_size, "unknown exception in validate");
+            return CGP_ERR_INTERNAL;
+        }
+    }
+
+    template <class T, unsigned... K>
+    static void scalar_tail(std::size_t begin, std::size_t n, T* p, const T* g, T* const* s, unsigned ns,
+                            const typename Opt::template constants<T>& c,
+                            std::integer_sequence<unsigned, K...>) noexcept
+    {
+        (void)((ns == K ? (apply<Opt, T, 1, K>(begin, n, p, g, s, c), true) : false) || ...);
+    }
+
+    template <class T>
+    static int step(const cgp_step_args* args, T* p, const T* g, T* const* s, char* msg,
+                    std::size_t msg_size) noexcept
+    {
+        try {
+            if (args == nullptr || (args->count > 0 && (p == nullptr || g == nullptr))) {
+                write_message(msg, msg_size, "step called with a null argument");
+                return CGP_ERR_INVALID_ARGUMENT;
+            }
+            const std::size_t n = args->count;
+            if (n == 0)
+                return CGP_OK;
+            const unsigned ns = detail::state_count<Opt>(args->hparams);
+            if (ns > Opt::max_state) {
+                write_message(msg, msg_size, "state_count() exceeds the class's max_state");
+                return CGP_ERR_INTERNAL;
+            }
+            const typename Opt::template constants<T> c = Opt::template prepare<T>(args->hparams, args->step);
+            std::size_t done = 0;
+            if ((args->flags & CGP_STEP_SCALAR) == 0) {
+                variant_fn<T> fn;
+                if constexpr (std::is_same_v<T, float>)
+                    fn = best_variant().f32;
+                else
+                    fn = best_variant().f64;
+                if (fn != nullptr)
+                    done = fn(&c, n, p, g, s, ns);
+                else
+                    done = apply_blocks<Opt, xsimd::batch<T, xsimd::default_arch>>(n, p, g, s, ns, c);
+            }
+            scalar_tail<T>(done, n, p, g, s, ns, c, std::make_integer_sequence<unsigned, Opt::max_state + 1>{});
+            return CGP_OK;
+        } catch (const std::exception& e) {
+            write_message(msg, msg_size, e.what());
+            return CGP_ERR_INTERNAL;
+        } catch (...) {
+            write_message(msg, msg_size, "unknown exception in step");
+            return CGP_ERR_INTERNAL;
+        }
+    }
+
+    static int step_f32(const cgp_step_args* a, float* p, const float* g, float* const* s, char* msg,
+                        std::size_t msg_size) noexcept
+    {
+        return step<float>(a, p, g, s, msg, msg_size);
+    }
+    static int step_f64(const cgp_step_args* a, double* p, const double* g, double* const* s, char* msg,
+                        std::size_t msg_size) noexcept
+    {
+        return step<double>(a, p, g, s, msg, msg_size);
+    }
+
+    static const char* simd_path(std::uint32_t flags) noexcept
+    {
+        return (flags & CGP_STEP_SCALAR) != 0 ? "scalar" : best_variant().name;
+    }
+
+    static constexpr cgp_optimizer_descriptor desc = {
+        sizeof(cgp_optimizer_descriptor),
+        0u,
+        Opt::info.id,
+        Opt::info.name,
+        Opt::info.version,
+        Opt::info.summary,
+        Opt::info.algorithm,
+        hparam_count,
+        built_variants(),
+        Opt::hparams,
+        declared_ulp<Opt>::value,
+        0u,
+        &state_count_fn,
+        &validate_fn,
+        &step_f32,
+        &step_f64,
+        &simd_path,
+    };
+
+    static const cgp_optimizer_descriptor* descriptor() noexcept { return &desc; }
+};
+
+} // namespace cgp::sdk::detail
