@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace cgp {
 namespace {
@@ -117,6 +118,8 @@ private:
         if (spec_.node_bias)
             for (const auto& v : g_.variables)
                 g_.params.push_back(v + ".bias");
+        for (std::size_t i = 0; i < g_.params.size(); ++i)
+            param_index_.emplace(g_.params[i], static_cast<int>(i));
     }
 
     // Depth-first topological order of the defined variables; reports the first cycle found.
@@ -176,9 +179,10 @@ private:
         std::size_t s = 0;
         for (std::size_t l = 1; l < layers.size(); ++l) {
             std::vector<std::string> current;
+            const std::unordered_set<std::string> allowed(previous.begin(), previous.end());
             for (int k = 0; k < layers[l]; ++k, ++s) {
                 for (const Use& v : uses_[s])
-                    if (std::find(previous.begin(), previous.end(), v.name) == previous.end())
+                    if (!allowed.count(v.name))
                         text_.fail(v.pos,
                                    fmt::format("'{}' is not in layer {}: with layers {}, layer {} reads only "
                                                "layer {} ({})",
@@ -210,10 +214,12 @@ private:
         const auto it = param_nodes_.find(name);
         if (it != param_nodes_.end())
             return it->second;
-        const auto pos = std::find(g_.params.begin(), g_.params.end(), name);
+        const auto pos = param_index_.find(name);
+        if (pos == param_index_.end())
+            throw Error("internal error: unknown parameter " + name);
         Node n;
         n.op = Op::Param;
-        n.index = static_cast<int>(pos - g_.params.begin());
+        n.index = pos->second;
         n.needs_grad = true;
         n.label = name;
         const int id = add_node(std::move(n));
@@ -329,13 +335,14 @@ private:
             g_.variable_nodes[s] = root;
         }
         g_.variable_uses.resize(g_.variables.size());
-        for (std::size_t s = 0; s < uses_.size(); ++s)
+        for (std::size_t s = 0; s < uses_.size(); ++s) {
+            std::unordered_set<int> seen;
             for (const Use& v : uses_[s]) {
                 const int id = var_nodes_.at(v.name);
-                auto& list = g_.variable_uses[s];
-                if (std::find(list.begin(), list.end(), id) == list.end())
-                    list.push_back(id);
+                if (seen.insert(id).second)
+                    g_.variable_uses[s].push_back(id);
             }
+        }
         // Operands always precede their users (nodes are appended after their operands), so one
         // forward pass settles the flags.
         for (Node& n : g_.nodes) {
@@ -386,6 +393,7 @@ private:
     std::vector<std::size_t> stack_, topo_;
     std::unordered_map<std::string, int> var_nodes_; // variable -> node
     std::unordered_map<std::string, int> param_nodes_;
+    std::unordered_map<std::string, int> param_index_;
 };
 
 } // namespace

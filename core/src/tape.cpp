@@ -66,8 +66,9 @@ struct LinComb {
     std::vector<int> covered; // nodes absorbed into the instruction (never materialized)
 };
 
-// Finds the linear combination rooted at node r, if r has that shape.
-std::optional<LinComb> match_lincomb(const Graph& g, const std::vector<int>& uses, int r)
+// Finds the linear combination rooted at node r, if r has that shape. `mark` is a scratch array of
+// one entry per node, all -1 on entry and on return (it detects repeated inputs in linear time).
+std::optional<LinComb> match_lincomb(const Graph& g, const std::vector<int>& uses, int r, std::vector<int>& mark)
 {
     const auto& nodes = g.nodes;
     const Node& root = nodes[static_cast<std::size_t>(r)];
@@ -100,29 +101,38 @@ std::optional<LinComb> match_lincomb(const Graph& g, const std::vector<int>& use
             leaves.push_back(n);
         }
     }
+    bool ok = true;
     for (int leaf : leaves) {
         const Node& node = nodes[static_cast<std::size_t>(leaf)];
         if (node.op == Op::Param) {
-            if (lc.bias >= 0)
-                return std::nullopt;
+            if (lc.bias >= 0) {
+                ok = false;
+                break;
+            }
             lc.bias = node.index;
             continue;
         }
-        if (node.op != Op::Mul || uses[static_cast<std::size_t>(leaf)] != 1)
-            return std::nullopt;
+        if (node.op != Op::Mul || uses[static_cast<std::size_t>(leaf)] != 1) {
+            ok = false;
+            break;
+        }
         const Node& a = nodes[static_cast<std::size_t>(node.a)];
         const Node& b = nodes[static_cast<std::size_t>(node.b)];
         const Node* param = a.op == Op::Param ? &a : (b.op == Op::Param ? &b : nullptr);
         const int column = a.op == Op::Param ? node.b : node.a;
-        if (param == nullptr || nodes[static_cast<std::size_t>(column)].uniform)
-            return std::nullopt;
-        if (std::find(lc.inputs.begin(), lc.inputs.end(), column) != lc.inputs.end())
-            return std::nullopt;
+        if (param == nullptr || nodes[static_cast<std::size_t>(column)].uniform ||
+            mark[static_cast<std::size_t>(column)] >= 0) {
+            ok = false;
+            break;
+        }
+        mark[static_cast<std::size_t>(column)] = 1;
         lc.weights.push_back(param->index);
         lc.inputs.push_back(column);
         lc.covered.push_back(leaf);
     }
-    if (lc.inputs.empty())
+    for (int in : lc.inputs)
+        mark[static_cast<std::size_t>(in)] = -1;
+    if (!ok || lc.inputs.empty())
         return std::nullopt;
     return lc;
 }
@@ -230,10 +240,11 @@ void Tape<T>::Impl::compile(const Graph& g)
     std::vector<char> covered(count, 0);
     std::vector<int> lincomb_of(count, -1);
     std::vector<LinComb> lincombs;
+    std::vector<int> mark(count, -1);
     for (int r = static_cast<int>(count) - 1; r >= 0; --r) {
         if (covered[static_cast<std::size_t>(r)])
             continue;
-        if (auto lc = match_lincomb(g, uses, r)) {
+        if (auto lc = match_lincomb(g, uses, r, mark)) {
             for (int c : lc->covered)
                 covered[static_cast<std::size_t>(c)] = 1;
             lincomb_of[static_cast<std::size_t>(r)] = static_cast<int>(lincombs.size());
@@ -263,11 +274,13 @@ void Tape<T>::Impl::compile(const Graph& g)
         d.members.push_back(r);
         d.bias_index.push_back(lc.bias);
         d.has_bias = d.has_bias || lc.bias >= 0;
-        // Weights in the dense layer's input order.
-        for (int in : d.inputs) {
-            const auto pos = std::find(lc.inputs.begin(), lc.inputs.end(), in) - lc.inputs.begin();
-            d.weight_index.push_back(lc.weights[static_cast<std::size_t>(pos)]);
-        }
+        // Weights in the dense layer's input order (mark: input node -> its weight here).
+        for (std::size_t t = 0; t < lc.inputs.size(); ++t)
+            mark[static_cast<std::size_t>(lc.inputs[t])] = lc.weights[t];
+        for (int in : d.inputs)
+            d.weight_index.push_back(mark[static_cast<std::size_t>(in)]);
+        for (int in : lc.inputs)
+            mark[static_cast<std::size_t>(in)] = -1;
         dense_of[static_cast<std::size_t>(r)] = it->second;
     }
     for (Dense& d : denses) {

@@ -1,0 +1,45 @@
+// bench.hpp: the pieces of cgp-bench: settings, the report (text tables on stdout plus a JSON
+// document), and one function per section.
+#pragma once
+
+#include "harness.hpp"
+
+#include <cgp/plugin.hpp>
+#include <cgp/simd.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cgp::bench {
+
+struct Settings {
+    HarnessOptions harness;
+    bool quick = false;
+    std::string filter;                      // run only cases whose name contains this
+    std::vector<std::filesystem::path> plugins;
+    std::vector<SimdPath> paths;             // graph kernel paths to compare (scalar first)
+};
+
+// Whether a case named `name` is selected by --filter.
+bool selected(const Settings& s, const std::string& name);
+
+struct Report {
+    nlohmann::ordered_json json = nlohmann::ordered_json::object();
+    bool print_text = true;
+};
+
+// One thread, STREAM-style triad a = b + s*c on arrays far larger than the caches; bytes per
+// second counting 3 arrays x 8 bytes per element (no write-allocate traffic, as STREAM counts).
+double triad_bandwidth(const Settings& s);
+
+void bench_graph(const Settings& s, Report& r);
+void bench_optimizers(const Settings& s, Report& r, double triad_bytes_per_second);
+void bench_training(const Settings& s, Report& r);
+
+std::string format_seconds(double seconds);
+
+} // namespace cgp::bench

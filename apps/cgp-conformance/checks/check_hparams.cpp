@@ -1,0 +1,191 @@
+// Checks "hparam_defaults" and "hparam_validation": the hyperparameter schema is honest. Defaults are
+// accepted and each value is really read by the step; values outside the schema (out of range, NaN,
+// infinite, fractional for integers) are refused with a message naming the option, and the plugin's
+// own validate() copes with any input without crashing and explains every refusal.
+#include "check_support.hpp"
+#include "checks.hpp"
+
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <limits>
+
+namespace cgp::conformance {
+
+namespace {
+
+constexpr std::uint64_t kSteps = 3;
+constexpr std::size_t kLength = 19;
+
+bool inside_range(const HyperParam& h, double v)
+{
+    if (!std::isfinite(v))
+        return false;
+    const bool low_ok = (h.flags & CGP_HPARAM_MIN_EXCLUSIVE) ? v > h.min_value : v >= h.min_value;
+    const bool high_ok = (h.flags & CGP_HPARAM_MAX_EXCLUSIVE) ? v < h.max_value : v <= h.max_value;
+    const bool whole_ok = !(h.flags & CGP_HPARAM_INTEGER) || v == std::floor(v);
+    return low_ok && high_ok && whole_ok;
+}
+
+// Another valid value for hyperparameter i, near its default where possible.
+std::optional<std::vector<double>> varied_hparams(const Plugin& plugin, std::size_t i)
+{
+    const HyperParam& h = plugin.hparams()[i];
+    const double v = h.default_value;
+    std::vector<double> candidates;
+    if (h.flags & CGP_HPARAM_INTEGER)
+        candidates = {v + 1, v - 1};
+    else
+        candidates = {v * 2, v / 2, (v + h.max_value) / 2, (v + h.min_value) / 2, v + 1, v - 1};
+    for (double c : candidates) {
+        if (c == v || !inside_range(h, c))
+            continue;
+        std::vector<double> hp = plugin.defaults();
+        hp[i] = c;
+        try {
+            plugin.validate(hp);
+            return hp;
+        } catch (const Error&) {
+            // the plugin's validate() refuses this combination; try the next value
+        }
+    }
+    return std::nullopt;
+}
+
+// Runs kSteps steps (f64, SIMD path) of random gradients from fixed random parameters.
+Arrays<double> short_run(const Stepper& stepper)
+{
+    Rng rng(11);
+    Arrays<double> a(kLength, stepper.state_count());
+    fill_normal(a.params.span(), rng);
+    for (std::uint64_t t = 1; t <= kSteps; ++t) {
+        fill_gradients(a.grads.span(), rng);
+        stepper.step(t, false, a);
+    }
+    return a;
+}
+
+bool same_result(const Arrays<double>& a, const Arrays<double>& b)
+{
+    return a.state.size() == b.state.size() && first_difference(a, b, 0, "a", "b").empty();
+}
+
+// Values of hyperparameter h that the schema forbids.
+std::vector<double> forbidden_values(const HyperParam& h)
+{
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<double> bad = {
+        (h.flags & CGP_HPARAM_MIN_EXCLUSIVE) ? h.min_value : std::nextafter(h.min_value, -inf),
+        (h.flags & CGP_HPARAM_MAX_EXCLUSIVE) ? h.max_value : std::nextafter(h.max_value, inf),
+        std::numeric_limits<double>::quiet_NaN(),
+        inf,
+        -inf,
+    };
+    if (h.flags & CGP_HPARAM_INTEGER) {
+        const double half = h.default_value + 0.5 <= h.max_value ? h.default_value + 0.5 : h.default_value - 0.5;
+        bad.push_back(half);
+    }
+    return bad;
+}
+
+bool is_known_status(int status)
+{
+    return status == CGP_OK || status == CGP_ERR_INVALID_ARGUMENT || status == CGP_ERR_UNSUPPORTED ||
+           status == CGP_ERR_INTERNAL;
+}
+
+// Calls the plugin's own validate() and checks the answer is well formed; true when it refused.
+bool plugin_refuses(const Plugin& plugin, const std::vector<double>& hp, std::string_view what)
+{
+    note_progress(fmt::format("calling the plugin's validate() with {}", what));
+    char msg[512] = {0};
+    const int status = plugin.descriptor().validate(hp.data(), msg, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    if (!is_known_status(status))
+        fail("validate() with {} returned {}, which is no CGP_OK or CGP_ERR_* code", what, status);
+    if (status != CGP_OK && msg[0] == '\0')
+        fail("validate() refused {} without a message; write one line naming the hyperparameter", what);
+    return status != CGP_OK;
+}
+
+} // namespace
+
+Outcome check_hparam_defaults(const Plugin& plugin)
+{
+    const std::vector<double> defaults = plugin.defaults();
+    note_progress("validating the defaults");
+    try {
+        plugin.validate(defaults);
+    } catch (const Error& e) {
+        fail("the defaults ({}) are refused: {}", format_hparams(plugin, defaults), e.what());
+    }
+    const Stepper base(plugin, defaults);
+    note_progress(fmt::format("{} steps with the defaults", kSteps));
+    const Arrays<double> reference = short_run(base);
+    std::vector<std::string> fixed;
+    for (std::size_t i = 0; i < plugin.hparams().size(); ++i) {
+        const HyperParam& h = plugin.hparams()[i];
+        const auto varied = varied_hparams(plugin, i);
+        if (!varied) {
+            fixed.push_back(h.name);
+            continue;
+        }
+        note_progress(fmt::format("stepping with {} = {} instead of {}", h.name, (*varied)[i], h.default_value));
+        const Stepper other(plugin, *varied);
+        if (other.state_count() == base.state_count() && same_result(short_run(other), reference))
+            fail("changing {} from {} to {} changed neither the parameters nor the state in {} steps: the step "
+                 "ignores it (does it read hparams[{}]?)",
+                 h.name, h.default_value, (*varied)[i], kSteps, i);
+    }
+    std::string detail = fmt::format("defaults {} accepted", format_hparams(plugin, defaults));
+    const std::size_t varied_count = plugin.hparams().size() - fixed.size();
+    if (varied_count > 0)
+        detail += varied_count == 1 ? std::string("; changing it changes the result")
+                                    : fmt::format("; changing any of the {} changes the result", varied_count);
+    if (!fixed.empty())
+        detail += fmt::format("; no other valid value to try for {}", fmt::join(fixed, ", "));
+    return pass(detail);
+}
+
+Outcome check_hparam_validation(const Plugin& plugin)
+{
+    std::size_t refused_by_host = 0, refused_by_plugin = 0;
+    for (std::size_t i = 0; i < plugin.hparams().size(); ++i) {
+        const HyperParam& h = plugin.hparams()[i];
+        for (double bad : forbidden_values(h)) {
+            std::vector<double> hp = plugin.defaults();
+            hp[i] = bad;
+            const std::string what = fmt::format("{} = {}", h.name, bad);
+            note_progress(fmt::format("validating {}", what));
+            try {
+                plugin.validate(hp);
+                fail("{} is accepted although the schema says {}", what, h.range_text());
+            } catch (const Error& e) {
+                if (std::string(e.what()).find("--" + h.option_name()) == std::string::npos)
+                    fail("{} is refused, but the message does not name --{}: {}", what, h.option_name(), e.what());
+            }
+            ++refused_by_host;
+            refused_by_plugin += plugin_refuses(plugin, hp, what);
+        }
+    }
+    // Random in-range sets: the plugin's validate() answers each cleanly.
+    Rng rng(5);
+    constexpr int kRandomSets = 20;
+    int random_refused = 0;
+    for (int k = 0; k < kRandomSets; ++k) {
+        std::vector<double> hp;
+        for (const HyperParam& h : plugin.hparams()) {
+            double v = rng.uniform(h.min_value, h.max_value);
+            if (h.flags & CGP_HPARAM_INTEGER)
+                v = std::round(v);
+            hp.push_back(inside_range(h, v) ? v : h.default_value);
+        }
+        random_refused += plugin_refuses(plugin, hp, format_hparams(plugin, hp));
+    }
+    return pass(fmt::format("{} forbidden values (outside the range, NaN, infinite) refused with a message naming the "
+                            "option ({} also by the plugin's validate()); {} of {} random in-range sets refused by "
+                            "validate(), each with a message",
+                            refused_by_host, refused_by_plugin, random_refused, kRandomSets));
+}
+
+} // namespace cgp::conformance

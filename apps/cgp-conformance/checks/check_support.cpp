@@ -1,0 +1,172 @@
+// Shared pieces of the checks: host-like arrays, direct stepping, random inputs, ULP comparisons.
+#include "check_support.hpp"
+
+#include <bit>
+#include <cmath>
+#include <limits>
+
+namespace cgp::conformance {
+
+template <class T>
+Arrays<T>::Arrays(std::size_t n, std::size_t states) : params(n), grads(n)
+{
+    for (std::size_t k = 0; k < states; ++k)
+        state.emplace_back(n);
+    for (auto& s : state)
+        state_ptrs.push_back(s.data());
+}
+
+template <class T>
+Arrays<T> Arrays<T>::clone() const
+{
+    Arrays<T> c(size(), state.size());
+    auto copy = [n = size()](const AlignedArray<T>& from, AlignedArray<T>& to) {
+        for (std::size_t i = 0; i < n; ++i)
+            to[i] = from[i];
+    };
+    copy(params, c.params);
+    copy(grads, c.grads);
+    for (std::size_t k = 0; k < state.size(); ++k)
+        copy(state[k], c.state[k]);
+    return c;
+}
+
+Stepper::Stepper(const Plugin& plugin, std::vector<double> hparams) : plugin_(plugin), hparams_(std::move(hparams))
+{
+    plugin_.validate(hparams_);
+    state_count_ = plugin_.state_count(hparams_);
+}
+
+template <class T>
+int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, const T* grads, T* const* state,
+                      std::string& message) const
+{
+    cgp_step_args args{};
+    args.struct_size = sizeof args;
+    args.flags = scalar ? CGP_STEP_SCALAR : 0u;
+    args.step = t;
+    args.count = n;
+    args.hparams = hparams_.data();
+    char msg[512] = {0};
+    int status;
+    if constexpr (std::is_same_v<T, float>)
+        status = plugin_.descriptor().step_f32(&args, params, grads, state, msg, sizeof msg);
+    else
+        status = plugin_.descriptor().step_f64(&args, params, grads, state, msg, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    message = msg;
+    return status;
+}
+
+template <class T>
+void Stepper::step(std::uint64_t t, bool scalar, Arrays<T>& a) const
+{
+    std::string message;
+    const int status = try_step<T>(t, scalar, a.size(), a.params.data(), a.grads.data(), a.state_ptrs.data(), message);
+    if (status != CGP_OK)
+        fail("{} step {} ({} path, length {}) returned error {}: {}", type_name<T>(), t, path_name(scalar), a.size(),
+             status, message.empty() ? "(no message)" : message);
+}
+
+template <class T>
+void fill_normal(std::span<T> out, Rng& rng, double scale)
+{
+    for (T& x : out)
+        x = static_cast<T>(scale * rng.normal());
+}
+
+template <class T>
+void fill_gradients(std::span<T> out, Rng& rng)
+{
+    for (T& x : out)
+        x = static_cast<T>(rng.normal() * std::pow(10.0, rng.uniform(-2.0, 1.0)));
+}
+
+template <class T>
+std::uint64_t ulp_distance(T a, T b)
+{
+    using Bits = std::conditional_t<std::is_same_v<T, float>, std::uint32_t, std::uint64_t>;
+    const Bits ua = std::bit_cast<Bits>(a), ub = std::bit_cast<Bits>(b);
+    if (ua == ub || (std::isnan(a) && std::isnan(b)))
+        return 0;
+    if (std::isnan(a) || std::isnan(b))
+        return std::numeric_limits<std::uint64_t>::max();
+    constexpr Bits sign = Bits(1) << (sizeof(Bits) * 8 - 1);
+    const std::uint64_t ma = ua & ~sign, mb = ub & ~sign;
+    if ((ua & sign) == (ub & sign))
+        return ma > mb ? ma - mb : mb - ma;
+    return ma + mb; // across zero: the two distances to +-0 add up
+}
+
+template <class T>
+std::string first_difference(const Arrays<T>& a, const Arrays<T>& b, std::uint64_t max_ulp, std::string_view a_name,
+                             std::string_view b_name)
+{
+    auto compare = [&](const AlignedArray<T>& x, const AlignedArray<T>& y, const std::string& what) -> std::string {
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const std::uint64_t d = ulp_distance(x[i], y[i]);
+            if (d > max_ulp)
+                return fmt::format("{}[{}] = {} ({}) vs {} ({}), {} apart", what, i, num(x[i]), a_name, num(y[i]), b_name,
+                                   d == std::numeric_limits<std::uint64_t>::max() ? std::string("NaN on one side only")
+                                                                                  : fmt::format("{} ULP", d));
+        }
+        return {};
+    };
+    std::string diff = compare(a.params, b.params, "params");
+    for (std::size_t k = 0; diff.empty() && k < a.state.size(); ++k)
+        diff = compare(a.state[k], b.state[k], fmt::format("state {}", k));
+    return diff;
+}
+
+double normwise_error(std::span<const double> a, std::span<const double> b)
+{
+    double diff = 0.0, scale = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!std::isfinite(a[i]) || !std::isfinite(b[i]))
+            return std::numeric_limits<double>::infinity();
+        diff = std::max(diff, std::abs(a[i] - b[i]));
+        scale = std::max(scale, std::abs(b[i]));
+    }
+    if (diff == 0.0)
+        return 0.0;
+    return scale > 0.0 ? diff / scale : std::numeric_limits<double>::infinity();
+}
+
+std::string format_hparams(const Plugin& plugin, std::span<const double> values)
+{
+    std::string out;
+    for (std::size_t i = 0; i < values.size() && i < plugin.hparams().size(); ++i)
+        out += fmt::format("{}{}={}", out.empty() ? "" : " ", plugin.hparams()[i].name, values[i]);
+    return out.empty() ? "(no hyperparameters)" : out;
+}
+
+std::optional<std::vector<double>> defaults_with(const Plugin& plugin, std::string_view name, double value)
+{
+    const int i = plugin.find_hparam(name);
+    if (i < 0)
+        return std::nullopt;
+    std::vector<double> hp = plugin.defaults();
+    hp[static_cast<std::size_t>(i)] = value;
+    return hp;
+}
+
+template struct Arrays<float>;
+template struct Arrays<double>;
+template int Stepper::try_step<float>(std::uint64_t, bool, std::size_t, float*, const float*, float* const*,
+                                      std::string&) const;
+template int Stepper::try_step<double>(std::uint64_t, bool, std::size_t, double*, const double*, double* const*,
+                                       std::string&) const;
+template void Stepper::step<float>(std::uint64_t, bool, Arrays<float>&) const;
+template void Stepper::step<double>(std::uint64_t, bool, Arrays<double>&) const;
+template void fill_normal<float>(std::span<float>, Rng&, double);
+template void fill_normal<double>(std::span<double>, Rng&, double);
+template void fill_gradients<float>(std::span<float>, Rng&);
+template void fill_gradients<double>(std::span<double>, Rng&);
+template std::uint64_t ulp_distance<float>(float, float);
+template std::uint64_t ulp_distance<double>(double, double);
+template std::string first_difference<float>(const Arrays<float>&, const Arrays<float>&, std::uint64_t,
+                                             std::string_view, std::string_view);
+template std::string first_difference<double>(const Arrays<double>&, const Arrays<double>&, std::uint64_t,
+                                              std::string_view, std::string_view);
+
+} // namespace cgp::conformance

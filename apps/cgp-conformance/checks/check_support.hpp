@@ -1,0 +1,130 @@
+// check_support.hpp: what the checks share: failing with a message, arrays allocated as the host
+// allocates them, a stepper that calls a plugin's step functions directly, random inputs, and
+// comparisons in units in the last place (ULP).
+#pragma once
+
+#include "conformance.hpp"
+#include "isolation.hpp"
+
+#include <cgp/aligned.hpp>
+#include <cgp/error.hpp>
+#include <cgp/plugin.hpp>
+#include <cgp/rng.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace cgp::conformance {
+
+// Thrown by a check to fail with a message; run_check turns it into a failed Outcome.
+class CheckFailure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+template <class... Args>
+[[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args)
+{
+    throw CheckFailure(fmt::format(format, std::forward<Args>(args)...));
+}
+
+inline Outcome pass(std::string detail)
+{
+    return {Status::Pass, std::move(detail)};
+}
+inline Outcome skip(std::string detail)
+{
+    return {Status::Skip, std::move(detail)};
+}
+
+template <class T>
+constexpr const char* type_name()
+{
+    return std::is_same_v<T, float> ? "f32" : "f64";
+}
+inline const char* path_name(bool scalar)
+{
+    return scalar ? "scalar" : "SIMD";
+}
+
+// Parameters, gradients and zeroed state arrays of n elements, allocated as the host allocates them
+// (64-byte aligned, rounded up to 64 bytes).
+template <class T>
+struct Arrays {
+    AlignedArray<T> params, grads;
+    std::vector<AlignedArray<T>> state;
+    std::vector<T*> state_ptrs;
+
+    Arrays(std::size_t n, std::size_t states);
+    std::size_t size() const { return params.size(); }
+    // The same contents in freshly allocated arrays (other addresses).
+    Arrays clone() const;
+};
+
+// A plugin bound to hyperparameter values, stepped through its descriptor's functions.
+class Stepper {
+public:
+    // Throws cgp::Error when the host's range checks or the plugin's validate() refuse the values.
+    Stepper(const Plugin& plugin, std::vector<double> hparams);
+
+    const Plugin& plugin() const { return plugin_; }
+    const std::vector<double>& hparams() const { return hparams_; }
+    std::size_t state_count() const { return state_count_; }
+
+    // One call of step_f32/step_f64; returns its status and the plugin's message.
+    template <class T>
+    int try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, const T* grads, T* const* state,
+                 std::string& message) const;
+    // One step on Arrays; any status but CGP_OK fails the check.
+    template <class T>
+    void step(std::uint64_t t, bool scalar, Arrays<T>& a) const;
+
+private:
+    const Plugin& plugin_;
+    std::vector<double> hparams_;
+    std::size_t state_count_ = 0;
+};
+
+// Normal values times `scale`.
+template <class T>
+void fill_normal(std::span<T> out, Rng& rng, double scale = 1.0);
+// Gradient-like values of varied size: normal values, each times 10^u with u uniform in [-2, 1].
+template <class T>
+void fill_gradients(std::span<T> out, Rng& rng);
+
+// Distance in ULP between two values: 0 when their bits are equal or both are NaN; UINT64_MAX when
+// only one is NaN.
+template <class T>
+std::uint64_t ulp_distance(T a, T b);
+
+// The first element of `a` and `b` (params and every state array) further apart than max_ulp, as
+// "params[8] = 0.25 (SIMD) vs 0.2500001 (scalar), 1 ULP apart"; empty when there is none.
+template <class T>
+std::string first_difference(const Arrays<T>& a, const Arrays<T>& b, std::uint64_t max_ulp, std::string_view a_name,
+                             std::string_view b_name);
+
+// max_i |a_i - b_i| / max_i |b_i|; 0 when both are all zero, infinity when anything is not finite.
+double normwise_error(std::span<const double> a, std::span<const double> b);
+
+// Hyperparameters as "lr=0.01 momentum=0.9".
+std::string format_hparams(const Plugin& plugin, std::span<const double> values);
+// The defaults with one hyperparameter set to `value`; nullopt when the plugin has no such name.
+std::optional<std::vector<double>> defaults_with(const Plugin& plugin, std::string_view name, double value);
+
+// A number for a report: shortest form that reads back as the same value.
+template <class T>
+std::string num(T value)
+{
+    return fmt::format("{}", value);
+}
+
+} // namespace cgp::conformance

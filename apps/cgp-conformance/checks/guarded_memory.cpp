@@ -1,0 +1,114 @@
+// Guard pages (mmap + mprotect) behind arrays, and marker NaNs in their padding.
+#include "guarded_memory.hpp"
+
+#include <cgp/aligned.hpp>
+#include <cgp/error.hpp>
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace cgp::conformance {
+
+namespace {
+
+std::size_t page_size()
+{
+    return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+void* map_pages(std::size_t bytes, int protection)
+{
+    void* p = ::mmap(nullptr, bytes, protection, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        throw Error(fmt::format("cannot map {} bytes of test memory: {}", bytes, std::strerror(errno)));
+    return p;
+}
+
+// A quiet NaN with a payload no arithmetic produces, so a copy of it is recognisable.
+template <class T>
+T marker()
+{
+    if constexpr (std::is_same_v<T, float>)
+        return std::bit_cast<float>(std::uint32_t{0x7fc1b2c3u});
+    else if constexpr (std::is_same_v<T, double>)
+        return std::bit_cast<double>(std::uint64_t{0x7ff8badc0ffee015ull});
+    else
+        return T{};
+}
+
+template <class T>
+bool is_marker(const T& value)
+{
+    const T m = marker<T>();
+    return std::memcmp(&value, &m, sizeof(T)) == 0;
+}
+
+} // namespace
+
+template <class T>
+GuardedArray<T>::GuardedArray(std::size_t n) : size_(n), padded_(padded_count<T>(n))
+{
+    const std::size_t page = page_size();
+    const std::size_t bytes = padded_ * sizeof(T);
+    const std::size_t data_pages = (bytes + page - 1) / page;
+    map_bytes_ = (data_pages + 1) * page;
+    map_ = map_pages(map_bytes_, PROT_READ | PROT_WRITE);
+    char* guard = static_cast<char*>(map_) + data_pages * page;
+    if (::mprotect(guard, page, PROT_NONE) != 0) {
+        ::munmap(map_, map_bytes_);
+        throw Error(fmt::format("cannot protect a guard page: {}", std::strerror(errno)));
+    }
+    data_ = reinterpret_cast<T*>(guard - bytes);
+    for (std::size_t i = n; i < padded_; ++i)
+        data_[i] = marker<T>();
+}
+
+template <class T>
+GuardedArray<T>::GuardedArray(GuardedArray&& other) noexcept
+    : map_(other.map_), map_bytes_(other.map_bytes_), data_(other.data_), size_(other.size_), padded_(other.padded_)
+{
+    other.map_ = nullptr;
+    other.map_bytes_ = 0;
+}
+
+template <class T>
+GuardedArray<T>::~GuardedArray()
+{
+    if (map_ != nullptr)
+        ::munmap(map_, map_bytes_);
+}
+
+template <class T>
+std::size_t GuardedArray<T>::first_changed_padding() const noexcept
+{
+    for (std::size_t i = size_; i < padded_; ++i)
+        if (!is_marker(data_[i]))
+            return i;
+    return padded_;
+}
+
+InaccessibleRegion::InaccessibleRegion(std::size_t bytes)
+    : bytes_((bytes + page_size() - 1) / page_size() * page_size() + page_size())
+{
+    map_ = map_pages(bytes_, PROT_NONE);
+}
+
+InaccessibleRegion::~InaccessibleRegion()
+{
+    ::munmap(map_, bytes_);
+}
+
+template class GuardedArray<float>;
+template class GuardedArray<double>;
+template class GuardedArray<float*>;
+template class GuardedArray<double*>;
+
+} // namespace cgp::conformance

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# check_install_prefix.sh PREFIX: the files an installed cgp must provide: the programs, the plugins,
+# the SDK headers and the cgp-sdk CMake package; and the installed cgp-run must find its plugins.
+set -uo pipefail
+prefix="$1"
+fail=0
+for f in bin/cgp-run bin/cgp-conformance \
+         lib/cgp/plugins/sgd.so lib/cgp/plugins/sgdplus.so lib/cgp/plugins/adam.so \
+         include/cgp/sdk/abi.h include/cgp/sdk/optimizer.hpp include/cgp/sdk/plugin_glue.hpp include/cgp/sdk/math.hpp \
+         lib/cmake/cgp-sdk/cgp-sdk-config.cmake lib/cmake/cgp-sdk/cgp-sdk-config-version.cmake \
+         lib/cmake/cgp-sdk/cgp-sdk-targets.cmake lib/cmake/cgp-sdk/cgp-sdk-plugin.cmake \
+         lib/cmake/cgp-sdk/cgp-find-xsimd.cmake lib/cmake/cgp-sdk/cgp-plugin.version; do
+  [[ -e "$prefix/$f" ]] || { echo "FAILED: $prefix/$f is missing" >&2; fail=1; }
+done
+listing=$("$prefix/bin/cgp-run" --list-optimizers 2>&1)
+for id in sgd sgdplus adam; do
+  grep -qF -- "$prefix/lib/cgp/plugins/$id.so" <<<"$listing" ||
+    { echo "FAILED: the installed cgp-run does not list $prefix/lib/cgp/plugins/$id.so:" >&2; echo "$listing" >&2; fail=1; }
+done
+[[ $fail -eq 0 ]] && echo "$prefix holds the programs, plugins, SDK headers and CMake package"
+exit $fail
