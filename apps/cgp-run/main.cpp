@@ -8,6 +8,7 @@
 // Results go to stdout (a table, or JSON with --json); progress and diagnostics to stderr.
 #include "../common/cli.hpp"
 
+#include <cgp/checkpoint.hpp>
 #include <cgp/error.hpp>
 #include <cgp/experiment.hpp>
 #include <cgp/observers.hpp>
@@ -42,6 +43,10 @@ struct RunOptions {
     double lr = 0.0;
     std::uint64_t early_stop = 0;
     double min_delta = 0.0;
+    std::string checkpoint;
+    std::uint64_t checkpoint_every = 0;
+    std::string resume;
+    std::string inspect;
 };
 
 po::options_description bootstrap_options(RunOptions& o)
@@ -53,6 +58,7 @@ po::options_description bootstrap_options(RunOptions& o)
          "optimizer plugin: a name (adam, sgd, sgdplus), a file name (adam.so) or a path")
         ("list-optimizers", po::bool_switch(&o.list), "list every optimizer plugin found, with its hyperparameters")
         ("config", po::value(&o.config), "INI file of option = value lines (the command line wins)")
+        ("inspect-checkpoint", po::value(&o.inspect), "print what a checkpoint file holds, and check it")
         ("plugin-dir", po::value(&o.common.plugin_dirs)->composing(), "a folder to search for plugins (repeatable)");
     return d;
 }
@@ -61,12 +67,16 @@ po::options_description output_options(RunOptions& o)
 {
     po::options_description d("Output");
     d.add_options()
-        ("loss-csv", po::value(&o.loss_csv), "write the loss record to this CSV file (iteration,loss,window,elapsed_s)")
+        ("loss-csv", po::value(&o.loss_csv), "write the loss record to this CSV file (iteration,loss,window)")
         ("json", po::bool_switch(&o.json), "print the result as JSON")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr")
         ("early-stop", po::value(&o.early_stop)->default_value(0),
          "stop after this many loss records without improvement (0: never)")
-        ("min-delta", po::value(&o.min_delta)->default_value(0.0), "improvement that resets --early-stop");
+        ("min-delta", po::value(&o.min_delta)->default_value(0.0), "improvement that resets --early-stop")
+        ("checkpoint", po::value(&o.checkpoint), "write the complete training state to this file (atomically)")
+        ("checkpoint-every", po::value(&o.checkpoint_every)->default_value(0),
+         "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")
+        ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total");
     return d;
 }
 
@@ -191,6 +201,24 @@ int list_optimizers(const std::vector<std::filesystem::path>& search)
     return failures == 0 ? cli::kOk : cli::kFailure;
 }
 
+int inspect_checkpoint(const std::string& path)
+{
+    const Checkpoint c = read_checkpoint(path);
+    std::string hp;
+    for (const auto& [name, value] : c.hparams)
+        hp += fmt::format("{}{}={:g}", hp.empty() ? "" : " ", name, value);
+    fmt::print("checkpoint      {} (format {})\n", path, kCheckpointFormat);
+    fmt::print("model           {} (fingerprint {:016x}, {} parameters)\n", c.model_name, c.model_fingerprint,
+               c.param_count);
+    fmt::print("optimizer       {} {} ({} state arrays)\n", c.plugin_id, c.plugin_version, c.state.size());
+    fmt::print("hyperparameters {}\n", hp.empty() ? "(none)" : hp);
+    fmt::print("iteration       {} ({} steps, {} skipped; batch {}, {}, seed {})\n", c.iteration, c.step, c.skipped,
+               c.batch_size, c.dtype, c.seed);
+    fmt::print("loss records    {} (every {} iterations){}\n", c.records.size(), c.log_every,
+               c.records.empty() ? "" : fmt::format(", last {:.6f}", c.records.back().loss));
+    return cli::kOk;
+}
+
 int run(int argc, char** argv)
 {
     RunOptions o;
@@ -207,6 +235,8 @@ int run(int argc, char** argv)
     const auto search = plugin_search_path({o.common.plugin_dirs.begin(), o.common.plugin_dirs.end()});
     if (o.list)
         return list_optimizers(search);
+    if (!o.inspect.empty())
+        return inspect_checkpoint(o.inspect);
 
     po::options_description own = main_options(o);
     std::shared_ptr<const Plugin> plugin;
@@ -241,11 +271,28 @@ int run(int argc, char** argv)
     const std::vector<double> hp = cli::hparam_values(*plugin, vm);
     if (!o.loss_csv.empty())
         check_output_path(o.loss_csv, "--loss-csv");
+    if (!o.checkpoint.empty()) {
+        check_output_path(o.checkpoint, "--checkpoint");
+        settings.checkpoint_path = o.checkpoint;
+        settings.checkpoint_every = o.checkpoint_every;
+    } else if (o.checkpoint_every > 0) {
+        throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");
+    }
+    std::optional<Checkpoint> resume_from;
+    if (!o.resume.empty())
+        resume_from = read_checkpoint(o.resume);
     if (o.min_delta < 0 || !std::isfinite(o.min_delta))
         throw cli::UsageError("--min-delta must be a finite number >= 0");
 
     const ModelSpec spec = make_model(model_choice);
     Experiment ex(spec, data_choice, plugin, hp, settings);
+    if (resume_from) {
+        for (const std::string& note : ex.resume(*resume_from, o.resume))
+            fmt::print(stderr, "{}: note: {}\n", kProgram, note);
+        if (resume_from->iteration >= settings.iterations)
+            throw Error(fmt::format("checkpoint '{}' is at iteration {} already; ask for more with --iterations",
+                                    o.resume, resume_from->iteration));
+    }
 
     std::vector<TrainObserver*> observers;
     std::optional<ProgressReporter> progress;
@@ -260,6 +307,8 @@ int run(int argc, char** argv)
     }
     if (!o.loss_csv.empty()) {
         csv.emplace(o.loss_csv);
+        if (resume_from)
+            csv->write_existing(resume_from->records);
         observers.push_back(&*csv);
     }
     if (o.early_stop > 0) {

@@ -222,7 +222,7 @@ std::atomic<int>& stop_signal()
 }
 
 namespace {
-extern "C" void on_stop_signal(int sig)
+void on_stop_signal(int sig)
 {
     stop_signal().store(sig);
 }
@@ -232,6 +232,7 @@ void install_signal_handlers()
 {
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND; // a second Ctrl-C ends the program at once
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);

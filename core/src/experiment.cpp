@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace cgp {
 namespace {
@@ -122,6 +123,66 @@ std::vector<double> EngineT<T>::params() const
     return out;
 }
 
+namespace {
+
+template <class T>
+std::vector<std::uint8_t> raw_bytes(std::span<const T> v)
+{
+    const auto* p = reinterpret_cast<const std::uint8_t*>(v.data());
+    return std::vector<std::uint8_t>(p, p + v.size() * sizeof(T));
+}
+
+template <class T>
+void copy_raw(const std::vector<std::uint8_t>& from, std::span<T> to)
+{
+    if (from.size() != to.size() * sizeof(T))
+        throw Error("internal error: checkpoint array size mismatch");
+    if (!from.empty())
+        std::memcpy(to.data(), from.data(), from.size());
+}
+
+} // namespace
+
+template <class T>
+void EngineT<T>::capture(Checkpoint& c) const
+{
+    const TrainState<T>& st = trainer.state();
+    c.param_count = tape.params().size();
+    c.params = raw_bytes<T>(tape.params());
+    c.state.clear();
+    for (const auto& a : st.optimizer_state)
+        c.state.push_back(raw_bytes<T>(a.span()));
+    c.iteration = st.iteration;
+    c.step = st.step;
+    c.skipped = st.skipped;
+    c.window_sum = st.window_sum;
+    c.window_count = st.window_count;
+    c.window_finite = st.window_finite;
+    c.records = st.records;
+    c.sampler_state = sampler->save_state();
+}
+
+template <class T>
+void EngineT<T>::restore(const Checkpoint& c)
+{
+    TrainState<T>& st = trainer.state();
+    if (c.state.size() != st.optimizer_state.size())
+        throw Error(fmt::format("the checkpoint holds {} optimizer state arrays; the optimizer with these "
+                                "hyperparameters uses {}",
+                                c.state.size(), st.optimizer_state.size()));
+    sampler->restore_state(c.sampler_state);
+    copy_raw<T>(c.params, tape.params());
+    for (std::size_t k = 0; k < c.state.size(); ++k)
+        copy_raw<T>(c.state[k], st.optimizer_state[k].span());
+    st.iteration = c.iteration;
+    st.step = c.step;
+    st.skipped = c.skipped;
+    st.window_sum = c.window_sum;
+    st.window_count = c.window_count;
+    st.window_finite = c.window_finite;
+    st.records = c.records;
+}
+
 template struct EngineT<float>;
 template struct EngineT<double>;
 
@@ -172,7 +233,67 @@ Experiment::~Experiment() = default;
 
 TrainSummary Experiment::run(std::span<TrainObserver* const> observers)
 {
-    return engine_->run(settings_.train, observers);
+    TrainOptions options = settings_.train;
+    if (!settings_.checkpoint_path.empty()) {
+        options.checkpoint_every = settings_.checkpoint_every;
+        options.checkpoint = [this] { write_checkpoint(settings_.checkpoint_path, checkpoint()); };
+    }
+    return engine_->run(options, observers);
+}
+
+Checkpoint Experiment::checkpoint() const
+{
+    Checkpoint c;
+    c.model_name = graph_.name;
+    c.model_fingerprint = graph_.fingerprint();
+    c.data_fingerprint = fingerprint(data_);
+    c.dtype = std::string(to_string(settings_.dtype));
+    c.plugin_id = optimizer_->plugin().id();
+    c.plugin_version = optimizer_->plugin().version();
+    for (std::size_t i = 0; i < optimizer_->plugin().hparams().size(); ++i)
+        c.hparams.emplace_back(optimizer_->plugin().hparams()[i].name, optimizer_->hparams()[i]);
+    c.batch_size = settings_.batch_size;
+    c.log_every = settings_.train.log_every;
+    c.seed = settings_.seed;
+    engine_->capture(c);
+    return c;
+}
+
+std::vector<std::string> Experiment::resume(const Checkpoint& c, const std::string& origin)
+{
+    const auto refuse = [&origin](const std::string& what, const std::string& hint) {
+        throw Error(fmt::format("cannot resume from '{}': {}\nhint: {}", origin, what, hint));
+    };
+    if (c.model_fingerprint != graph_.fingerprint())
+        refuse(fmt::format("it was written for model '{}', this run trains a different model ('{}')", c.model_name,
+                           graph_.name),
+               "resume with the same --model, --expr or --layers as the run that wrote it");
+    const Plugin& p = optimizer_->plugin();
+    if (c.plugin_id != p.id() || c.plugin_version != p.version())
+        refuse(fmt::format("it was written with optimizer {} {}, this run uses {} {}", c.plugin_id, c.plugin_version,
+                           p.id(), p.version()),
+               "resume with the same --optimizer (and plugin version)");
+    if (c.dtype != to_string(settings_.dtype))
+        refuse(fmt::format("it holds {} values, this run uses --dtype {}", c.dtype, to_string(settings_.dtype)),
+               fmt::format("resume with --dtype {}", c.dtype));
+    if (c.data_fingerprint != fingerprint(data_))
+        refuse("it was trained on different data",
+               "resume with the same --data, --seed and --dataset-size (or the same CSV file and --label)");
+    if (c.batch_size != settings_.batch_size)
+        refuse(fmt::format("it used --batch-size {}, this run {}", c.batch_size, settings_.batch_size),
+               fmt::format("resume with --batch-size {}", c.batch_size));
+    if (c.log_every != settings_.train.log_every)
+        refuse(fmt::format("it used --log-every {}, this run {}", c.log_every, settings_.train.log_every),
+               fmt::format("resume with --log-every {}", c.log_every));
+    if (c.param_count != graph_.params.size())
+        refuse("its parameter count differs from the model's", "resume with the model that wrote it");
+    std::vector<std::string> notes;
+    for (std::size_t i = 0; i < c.hparams.size() && i < optimizer_->hparams().size(); ++i)
+        if (c.hparams[i].second != optimizer_->hparams()[i])
+            notes.push_back(fmt::format("{} changed from {:g} to {:g}", c.hparams[i].first, c.hparams[i].second,
+                                        optimizer_->hparams()[i]));
+    engine_->restore(c);
+    return notes;
 }
 
 const Graph& Experiment::graph() const noexcept

@@ -2,6 +2,7 @@
 // or f64), behind a small virtual interface. Internal to core.
 #pragma once
 
+#include <cgp/checkpoint.hpp>
 #include <cgp/experiment.hpp>
 #include <cgp/tape.hpp>
 
@@ -12,6 +13,9 @@ struct Experiment::Engine {
     virtual TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers) = 0;
     virtual SimdPath path() const noexcept = 0;
     virtual std::vector<double> params() const = 0;
+    // The run's state into c (parameters, optimizer state, counters, records, sampler), and back.
+    virtual void capture(Checkpoint& c) const = 0;
+    virtual void restore(const Checkpoint& c) = 0;
 };
 
 template <class T>
@@ -20,6 +24,8 @@ struct EngineT final : Experiment::Engine {
     TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers) override;
     SimdPath path() const noexcept override { return tape.simd_path(); }
     std::vector<double> params() const override;
+    void capture(Checkpoint& c) const override;
+    void restore(const Checkpoint& c) override;
 
     Tape<T> tape;
     std::unique_ptr<Sampler> sampler;

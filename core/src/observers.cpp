@@ -107,12 +107,12 @@ void ProgressReporter::on_end(const TrainSummary& summary)
 
 LossCsvWriter::LossCsvWriter(const std::filesystem::path& path) : file_(path)
 {
-    file_.write("iteration,loss,window,elapsed_s\n");
+    file_.write("iteration,loss,window\n");
 }
 
 void LossCsvWriter::row(const LossRecord& r)
 {
-    file_.write(fmt::format("{},{:.17g},{},{:.6f}\n", r.iteration, r.loss, r.window, r.seconds));
+    file_.write(fmt::format("{},{:.17g},{}\n", r.iteration, r.loss, r.window));
 }
 
 void LossCsvWriter::write_existing(std::span<const LossRecord> records)

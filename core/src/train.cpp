@@ -65,21 +65,30 @@ TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserve
         o->on_begin(status);
 
     const std::uint64_t first_iteration = st.iteration;
+    std::uint64_t checkpointed = st.iteration;
     const std::size_t B = tape_.batch_size();
     std::span<T> params = tape_.params();
     std::span<const T> grads = tape_.grads();
 
-    auto close_window = [&]() -> bool {
+    // A full window becomes a record of the state; the last, partial window of a run is reported
+    // (observers, summary) but stays open in the state, so a resumed run records what an
+    // uninterrupted one would.
+    std::vector<LossRecord> provisional;
+    auto close_window = [&](bool keep) -> bool {
         LossRecord r;
         r.iteration = st.iteration;
         r.window = st.window_count;
         r.loss = st.window_finite > 0 ? st.window_sum / static_cast<double>(st.window_finite)
                                       : std::numeric_limits<double>::quiet_NaN();
         r.seconds = seconds();
-        st.records.push_back(r);
-        st.window_sum = 0.0;
-        st.window_count = 0;
-        st.window_finite = 0;
+        if (keep) {
+            st.records.push_back(r);
+            st.window_sum = 0.0;
+            st.window_count = 0;
+            st.window_finite = 0;
+        } else {
+            provisional.push_back(r);
+        }
         status.seconds = r.seconds;
         bool go_on = true;
         for (TrainObserver* o : observers)
@@ -111,20 +120,23 @@ TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserve
         else if (finite && !all_finite(std::span<const T>(params)))
             nonfinite = fmt::format("a parameter became non-finite after the update of iteration {}", st.iteration);
         if (!nonfinite.empty()) {
-            close_window();
+            close_window(false);
             summary.reason = StopReason::NonFinite;
             summary.message = nonfinite + "; try a smaller learning rate (--lr)";
             break;
         }
-        const bool window_full = st.window_count == options.log_every || st.iteration == options.iterations;
-        if (window_full && !close_window()) {
+        if (st.window_count == options.log_every && !close_window(true)) {
             summary.reason = StopReason::Observer;
             summary.message = fmt::format("stopped by an observer at iteration {}", st.iteration);
             break;
         }
+        if (options.checkpoint && options.checkpoint_every > 0 && st.iteration % options.checkpoint_every == 0) {
+            options.checkpoint();
+            checkpointed = st.iteration;
+        }
         if (options.stop_signal != nullptr && options.stop_signal->load(std::memory_order_relaxed) != 0) {
-            if (st.window_count > 0)
-                close_window();
+            // The open window stays open (it is part of a checkpoint), so a resumed run records
+            // exactly what an uninterrupted one would.
             summary.reason = StopReason::Interrupted;
             summary.message = fmt::format("interrupted at iteration {}", st.iteration);
             break;
@@ -136,6 +148,10 @@ TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserve
         }
     }
 
+    if (options.checkpoint && summary.reason != StopReason::NonFinite && checkpointed != st.iteration)
+        options.checkpoint();
+    if (st.window_count > 0 && summary.reason != StopReason::NonFinite)
+        close_window(false);
     summary.iterations = st.iteration;
     summary.steps = st.step;
     summary.skipped = st.skipped;
@@ -143,10 +159,11 @@ TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserve
     const std::uint64_t done_here = st.iteration - first_iteration;
     summary.iterations_per_second = summary.seconds > 0.0 ? static_cast<double>(done_here) / summary.seconds : 0.0;
     summary.records = st.records;
-    if (!st.records.empty()) {
-        summary.final_loss = st.records.back().loss;
+    summary.records.insert(summary.records.end(), provisional.begin(), provisional.end());
+    if (!summary.records.empty()) {
+        summary.final_loss = summary.records.back().loss;
         summary.min_loss = std::numeric_limits<double>::infinity();
-        for (const LossRecord& r : st.records)
+        for (const LossRecord& r : summary.records)
             if (r.loss < summary.min_loss) {
                 summary.min_loss = r.loss;
                 summary.min_iteration = r.iteration;

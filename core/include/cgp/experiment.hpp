@@ -3,12 +3,14 @@
 // cgp-bench all build their runs through it, so they agree on every default and every error.
 #pragma once
 
+#include <cgp/checkpoint.hpp>
 #include <cgp/data.hpp>
 #include <cgp/graph.hpp>
 #include <cgp/plugin.hpp>
 #include <cgp/train.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
@@ -49,6 +51,8 @@ struct RunSettings {
     Dtype dtype = Dtype::F32;
     SimdPath simd = SimdPath::Auto;
     TrainOptions train;                   // iterations is copied from above
+    std::filesystem::path checkpoint_path; // write checkpoints here (atomically), when set
+    std::uint64_t checkpoint_every = 0;    // ... every this many iterations, and at the end
 };
 
 // The random streams of a run, all derived from --seed: initial weights, data generation, sampling.
@@ -67,6 +71,13 @@ public:
     Experiment& operator=(const Experiment&) = delete;
 
     TrainSummary run(std::span<TrainObserver* const> observers);
+
+    // The complete state of the run now, with what identifies it (model, data, optimizer).
+    Checkpoint checkpoint() const;
+    // Continues from a checkpoint; refuses (cgp::Error, naming `origin`) one written for another
+    // model, data, optimizer, dtype, batch size or --log-every. Returns notes on hyperparameters that
+    // differ from the checkpoint's (allowed: a hand-made schedule).
+    std::vector<std::string> resume(const Checkpoint& c, const std::string& origin);
 
     const Graph& graph() const noexcept;
     const Dataset& dataset() const noexcept;

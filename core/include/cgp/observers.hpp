@@ -36,7 +36,8 @@ private:
     double rate_ = 0.0;
 };
 
-// Writes the loss record as CSV (columns: iteration,loss,window,elapsed_s), flushed per row, into a
+// Writes the loss record as CSV (columns: iteration,loss,window; no timings, so equal runs give
+// byte-identical files), flushed per row, into a
 // temporary file that becomes `path` at the end of the run (also after an early or non-finite stop).
 class LossCsvWriter final : public TrainObserver {
 public:

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ struct TrainOptions {
     OnNonFinite on_nonfinite = OnNonFinite::Stop;
     bool scalar_optimizer = false;             // run the optimizer's scalar form
     const std::atomic<int>* stop_signal = nullptr; // when it becomes non-zero, stop after this iteration
+    // Called every checkpoint_every iterations, and once more when the run ends (unless it ends on a
+    // non-finite value: the last good checkpoint is kept). The trainer state is complete and
+    // consistent when it is called.
+    std::uint64_t checkpoint_every = 0;
+    std::function<void()> checkpoint;
 };
 
 // What observers see while training.

@@ -1,0 +1,172 @@
+// Checkpoints: exact resume for every plugin in f32 and f64, and every refusal (model, optimizer,
+// dtype, data, truncation, flipped bytes, future format, foreign file).
+#include <cgp/checkpoint.hpp>
+#include <cgp/error.hpp>
+#include <cgp/experiment.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <unistd.h>
+
+using namespace cgp;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kPlugins = CGP_PLUGIN_DIR;
+
+std::unique_ptr<Experiment> experiment(const char* plugin, Dtype dtype, std::uint64_t iterations,
+                                       const ModelSpec& model = preset_model("multi-neuron"), std::uint64_t seed = 0)
+{
+    const auto p = Plugin::load(kPlugins / (std::string(plugin) + ".so"));
+    RunSettings s;
+    s.iterations = iterations;
+    s.dtype = dtype;
+    s.seed = seed;
+    std::vector<double> hp = p->defaults();
+    hp[0] = 0.05; // a learning rate that moves every plugin visibly
+    return std::make_unique<Experiment>(model, DataChoice{}, p, hp, s);
+}
+
+std::string resume_error(Experiment& ex, const Checkpoint& c)
+{
+    try {
+        ex.resume(c, "ck.bin");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    BOOST_FAIL("resumed");
+    return {};
+}
+
+std::string parse_error(const std::vector<std::uint8_t>& bytes)
+{
+    try {
+        parse_checkpoint(bytes, "ck.bin");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    BOOST_FAIL("parsed");
+    return {};
+}
+
+bool contains(const std::string& s, const std::string& part)
+{
+    return s.find(part) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(checkpoints)
+
+BOOST_AUTO_TEST_CASE(resume_is_bitwise_exact_for_every_plugin_in_f32_and_f64)
+{
+    for (const char* plugin : {"sgd", "sgdplus", "adam"}) {
+        for (Dtype dtype : {Dtype::F32, Dtype::F64}) {
+            // Stop in the middle of a loss window (1037) as well as on its boundary (1000).
+            for (std::uint64_t split : {1000u, 1037u}) {
+                auto straight = experiment(plugin, dtype, 2000);
+                straight->run({});
+                auto first = experiment(plugin, dtype, split);
+                first->run({});
+                // Through the file format, as a real resume would.
+                const Checkpoint saved = parse_checkpoint(serialize_checkpoint(first->checkpoint()), "memory");
+                auto second = experiment(plugin, dtype, 2000);
+                BOOST_TEST(second->resume(saved, "memory").empty());
+                second->run({});
+                const Checkpoint a = straight->checkpoint(), b = second->checkpoint();
+                BOOST_TEST_CONTEXT(plugin << " " << to_string(dtype) << " split " << split)
+                {
+                    BOOST_TEST(a.params == b.params);
+                    BOOST_TEST(a.state == b.state);
+                    BOOST_TEST(a.iteration == b.iteration);
+                    BOOST_REQUIRE(a.records.size() == b.records.size());
+                    for (std::size_t i = 0; i < a.records.size(); ++i) {
+                        BOOST_TEST(a.records[i].loss == b.records[i].loss);
+                        BOOST_TEST(a.records[i].iteration == b.records[i].iteration);
+                    }
+                }
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(serialization_round_trips)
+{
+    auto ex = experiment("adam", Dtype::F64, 300);
+    ex->run({});
+    const Checkpoint c = ex->checkpoint();
+    const std::vector<std::uint8_t> bytes = serialize_checkpoint(c);
+    BOOST_TEST(serialize_checkpoint(parse_checkpoint(bytes, "m")) == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(resume_refuses_another_model_optimizer_dtype_or_data)
+{
+    auto ex = experiment("adam", Dtype::F32, 200);
+    ex->run({});
+    const Checkpoint c = ex->checkpoint();
+    auto other_model = experiment("adam", Dtype::F32, 400, preset_model("one-neuron"));
+    BOOST_TEST(contains(resume_error(*other_model, c), "it was written for model 'multi-neuron'"));
+    auto other_plugin = experiment("sgd", Dtype::F32, 400);
+    BOOST_TEST(contains(resume_error(*other_plugin, c), "written with optimizer adam 1.0.0, this run uses sgd 1.0.0"));
+    auto other_dtype = experiment("adam", Dtype::F64, 400);
+    BOOST_TEST(contains(resume_error(*other_dtype, c), "it holds f32 values, this run uses --dtype f64"));
+    auto other_data = experiment("adam", Dtype::F32, 400, preset_model("multi-neuron"), 7);
+    BOOST_TEST(contains(resume_error(*other_data, c), "it was trained on different data"));
+}
+
+BOOST_AUTO_TEST_CASE(changed_hyperparameters_are_allowed_and_reported)
+{
+    auto ex = experiment("sgdplus", Dtype::F32, 200);
+    ex->run({});
+    Checkpoint c = ex->checkpoint();
+    c.hparams[0].second = 0.01;
+    auto next = experiment("sgdplus", Dtype::F32, 400);
+    const auto notes = next->resume(c, "ck.bin");
+    BOOST_REQUIRE(notes.size() == 1u);
+    BOOST_TEST(notes[0] == "lr changed from 0.01 to 0.05");
+}
+
+BOOST_AUTO_TEST_CASE(damaged_files_are_refused_with_the_reason)
+{
+    auto ex = experiment("adam", Dtype::F32, 100);
+    ex->run({});
+    const std::vector<std::uint8_t> good = serialize_checkpoint(ex->checkpoint());
+    // Every truncation is refused.
+    for (std::size_t n = 0; n < good.size(); n += 1 + n / 8)
+        BOOST_TEST_REQUIRE(!parse_error(std::vector<std::uint8_t>(good.begin(), good.begin() + n)).empty());
+    BOOST_TEST(contains(parse_error({good.begin(), good.end() - 1}), "is truncated"));
+    // Every single flipped byte is refused (the checksum covers everything after the magic).
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        std::vector<std::uint8_t> bad = good;
+        bad[i] ^= 0x10;
+        BOOST_TEST_REQUIRE(!parse_error(bad).empty(), "byte " << i);
+    }
+    std::vector<std::uint8_t> flipped = good;
+    flipped[good.size() / 2] ^= 1;
+    BOOST_TEST(contains(parse_error(flipped), "checksum mismatch"));
+    std::vector<std::uint8_t> future = good;
+    future[8] = 9;
+    BOOST_TEST(contains(parse_error(future), "format version 9, newer than this cgp reads (1)"));
+    BOOST_TEST(contains(parse_error({'h', 'e', 'l', 'l', 'o'}), "is not a cgp checkpoint"));
+    std::vector<std::uint8_t> trailing = good;
+    trailing.push_back(0);
+    BOOST_TEST(contains(parse_error(trailing), "trailing data"));
+}
+
+BOOST_AUTO_TEST_CASE(checkpoint_files_are_replaced_atomically)
+{
+    const fs::path dir = fs::temp_directory_path() / ("cgp-ck-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    auto ex = experiment("adam", Dtype::F32, 100);
+    ex->run({});
+    write_checkpoint(dir / "ck.bin", ex->checkpoint());
+    write_checkpoint(dir / "ck.bin", ex->checkpoint());
+    BOOST_TEST(read_checkpoint(dir / "ck.bin").iteration == 100u);
+    // Nothing but the checkpoint is left in the folder.
+    BOOST_TEST(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 1);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
