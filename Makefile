@@ -5,6 +5,12 @@ BUILD_ASAN ?= build-asan
 GENERATOR ?= Ninja
 CMAKE_ARGS ?=
 
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := expression model_file csv checkpoint
+# Sanitizer runs: stop at the first error; the conformance checks' own crashing children must die
+# by their signal, so ASan leaves SIGSEGV/SIGBUS to them.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:handle_segv=0:handle_sigbus=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
 .PHONY: all deps configure build run test test-asan fuzz install clean
 
 all: build
@@ -24,5 +30,24 @@ run: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure
 
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: deps
+	@cmake -S . -B $(BUILD_ASAN) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCGP_SANITIZE=address,undefined >/dev/null
+	@cmake --build $(BUILD_ASAN)
+	$(ASAN_ENV) ctest --test-dir $(BUILD_ASAN) --output-on-failure
+
+# libFuzzer on the parser, the model-file loader, the CSV loader and the checkpoint loader,
+# FUZZ_SECONDS each; new corpus entries and crash artifacts stay in build-fuzz/.
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -G $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCGP_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t build-fuzz/artifacts/$$t; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  build-fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/artifacts/$$t/ build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz

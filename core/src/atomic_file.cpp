@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -23,11 +24,20 @@ fs::path folder_of(const fs::path& p)
 
 AtomicFile::AtomicFile(fs::path destination) : destination_(std::move(destination))
 {
-    std::string pattern = (folder_of(destination_) / ("." + destination_.filename().string() + ".tmp-XXXXXX")).string();
-    const int fd = ::mkstemp(pattern.data());
+    // A unique name beside the destination, created with O_EXCL and mode 0666 so the umask applies
+    // as it would to any new file (mkstemp would force 0600).
+    static std::atomic<unsigned> counter{0};
+    const fs::path folder = folder_of(destination_);
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+        temporary_ = folder / fmt::format(".{}.tmp-{}-{}", destination_.filename().string(), ::getpid(),
+                                          counter.fetch_add(1));
+        fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     if (fd < 0)
         throw Error(fmt::format("cannot create '{}': {}", destination_.string(), std::strerror(errno)));
-    temporary_ = pattern;
     file_ = ::fdopen(fd, "wb");
     if (file_ == nullptr) {
         ::close(fd);

@@ -82,11 +82,15 @@ std::vector<Cell> split_cells(const std::string& line)
 
 Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options)
 {
-    const std::string origin = path.string();
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error(fmt::format("cannot open CSV file '{}'\nhint: --data takes 'generated' or a readable CSV path",
-                                origin));
+                                path.string()));
+    return parse_csv(in, path.string(), options);
+}
+
+Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions& options)
+{
     if (options.label_columns.empty())
         throw Error(fmt::format("{}: name the label column with --label", origin));
 

@@ -205,8 +205,8 @@ private:
     // Every recursive path of the grammar passes through unary(), so this bounds the recursion.
     int unary()
     {
-        if (++open_calls_ > kMaxExpressionDepth)
-            fail(peek(), fmt::format("expression is nested too deeply (more than {} levels)", kMaxExpressionDepth),
+        if (++open_calls_ > kMaxNesting)
+            fail(peek(), fmt::format("expression is nested too deeply (more than {} levels)", kMaxNesting),
                  "split it into several statements");
         struct Leave {
             int& n;

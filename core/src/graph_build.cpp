@@ -17,18 +17,23 @@ struct Use {
     SourcePos pos;
 };
 
-// Variables and parameters a statement's right side names, in source order.
-void collect_uses(const ParsedText& text, int node, std::vector<Use>& vars, std::vector<Use>& params)
+// Variables and parameters a statement's right side names, in source order (iterative: an
+// expression may be thousands of levels deep).
+void collect_uses(const ParsedText& text, int root, std::vector<Use>& vars, std::vector<Use>& params)
 {
-    const Ast& n = text.nodes[static_cast<std::size_t>(node)];
-    if (n.kind == Ast::Kind::Name) {
-        (is_variable_name(n.name) ? vars : params).push_back({n.name, n.pos});
-        return;
+    std::vector<int> stack{root};
+    while (!stack.empty()) {
+        const Ast& n = text.nodes[static_cast<std::size_t>(stack.back())];
+        stack.pop_back();
+        if (n.kind == Ast::Kind::Name) {
+            (is_variable_name(n.name) ? vars : params).push_back({n.name, n.pos});
+            continue;
+        }
+        if (n.b >= 0)
+            stack.push_back(n.b);
+        if (n.a >= 0)
+            stack.push_back(n.a);
     }
-    if (n.a >= 0)
-        collect_uses(text, n.a, vars, params);
-    if (n.b >= 0)
-        collect_uses(text, n.b, vars, params);
 }
 
 std::string join(const std::vector<std::string>& names, std::string_view sep = " ")
@@ -123,39 +128,53 @@ private:
     }
 
     // Depth-first topological order of the defined variables; reports the first cycle found.
+    // Iterative, so a chain of many thousands of statements cannot exhaust the stack.
     void order_variables()
     {
         state_.assign(text_.statements.size(), 0);
         for (std::size_t s = 0; s < text_.statements.size(); ++s)
-            visit(s);
+            if (state_[s] == 0)
+                visit(s);
     }
 
-    void visit(std::size_t s)
+    void visit(std::size_t root)
     {
-        if (state_[s] == 2)
-            return;
-        state_[s] = 1;
-        stack_.push_back(s);
-        for (const Use& v : uses_[s]) {
+        struct Frame {
+            std::size_t statement;
+            std::size_t next_use;
+        };
+        std::vector<Frame> frames{{root, 0}};
+        state_[root] = 1;
+        stack_.push_back(root);
+        while (!frames.empty()) {
+            Frame& f = frames.back();
+            if (f.next_use == uses_[f.statement].size()) {
+                state_[f.statement] = 2;
+                topo_.push_back(f.statement);
+                stack_.pop_back();
+                frames.pop_back();
+                continue;
+            }
+            const Use& v = uses_[f.statement][f.next_use++];
             const auto it = defined_.find(v.name);
             if (it == defined_.end())
                 continue;
             const std::size_t t = it->second;
             if (state_[t] == 1) {
-                // The cycle is the part of the stack from t to s, closed by this use.
+                // The cycle is the part of the stack from t to here, closed by this use.
                 std::vector<std::string> cycle;
-                auto from = std::find(stack_.begin(), stack_.end(), t);
-                for (auto i = from; i != stack_.end(); ++i)
+                for (auto i = std::find(stack_.begin(), stack_.end(), t); i != stack_.end(); ++i)
                     cycle.push_back(text_.statements[*i].lhs);
                 cycle.push_back(v.name);
                 text_.fail(v.pos, fmt::format("cycle: {}", join(cycle, " -> ")),
                            "a variable may not depend on itself, directly or through others");
             }
-            visit(t);
+            if (state_[t] == 0) {
+                state_[t] = 1;
+                stack_.push_back(t);
+                frames.push_back({t, 0});
+            }
         }
-        stack_.pop_back();
-        state_[s] = 2;
-        topo_.push_back(s);
     }
 
     void check_layers()
@@ -261,46 +280,99 @@ private:
         return true;
     }
 
-    int lower(int ast)
+    // Turns a statement's syntax tree into graph nodes, operands first. Iterative: an expression
+    // may be thousands of levels deep.
+    int lower(int root)
     {
-        const Ast& e = text_.nodes[static_cast<std::size_t>(ast)];
-        switch (e.kind) {
-        case Ast::Kind::Number: {
-            Node n;
-            n.op = Op::Const;
-            n.value = e.number;
-            return add_node(std::move(n));
-        }
-        case Ast::Kind::Name:
-            return is_variable_name(e.name) ? var_nodes_.at(e.name) : param_node(e.name);
-        case Ast::Kind::Neg: return unary(Op::Neg, lower(e.a));
-        case Ast::Kind::Add: return binary(Op::Add, lower(e.a), lower(e.b));
-        case Ast::Kind::Sub: return binary(Op::Sub, lower(e.a), lower(e.b));
-        case Ast::Kind::Mul: return binary(Op::Mul, lower(e.a), lower(e.b));
-        case Ast::Kind::Div: return binary(Op::Div, lower(e.a), lower(e.b));
-        case Ast::Kind::Pow: {
-            double n = 0.0;
-            if (whole_exponent(text_, e.b, n)) {
-                const int base = lower(e.a);
-                return unary(Op::PowInt, base, n);
+        struct Frame {
+            int ast;
+            int stage = 0;
+            int left = -1; // the lowered first operand, once done
+        };
+        std::vector<Frame> frames{{root}};
+        int result = -1;
+        while (!frames.empty()) {
+            const std::size_t top = frames.size() - 1;
+            const Ast& e = text_.nodes[static_cast<std::size_t>(frames[top].ast)];
+            const int stage = frames[top].stage++;
+            switch (e.kind) {
+            case Ast::Kind::Number: {
+                Node n;
+                n.op = Op::Const;
+                n.value = e.number;
+                result = add_node(std::move(n));
+                frames.pop_back();
+                break;
             }
-            const int base = lower(e.a);
-            return binary(Op::Pow, base, lower(e.b));
-        }
-        case Ast::Kind::Call: {
-            const int a = lower(e.a);
-            switch (e.func) {
-            case Func::Sigmoid: return unary(Op::Sigmoid, a);
-            case Func::Relu: return unary(Op::Relu, a);
-            case Func::Tanh: return unary(Op::Tanh, a);
-            case Func::Exp: return unary(Op::Exp, a);
-            case Func::Log: return unary(Op::Log, a);
-            case Func::Sqrt: return unary(Op::Sqrt, a);
-            case Func::Abs: return unary(Op::Abs, a);
+            case Ast::Kind::Name:
+                result = is_variable_name(e.name) ? var_nodes_.at(e.name) : param_node(e.name);
+                frames.pop_back();
+                break;
+            case Ast::Kind::Neg:
+            case Ast::Kind::Call:
+                if (stage == 0) {
+                    frames.push_back({e.a});
+                } else {
+                    result = unary(e.kind == Ast::Kind::Neg ? Op::Neg : function_op(e.func), result);
+                    frames.pop_back();
+                }
+                break;
+            case Ast::Kind::Pow: {
+                double n = 0.0;
+                if (whole_exponent(text_, e.b, n)) {
+                    if (stage == 0) {
+                        frames.push_back({e.a});
+                    } else {
+                        result = unary(Op::PowInt, result, n);
+                        frames.pop_back();
+                    }
+                    break;
+                }
+                [[fallthrough]];
+            }
+            case Ast::Kind::Add:
+            case Ast::Kind::Sub:
+            case Ast::Kind::Mul:
+            case Ast::Kind::Div:
+                if (stage == 0) {
+                    frames.push_back({e.a});
+                } else if (stage == 1) {
+                    frames[top].left = result;
+                    frames.push_back({e.b});
+                } else {
+                    result = binary(binary_op(e.kind), frames[top].left, result);
+                    frames.pop_back();
+                }
+                break;
             }
         }
+        return result;
+    }
+
+    static Op function_op(Func f)
+    {
+        switch (f) {
+        case Func::Sigmoid: return Op::Sigmoid;
+        case Func::Relu: return Op::Relu;
+        case Func::Tanh: return Op::Tanh;
+        case Func::Exp: return Op::Exp;
+        case Func::Log: return Op::Log;
+        case Func::Sqrt: return Op::Sqrt;
+        case Func::Abs: return Op::Abs;
         }
-        throw Error("internal error: unknown syntax node");
+        throw Error("internal error: unknown function");
+    }
+
+    static Op binary_op(Ast::Kind k)
+    {
+        switch (k) {
+        case Ast::Kind::Add: return Op::Add;
+        case Ast::Kind::Sub: return Op::Sub;
+        case Ast::Kind::Mul: return Op::Mul;
+        case Ast::Kind::Div: return Op::Div;
+        case Ast::Kind::Pow: return Op::Pow;
+        default: throw Error("internal error: not a binary operation");
+        }
     }
 
     void build_nodes()

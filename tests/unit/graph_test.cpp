@@ -132,6 +132,19 @@ BOOST_AUTO_TEST_CASE(cgp_layer_rules_are_checked)
     BOOST_TEST(skip.pos().column == 11);
 }
 
+BOOST_AUTO_TEST_CASE(long_chains_and_wide_sums_build_without_exhausting_the_stack)
+{
+    std::vector<std::string> chain{"x0 = ab*xin"};
+    for (int i = 1; i < 100000; ++i)
+        chain.push_back("x" + std::to_string(i) + " = x" + std::to_string(i - 1) + " + ab");
+    const Graph g = graph_of(chain);
+    BOOST_TEST(g.outputs.front() == "x99999");
+    std::string sum = "xo = xa";
+    for (int i = 0; i < 4000; ++i)
+        sum += " + w" + std::to_string(i) + "*xa";
+    BOOST_TEST(graph_of({sum}).params.size() == 4000u);
+}
+
 BOOST_AUTO_TEST_CASE(fingerprint_changes_with_structure_only)
 {
     BOOST_TEST(graph_of({"xw=ab*xa"}).fingerprint() == graph_of({"xw = ab * xa"}).fingerprint());

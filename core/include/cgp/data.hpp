@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <iosfwd>
 #include <memory>
 #include <span>
 #include <string>
@@ -43,6 +44,8 @@ struct CsvOptions {
 // A CSV file: a header row of column names, then rows of numbers. Label columns by name; the other
 // columns are features in file order. Errors name file:line (and column for a bad cell).
 Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options);
+// The same from a stream; `origin` names it in errors.
+Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions& options);
 
 // Draws batches into tape columns.
 class Sampler {

@@ -45,9 +45,12 @@ struct Ast {
     int depth = 1;       // height of the subtree (bounded by kMaxExpressionDepth)
 };
 
-// Deepest expression tree accepted; deeper input is refused with a message instead of exhausting
-// the stack of the recursive passes (a 4096-wide layer is about 8200 deep).
+// Deepest expression tree accepted (a sum of 4096 products, one generated layer node, is about
+// 4100 deep). The passes over trees are iterative; only the parser recurses, and only through
+// parentheses, unary minus and exponents, which kMaxNesting bounds so that deep input is refused
+// with a message rather than exhausting the stack.
 inline constexpr int kMaxExpressionDepth = 10000;
+inline constexpr int kMaxNesting = 500;
 
 struct Statement {
     std::string lhs;
