@@ -137,6 +137,20 @@ std::optional<LinComb> match_lincomb(const Graph& g, const std::vector<int>& use
     return lc;
 }
 
+// out[b * ld + k] = rows[k][b] for k < K, b < B, in 16 x 16 blocks (both sides stay in cache).
+template <class T>
+void transpose(const T* const* rows, std::size_t K, std::size_t B, T* out, std::size_t ld)
+{
+    constexpr std::size_t tile = 16;
+    for (std::size_t k0 = 0; k0 < K; k0 += tile)
+        for (std::size_t b0 = 0; b0 < B; b0 += tile)
+            for (std::size_t k = k0; k < std::min(K, k0 + tile); ++k) {
+                const T* row = rows[k];
+                for (std::size_t b = b0; b < std::min(B, b0 + tile); ++b)
+                    out[b * ld + k] = row[b];
+            }
+}
+
 } // namespace
 
 template <class T>
@@ -161,6 +175,14 @@ struct Tape<T>::Impl {
         int base = 0;
         bool need_dx = false;
         bool has_bias = false;
+        // Wide layers compute the weight gradient as dZ (M x B) times X transposed (B x Kp), with
+        // the broadcast kernel; narrow ones as M*K dot products over the batch.
+        bool transposed = false;
+        std::size_t Kp = 0;          // K padded to whole 64-byte lines
+        T* xt = nullptr;             // B rows of Kp: the layer's input, transposed
+        std::vector<const T*> xt_rows;
+        std::vector<T*> dw_rows;     // M rows of the weight gradient: into grads, or dw_scratch
+        bool dw_in_place = false;    // dw_rows point into the gradient array
         std::vector<const T*> x_rows;
         std::vector<T*> y_rows, dz_rows, dx_rows;
         std::vector<const T*> y_rows_c, dy_rows, dz_rows_c;
@@ -359,10 +381,21 @@ void Tape<T>::Impl::allocate()
     for (std::size_t n = 0; n < count; ++n)
         total += (has_col[n] + has_gcol[n]) * N;
     total += g.output_nodes.size() * N + N; // targets, junk column
-    for (const Dense& d : denses) {
+    for (Dense& d : denses) {
         max_m = std::max(max_m, d.M);
+        d.Kp = padded_count<T>(d.K);
+        d.transposed = d.K >= 16;
+        d.dw_in_place = d.transposed && d.direct && d.K == d.Kp &&
+                        (static_cast<std::size_t>(d.base) * sizeof(T)) % kAlignment == 0;
         if (!d.direct)
-            total += 2 * padded_count<T>(d.M * d.K);
+            total += padded_count<T>(d.M * d.K);
+        if (d.transposed) {
+            total += B * d.Kp;
+            if (!d.dw_in_place)
+                total += d.M * d.Kp;
+        } else if (!d.direct) {
+            total += padded_count<T>(d.M * d.K);
+        }
         total += 2 * padded_count<T>(d.M);
     }
     total += max_m * N;
@@ -404,8 +437,19 @@ void Tape<T>::Impl::allocate()
             d.dz_rows.push_back(dz + j * N);
             d.dz_rows_c.push_back(dz + j * N);
         }
-        if (!d.direct) {
+        if (!d.direct)
             d.w_scratch = take(padded_count<T>(d.M * d.K));
+        if (d.transposed) {
+            d.xt = take(B * d.Kp);
+            for (std::size_t b = 0; b < B; ++b)
+                d.xt_rows.push_back(d.xt + b * d.Kp);
+            T* dw = d.dw_in_place ? grads.data() + d.base : take(d.M * d.Kp);
+            if (!d.dw_in_place)
+                d.dw_scratch = dw;
+            const std::size_t stride = d.dw_in_place ? d.K : d.Kp;
+            for (std::size_t j = 0; j < d.M; ++j)
+                d.dw_rows.push_back(dw + j * stride);
+        } else if (!d.direct) {
             d.dw_scratch = take(padded_count<T>(d.M * d.K));
         }
         d.bias_values = take(padded_count<T>(d.M));
@@ -494,7 +538,18 @@ void Tape<T>::Impl::backward()
                     if (d.bias_index[j] >= 0)
                         grads[static_cast<std::size_t>(d.bias_index[j])] += d.sums[j];
             const T* W = d.direct ? params.data() + d.base : d.w_scratch;
-            if (d.direct) {
+            if (d.transposed) {
+                transpose(d.x_rows.data(), d.K, B, d.xt, d.Kp);
+                k->gemm(d.M, d.Kp, B, d.dz_rows_c.front(), static_cast<std::ptrdiff_t>(N), 1, d.xt_rows.data(),
+                        d.dw_rows.data(), d.dw_in_place);
+                if (!d.dw_in_place)
+                    for (std::size_t j = 0; j < d.M; ++j)
+                        for (std::size_t i = 0; i < d.K; ++i) {
+                            const std::size_t w = d.direct ? static_cast<std::size_t>(d.base) + j * d.K + i
+                                                           : static_cast<std::size_t>(d.weight_index[j * d.K + i]);
+                            grads[w] += d.dw_scratch[j * d.Kp + i];
+                        }
+            } else if (d.direct) {
                 k->gemm_dot(d.M, d.K, B, d.dz_rows_c.data(), d.x_rows.data(), grads.data() + d.base,
                             static_cast<std::ptrdiff_t>(d.K), 1);
             } else {

@@ -112,6 +112,21 @@ BOOST_AUTO_TEST_CASE(layered_models_match_finite_differences)
     check_both_paths(build_graph(layered_model({3, 5, 2}, Activation::Relu)), 16, 10, 0.5, 1.5);
 }
 
+BOOST_AUTO_TEST_CASE(wide_layers_match_finite_differences)
+{
+    // 16 or more inputs per layer: the weight gradient goes through the transposed-input product,
+    // written in place (16 and 32 are whole 64-byte lines of doubles) or through a scratch (20, 17).
+    check_both_paths(build_graph(layered_model({16, 32, 1})), 13, 15, 0.0, 0.5);
+    check_both_paths(build_graph(layered_model({20, 17, 3}, Activation::Tanh)), 9, 16, 0.0, 0.3);
+    // And shared weights in a wide layer: the gathered path.
+    std::string a = "xo = sigmoid(w0*xi0", b = "xp = sigmoid(w0*xi1";
+    for (int i = 1; i < 20; ++i) {
+        a += " + w" + std::to_string(i) + "*xi" + std::to_string(i);
+        b += " + v" + std::to_string(i) + "*xi" + std::to_string((i + 1) % 20);
+    }
+    check_both_paths(graph_of({a + ")", b + ")"}), 11, 17, 0.0, 0.3);
+}
+
 BOOST_AUTO_TEST_CASE(fused_layers_with_permuted_or_shared_weights_match_finite_differences)
 {
     // Same inputs in another order, and a weight shared across rows: the gather path.

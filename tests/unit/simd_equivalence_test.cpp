@@ -73,6 +73,7 @@ std::vector<Case> models()
     out.push_back({build_graph(preset_model("multi-neuron")), -1.0, 1.0});
     out.push_back({build_graph(layered_model({9, 21, 5})), -0.5, 0.5});
     out.push_back({build_graph(layered_model({6, 11, 3}, Activation::Tanh)), -0.5, 0.5});
+    out.push_back({build_graph(layered_model({24, 40, 2})), -0.3, 0.3});
     Graph dag = graph_of({"xw = ab*xa + bc*xb + cd", "xz = sqrt(xa*xa + ab) * tanh(xb - bc)",
                           "xy = exp(-xw) + log(1 + xz*xz) + abs(xa - 1)", "xo = relu(xy - cd*xw) + xz^3 / (1 + xw^2)",
                           "xp = sigmoid(xo) * xa ^ bc - ab^2"});
