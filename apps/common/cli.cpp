@@ -172,13 +172,16 @@ std::vector<double> hparam_values(const Plugin& plugin, const po::variables_map&
 
 std::string describe_hparams(const Plugin& plugin)
 {
+    std::size_t name_width = 0, range_width = 0, default_width = 0;
+    for (const HyperParam& h : plugin.hparams()) {
+        name_width = std::max(name_width, h.option_name().size());
+        range_width = std::max(range_width, h.range_text().size());
+        default_width = std::max(default_width, fmt::format("{:g}", h.default_value).size());
+    }
     std::string out;
-    std::size_t width = 0;
     for (const HyperParam& h : plugin.hparams())
-        width = std::max(width, h.option_name().size());
-    for (const HyperParam& h : plugin.hparams())
-        out += fmt::format("  --{:<{}}  default {:<8g} range {:<16} {}\n", h.option_name(), width, h.default_value,
-                           h.range_text(), h.help);
+        out += fmt::format("  --{:<{}}  default {:<{}}  range {:<{}}  {}\n", h.option_name(), name_width,
+                           fmt::format("{:g}", h.default_value), default_width, h.range_text(), range_width, h.help);
     if (out.empty())
         out = "  (none)\n";
     return out;
