@@ -105,26 +105,22 @@ private:
     void collect_names()
     {
         uses_.resize(text_.statements.size());
-        std::map<std::string, bool> seen_param, seen_input;
+        std::unordered_set<std::string> seen_input;
         for (std::size_t s = 0; s < text_.statements.size(); ++s) {
             std::vector<Use> params;
             collect_uses(text_, text_.statements[s].root, uses_[s], params);
             for (const Use& p : params)
-                if (!seen_param[p.name]) {
-                    seen_param[p.name] = true;
+                if (param_index_.emplace(p.name, static_cast<int>(g_.params.size())).second)
                     g_.params.push_back(p.name);
-                }
             for (const Use& v : uses_[s])
-                if (!defined_.count(v.name) && !seen_input[v.name]) {
-                    seen_input[v.name] = true;
+                if (!defined_.count(v.name) && seen_input.insert(v.name).second)
                     g_.inputs.push_back(v.name);
-                }
         }
         if (spec_.node_bias)
-            for (const auto& v : g_.variables)
+            for (const auto& v : g_.variables) {
+                param_index_.emplace(v + ".bias", static_cast<int>(g_.params.size()));
                 g_.params.push_back(v + ".bias");
-        for (std::size_t i = 0; i < g_.params.size(); ++i)
-            param_index_.emplace(g_.params[i], static_cast<int>(i));
+            }
     }
 
     // Depth-first topological order of the defined variables; reports the first cycle found.
@@ -228,22 +224,13 @@ private:
         return static_cast<int>(g_.nodes.size()) - 1;
     }
 
+    // Parameter nodes are created in parameter order, right after the inputs (build_nodes).
     int param_node(const std::string& name)
     {
-        const auto it = param_nodes_.find(name);
-        if (it != param_nodes_.end())
-            return it->second;
         const auto pos = param_index_.find(name);
         if (pos == param_index_.end())
             throw Error("internal error: unknown parameter " + name);
-        Node n;
-        n.op = Op::Param;
-        n.index = pos->second;
-        n.needs_grad = true;
-        n.label = name;
-        const int id = add_node(std::move(n));
-        param_nodes_[name] = id;
-        return id;
+        return first_param_node_ + pos->second;
     }
 
     int unary(Op op, int a, double value = 0.0)
@@ -387,8 +374,15 @@ private:
             g_.input_nodes.push_back(id);
             var_nodes_[g_.inputs[i]] = id;
         }
-        for (const std::string& p : g_.params)
-            param_node(p);
+        first_param_node_ = static_cast<int>(g_.nodes.size());
+        for (std::size_t i = 0; i < g_.params.size(); ++i) {
+            Node n;
+            n.op = Op::Param;
+            n.index = static_cast<int>(i);
+            n.needs_grad = true;
+            n.label = g_.params[i];
+            add_node(std::move(n));
+        }
         g_.variable_nodes.assign(g_.variables.size(), -1);
         for (std::size_t s : topo_) {
             const Statement& st = text_.statements[s];
@@ -464,8 +458,8 @@ private:
     std::vector<int> state_;
     std::vector<std::size_t> stack_, topo_;
     std::unordered_map<std::string, int> var_nodes_; // variable -> node
-    std::unordered_map<std::string, int> param_nodes_;
-    std::unordered_map<std::string, int> param_index_;
+    std::unordered_map<std::string, int> param_index_; // parameter name -> its number
+    int first_param_node_ = 0;
 };
 
 } // namespace
@@ -506,24 +500,28 @@ bool is_unary(Op op) noexcept
 
 std::uint64_t Graph::fingerprint() const
 {
-    // FNV-1a over a canonical text of the structure.
+    // FNV-1a over the structure's fields (operations, operands, numbers, names), in order.
     std::uint64_t h = 1469598103934665603ull;
-    auto mix = [&h](std::string_view s) {
-        for (unsigned char c : s) {
-            h ^= c;
+    auto bytes = [&h](const void* p, std::size_t n) {
+        const auto* b = static_cast<const unsigned char*>(p);
+        for (std::size_t i = 0; i < n; ++i) {
+            h ^= b[i];
             h *= 1099511628211ull;
         }
-        h ^= 0xff;
-        h *= 1099511628211ull;
     };
-    for (const Node& n : nodes)
-        mix(fmt::format("{} {} {} {} {:a} {}", to_string(n.op), n.a, n.b, n.index, n.value, n.label));
-    for (const auto& p : params)
-        mix(p);
-    for (const auto& i : inputs)
-        mix(i);
-    for (const auto& o : outputs)
-        mix(o);
+    auto text = [&bytes](const std::string& s) { bytes(s.c_str(), s.size() + 1); };
+    for (const Node& n : nodes) {
+        const std::int64_t fields[] = {static_cast<std::int64_t>(n.op), n.a, n.b, n.index};
+        bytes(fields, sizeof fields);
+        bytes(&n.value, sizeof n.value);
+        text(n.label);
+    }
+    for (const auto* list : {&params, &inputs, &outputs}) {
+        const std::uint64_t count = list->size();
+        bytes(&count, sizeof count);
+        for (const auto& s : *list)
+            text(s);
+    }
     return h;
 }
 
