@@ -11,7 +11,7 @@ FUZZ_TARGETS := expression model_file csv checkpoint
 # by their signal, so ASan leaves SIGSEGV/SIGBUS to them.
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:handle_segv=0:handle_sigbus=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build run test test-asan fuzz install clean
+.PHONY: all deps configure build run test test-asan fuzz report clean
 
 all: build
 
@@ -29,6 +29,10 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure
+
+# The course report's whole optimizer study (tables and figures) into $(BUILD)/report.
+report: build
+	examples/report/make-report.sh $(BUILD)/report
 
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan: deps

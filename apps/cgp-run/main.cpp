@@ -4,15 +4,21 @@
 //   cgp-run --optimizer sgdplus --model one-neuron --lr 1e-2 --momentum 0.9 --loss-csv loss.csv
 //   cgp-run --optimizer adam --help                  options, with adam's hyperparameters
 //   cgp-run --list-optimizers
+//   cgp-run --optimizer adam --plot loss.png         also plot the loss record (gnuplot)
+//   cgp-run --model one-neuron --draw net.svg        draw the model (Graphviz) and exit
+//   cgp-run --optimizer adam --dtype f64 --trace t/  write a trace for tools/torch_check.py
 //
 // Results go to stdout (a table, or JSON with --json); progress and diagnostics to stderr.
 #include "../common/cli.hpp"
 
 #include <cgp/checkpoint.hpp>
+#include <cgp/draw.hpp>
 #include <cgp/error.hpp>
 #include <cgp/experiment.hpp>
 #include <cgp/observers.hpp>
+#include <cgp/plot.hpp>
 #include <cgp/plugin.hpp>
+#include <cgp/trace.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -47,6 +53,7 @@ struct RunOptions {
     std::uint64_t checkpoint_every = 0;
     std::string resume;
     std::string inspect;
+    std::string plot, draw, trace; // --plot FILE, --draw FILE, --trace DIR
 };
 
 po::options_description bootstrap_options(RunOptions& o)
@@ -80,6 +87,74 @@ po::options_description output_options(RunOptions& o)
     return d;
 }
 
+// --plot, --draw and --trace: figures and traces of a run.
+po::options_description figure_options(RunOptions& o)
+{
+    po::options_description d("Figures and traces");
+    d.add_options()
+        ("plot", po::value(&o.plot)->value_name("FILE"), "plot the loss record to FILE.png or FILE.svg with gnuplot (the script goes "
+                                     "to FILE.gp)")
+        ("draw", po::value(&o.draw)->value_name("FILE"), "draw the model to FILE.dot, .png or .svg (Graphviz) and exit without training")
+        ("trace", po::value(&o.trace)->value_name("DIR"), "write the run's model, settings, initial parameters, batches and loss "
+                                       "record to folder DIR (for tools/torch_check.py)");
+    return d;
+}
+
+std::vector<std::filesystem::path> plot_files(const std::string& plot)
+{
+    const std::filesystem::path file(plot);
+    const std::string ext = file.extension().string();
+    if (ext != ".png" && ext != ".svg" && ext != ".gp")
+        throw cli::UsageError(fmt::format("--plot {}: name the file .png or .svg (or .gp for the script only)", plot));
+    if (ext == ".gp")
+        return {file};
+    return {std::filesystem::path(file).replace_extension(".gp"), file};
+}
+
+void check_figure_outputs(const RunOptions& o)
+{
+    if (!o.plot.empty())
+        for (const auto& f : plot_files(o.plot))
+            check_output_path(f, "--plot");
+    if (!o.draw.empty())
+        for (const auto& f : graph_picture_files(o.draw))
+            check_output_path(f, "--draw");
+    if (!o.trace.empty())
+        check_trace_folder(o.trace);
+    if (!o.trace.empty() && !o.resume.empty())
+        throw cli::UsageError("--trace records a run from its start; it cannot be combined with --resume");
+}
+
+int draw_model(const ModelSpec& spec, const std::string& file)
+{
+    const std::string command = write_graph_picture(build_graph(spec), file);
+    if (!command.empty())
+        fmt::print(stderr, "{}: Graphviz's dot is not on PATH; wrote the DOT file. Render it with:\n  {}\n", kProgram,
+                   command);
+    return cli::kOk;
+}
+
+void write_figures(const RunOptions& o, const ModelSpec& spec, const Experiment& ex,
+                   const std::vector<double>& initial_params, const TrainSummary& summary)
+{
+    if (!o.plot.empty()) {
+        const auto files = plot_files(o.plot);
+        const auto& opt = ex.optimizer();
+        std::string title = fmt::format("{}, {}", spec.name, opt.plugin().id());
+        if (const int lr = opt.plugin().find_hparam("lr"); lr >= 0)
+            title += fmt::format(" lr={:g}", opt.hparams()[static_cast<std::size_t>(lr)]);
+        title += fmt::format(", batch {}, seed {}", ex.settings().batch_size, ex.settings().seed);
+        const FigureFiles figure{files.front(), {files.begin() + 1, files.end()}};
+        const auto commands =
+            write_figure(gnuplot_script(loss_figure(summary.records, title), files.back().filename().string()), figure);
+        for (const std::string& c : commands)
+            fmt::print(stderr, "{}: gnuplot is not on PATH; wrote {}. Render it with:\n  {}\n", kProgram,
+                       figure.script.string(), c);
+    }
+    if (!o.trace.empty())
+        write_trace(o.trace, spec, ex, initial_params, summary);
+}
+
 // Everything but the bootstrap group, which is parsed first.
 po::options_description main_options(RunOptions& o)
 {
@@ -92,7 +167,7 @@ po::options_description main_options(RunOptions& o)
         if (opt->long_name() != "plugin-dir")
             run_without_dir.add(opt);
     run_without_dir.add_options()("lr", po::value(&o.lr), "learning rate (the optimizer's lr hyperparameter)");
-    d.add(run_without_dir).add(output_options(o));
+    d.add(run_without_dir).add(output_options(o)).add(figure_options(o));
     return d;
 }
 
@@ -269,6 +344,7 @@ int run(int argc, char** argv)
     const DataChoice data_choice = cli::data_choice(o.common, vm);
     RunSettings settings = cli::run_settings(o.common);
     const std::vector<double> hp = cli::hparam_values(*plugin, vm);
+    check_figure_outputs(o);
     if (!o.loss_csv.empty())
         check_output_path(o.loss_csv, "--loss-csv");
     if (!o.checkpoint.empty()) {
@@ -285,7 +361,10 @@ int run(int argc, char** argv)
         throw cli::UsageError("--min-delta must be a finite number >= 0");
 
     const ModelSpec spec = make_model(model_choice);
+    if (!o.draw.empty())
+        return draw_model(spec, o.draw);
     Experiment ex(spec, data_choice, plugin, hp, settings);
+    const std::vector<double> initial_params = o.trace.empty() ? std::vector<double>{} : ex.params();
     if (resume_from) {
         for (const std::string& note : ex.resume(*resume_from, o.resume))
             fmt::print(stderr, "{}: note: {}\n", kProgram, note);
@@ -317,6 +396,7 @@ int run(int argc, char** argv)
     }
     cli::install_signal_handlers();
     const TrainSummary summary = ex.run(observers);
+    write_figures(o, spec, ex, initial_params, summary);
     if (o.json)
         print_json(ex, summary, spec.name);
     else

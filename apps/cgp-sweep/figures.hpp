@@ -1,0 +1,28 @@
+// figures.hpp: the figures of a sweep, as gnuplot scripts (see cgp/plot.hpp).
+//
+// Loss curves: one figure per model and combination of run settings and learning rate, with one
+// curve per optimizer (and per value of any other hyperparameter): the course report's "three
+// curves per figure, one figure per (model, lr)". With --seeds N a curve is the mean over the
+// seeds, with a band of one standard deviation when the figure has at most four curves.
+// Heat maps: for an optimizer with two or more gridded hyperparameters (Adam's beta1 x beta2), the
+// final and the minimum loss over the first two of them in --grid order, lr counting last (so a
+// beta grid at several lrs gives one map per lr, while lr x momentum is a map), one map per model
+// and combination of the other grid values (e.g. per batch size).
+#pragma once
+
+#include "grid.hpp"
+#include "results.hpp"
+
+#include <string>
+#include <vector>
+
+namespace cgp::sweep {
+
+struct SweepFigure {
+    std::string stem;   // file name without extension: "loss_one-neuron_lr=1e-2"
+    std::string script; // the gnuplot script; it renders stem.png by default
+};
+
+std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<PointResult>& results);
+
+} // namespace cgp::sweep

@@ -1,0 +1,256 @@
+// Sweep results: statistics over seeds, the aligned table, the CSV and JSON files, run file names.
+#include "results.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace cgp::sweep {
+namespace {
+
+Stat stat(const std::vector<double>& v)
+{
+    Stat s;
+    if (v.empty())
+        return s;
+    for (double x : v)
+        s.mean += x;
+    s.mean /= static_cast<double>(v.size());
+    if (v.size() > 1) {
+        double sq = 0.0;
+        for (double x : v)
+            sq += (x - s.mean) * (x - s.mean);
+        s.sd = std::sqrt(sq / static_cast<double>(v.size() - 1));
+    }
+    return s;
+}
+
+std::string stop_name(StopReason r)
+{
+    switch (r) {
+    case StopReason::Completed: return "completed";
+    case StopReason::Observer: return "early-stop";
+    case StopReason::NonFinite: return "non-finite";
+    case StopReason::Interrupted: return "interrupted";
+    }
+    return "?";
+}
+
+std::string exact(double v)
+{
+    return std::isfinite(v) ? fmt::format("{:.17g}", v) : "nan";
+}
+
+nlohmann::ordered_json json_number(double v)
+{
+    return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
+
+std::string rate_text(double r)
+{
+    return r >= 1e6 ? fmt::format("{:.2f}M", r / 1e6) : r >= 1e3 ? fmt::format("{:.1f}k", r / 1e3) : fmt::format("{:.0f}", r);
+}
+
+} // namespace
+
+std::vector<PointResult> summarize(const Plan& plan, const SweepOutcome& outcome)
+{
+    std::vector<PointResult> results;
+    for (std::size_t p = 0; p < plan.points.size(); ++p) {
+        PointResult r;
+        r.point = p;
+        std::vector<double> fin, mn, at, sec, rate;
+        std::size_t early = 0;
+        StopReason reason = StopReason::Completed;
+        for (std::size_t s = 0; s < plan.seeds; ++s) {
+            const RunResult& run = outcome.runs[p * plan.seeds + s];
+            r.runs.push_back(&run);
+            fin.push_back(run.summary.final_loss);
+            mn.push_back(run.summary.min_loss);
+            at.push_back(static_cast<double>(run.summary.min_iteration));
+            sec.push_back(run.summary.seconds);
+            rate.push_back(run.summary.iterations_per_second);
+            if (run.summary.reason != StopReason::Completed) {
+                ++early;
+                reason = run.summary.reason;
+            }
+        }
+        r.final_loss = stat(fin);
+        r.min_loss = stat(mn);
+        r.min_iteration = stat(at);
+        r.seconds = stat(sec);
+        r.rate = stat(rate);
+        r.stop = early == 0 ? "completed"
+                 : plan.seeds == 1 ? stop_name(reason)
+                                   : fmt::format("{} {}/{}", stop_name(reason), early, plan.seeds);
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
+std::string results_table(const Plan& plan, const std::vector<PointResult>& results)
+{
+    const bool spread = plan.seeds > 1;
+    std::vector<std::string> header{"model", "optimizer"};
+    for (const Axis& a : plan.axes)
+        header.push_back(a.key);
+    for (const char* h : {"final loss", "min loss", "min at", "time s", "it/s"})
+        header.emplace_back(h);
+    const std::size_t numeric_from = 2 + plan.axes.size();
+    bool any_stopped = false;
+    std::vector<std::vector<std::string>> rows{header};
+    for (const PointResult& r : results) {
+        const Point& p = plan.points[r.point];
+        std::vector<std::string> row{plan.models[p.model].name, plan.optimizers[p.optimizer]->id()};
+        for (std::size_t a = 0; a < plan.axes.size(); ++a)
+            row.push_back(value_text(plan, p, a));
+        auto number = [](double v) { return std::fabs(v) < 1e4 ? fmt::format("{:.6f}", v) : fmt::format("{:.4g}", v); };
+        auto loss = [&](const Stat& s) {
+            return spread ? number(s.mean) + " ± " + number(s.sd) : number(s.mean);
+        };
+        row.push_back(loss(r.final_loss) + (r.stop == "completed" ? "" : " *"));
+        any_stopped = any_stopped || r.stop != "completed";
+        row.push_back(loss(r.min_loss));
+        row.push_back(fmt::format("{:.0f}", r.min_iteration.mean));
+        row.push_back(fmt::format("{:.4f}", r.seconds.mean));
+        row.push_back(rate_text(r.rate.mean));
+        rows.push_back(std::move(row));
+    }
+    // Display width: '±' is one column but two bytes.
+    auto width = [](const std::string& s) {
+        std::size_t w = 0;
+        for (unsigned char c : s)
+            w += (c & 0xC0u) != 0x80u;
+        return w;
+    };
+    std::vector<std::size_t> widths(header.size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t c = 0; c < row.size(); ++c)
+            widths[c] = std::max(widths[c], width(row[c]));
+    std::string out;
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const std::string pad(widths[c] - width(row[c]), ' ');
+            line += (c ? "  " : "") + (c >= numeric_from ? pad + row[c] : row[c] + pad);
+        }
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        out += line + '\n';
+    }
+    if (spread)
+        out += fmt::format("losses: mean ± sample standard deviation over {} seeds; min at, time, it/s: means\n",
+                           plan.seeds);
+    if (any_stopped)
+        out += "* stopped early (see the stop column of results.csv)\n";
+    return out;
+}
+
+std::string results_csv(const Plan& plan, const std::vector<PointResult>& results)
+{
+    std::string out = "model,optimizer";
+    for (const Axis& a : plan.axes)
+        out += "," + a.key;
+    out += ",seeds,final_loss,final_loss_sd,min_loss,min_loss_sd,min_iteration,seconds,iterations_per_second,stop,runs\n";
+    for (const PointResult& r : results) {
+        const Point& p = plan.points[r.point];
+        out += fmt::format("{},{}", plan.models[p.model].name, plan.optimizers[p.optimizer]->id());
+        for (std::size_t a = 0; a < plan.axes.size(); ++a)
+            out += "," + value_text(plan, p, a);
+        std::string files;
+        for (const RunResult* run : r.runs)
+            files += (files.empty() ? "" : " ") + run_file_name(plan, p, run->seed);
+        out += fmt::format(",{},{},{},{},{},{:.1f},{:.6f},{:.0f},{},{}\n", plan.seeds, exact(r.final_loss.mean),
+                           exact(r.final_loss.sd), exact(r.min_loss.mean), exact(r.min_loss.sd), r.min_iteration.mean,
+                           r.seconds.mean, r.rate.mean, r.stop, files);
+    }
+    return out;
+}
+
+std::string results_json(const Plan& plan, const std::vector<PointResult>& results, const SweepOutcome& outcome,
+                         const std::string& command)
+{
+    nlohmann::ordered_json j;
+    j["command"] = command;
+    j["models"] = nlohmann::ordered_json::array();
+    for (const SweepModel& m : plan.models)
+        j["models"].push_back(m.name);
+    j["optimizers"] = nlohmann::ordered_json::array();
+    for (const auto& o : plan.optimizers) {
+        nlohmann::ordered_json defaults = nlohmann::ordered_json::object();
+        for (const HyperParam& h : o->hparams())
+            defaults[h.name] = h.default_value;
+        j["optimizers"].push_back(
+            {{"id", o->id()}, {"version", o->version()}, {"path", o->path().string()}, {"defaults", defaults}});
+    }
+    j["grid"] = nlohmann::ordered_json::array();
+    for (const Axis& a : plan.axes) {
+        std::vector<std::string> values;
+        for (const AxisValue& v : a.values)
+            values.push_back(v.text);
+        j["grid"].push_back({{"key", a.key}, {"kind", a.kind == AxisKind::Setting ? "setting" : "hyperparameter"},
+                             {"values", values}});
+    }
+    j["seeds"] = plan.seeds;
+    j["jobs"] = outcome.jobs;
+    j["wall_seconds"] = outcome.wall_seconds;
+    j["points"] = nlohmann::ordered_json::array();
+    for (const PointResult& r : results) {
+        const Point& p = plan.points[r.point];
+        const Plugin& plugin = *plan.optimizers[p.optimizer];
+        nlohmann::ordered_json grid = nlohmann::ordered_json::object();
+        for (std::size_t a = 0; a < plan.axes.size(); ++a)
+            if (p.value_index[a] >= 0)
+                grid[plan.axes[a].key] = value_text(plan, p, a);
+        nlohmann::ordered_json hp = nlohmann::ordered_json::object();
+        for (std::size_t i = 0; i < plugin.hparams().size(); ++i)
+            hp[plugin.hparams()[i].name] = p.hparams[i];
+        nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+        for (const RunResult* run : r.runs)
+            runs.push_back({{"seed", run->seed},
+                            {"final_loss", json_number(run->summary.final_loss)},
+                            {"min_loss", json_number(run->summary.min_loss)},
+                            {"min_iteration", run->summary.min_iteration},
+                            {"iterations", run->summary.iterations},
+                            {"seconds", run->summary.seconds},
+                            {"iterations_per_second", run->summary.iterations_per_second},
+                            {"stop", stop_name(run->summary.reason)},
+                            {"file", run_file_name(plan, p, run->seed)}});
+        j["points"].push_back({{"model", plan.models[p.model].name},
+                               {"optimizer", plugin.id()},
+                               {"grid", grid},
+                               {"hyperparameters", hp},
+                               {"batch_size", p.settings.batch_size},
+                               {"iterations", p.settings.iterations},
+                               {"dtype", std::string(to_string(p.settings.dtype))},
+                               {"final_loss", {{"mean", json_number(r.final_loss.mean)}, {"sd", json_number(r.final_loss.sd)}}},
+                               {"min_loss", {{"mean", json_number(r.min_loss.mean)}, {"sd", json_number(r.min_loss.sd)}}},
+                               {"min_iteration", r.min_iteration.mean},
+                               {"seconds", r.seconds.mean},
+                               {"iterations_per_second", r.rate.mean},
+                               {"stop", r.stop},
+                               {"runs", runs}});
+    }
+    return j.dump(2) + "\n";
+}
+
+std::string run_file_name(const Plan& plan, const Point& point, std::uint64_t seed)
+{
+    std::string name = plan.models[point.model].file_name + "_" + file_safe(plan.optimizers[point.optimizer]->id());
+    for (std::size_t a = 0; a < plan.axes.size(); ++a)
+        if (point.value_index[a] >= 0 && plan.axes[a].key != "seed")
+            name += "_" + file_safe(plan.axes[a].key + "=" + value_text(plan, point, a));
+    return fmt::format("runs/{}_seed{}.csv", name, seed);
+}
+
+std::string run_csv(const TrainSummary& summary)
+{
+    std::string out = "iteration,loss,window\n";
+    for (const LossRecord& r : summary.records)
+        out += fmt::format("{},{:.17g},{}\n", r.iteration, r.loss, r.window);
+    return out;
+}
+
+} // namespace cgp::sweep

@@ -1,0 +1,102 @@
+// The sweep runner: a preflight of every model/data shape, then worker threads pulling runs.
+#include "runner.hpp"
+
+#include "progress.hpp"
+
+#include <cgp/error.hpp>
+#include <cgp/experiment.hpp>
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+
+namespace cgp::sweep {
+
+void preflight(const Plan& plan)
+{
+    std::set<std::tuple<std::size_t, std::size_t, std::size_t, int>> seen;
+    for (const Point& p : plan.points) {
+        const auto shape = std::make_tuple(p.model, p.data.dataset_size, p.settings.batch_size,
+                                           static_cast<int>(p.settings.dtype));
+        if (!seen.insert(shape).second)
+            continue;
+        try {
+            Experiment check(plan.models[p.model].spec, p.data, plan.optimizers[p.optimizer], p.hparams, p.settings);
+        } catch (const Error& e) {
+            throw Error(fmt::format("grid point '{}': {}", describe(plan, p), e.what()));
+        }
+    }
+}
+
+SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress)
+{
+    const std::size_t seeds = plan.seeds;
+    const std::size_t tasks = plan.points.size() * seeds;
+    std::uint64_t iterations = 0;
+    for (const Point& p : plan.points)
+        iterations += p.settings.iterations * seeds;
+    SweepProgress progress(stderr, tasks, iterations, show_progress);
+
+    SweepOutcome outcome;
+    outcome.jobs = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, tasks)));
+    outcome.runs.resize(tasks);
+    std::atomic<std::size_t> next{0};
+    std::atomic<unsigned> finished{0};
+    std::atomic<int> stop{0}; // the runs' stop flag: a signal number, or -1 after a failure
+    std::mutex failure_mutex;
+    std::exception_ptr failure;
+
+    auto worker = [&] {
+        while (stop.load(std::memory_order_relaxed) == 0) {
+            const std::size_t t = next.fetch_add(1);
+            if (t >= tasks)
+                break;
+            const std::size_t point = t / seeds;
+            const Point& p = plan.points[point];
+            RunSettings settings = p.settings;
+            settings.seed += t % seeds;
+            settings.train.stop_signal = &stop;
+            try {
+                Experiment run(plan.models[p.model].spec, p.data, plan.optimizers[p.optimizer], p.hparams, settings);
+                RunCounter counter(progress);
+                TrainObserver* observers[] = {&counter};
+                outcome.runs[t] = RunResult{point, settings.seed, run.run(observers)};
+            } catch (const std::exception& e) {
+                const std::lock_guard lock(failure_mutex);
+                if (!failure)
+                    failure = std::make_exception_ptr(
+                        Error(fmt::format("run '{}' seed {}: {}", describe(plan, p), settings.seed, e.what())));
+                stop.store(-1);
+            }
+        }
+        finished.fetch_add(1);
+    };
+
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (unsigned j = 0; j < outcome.jobs; ++j)
+        threads.emplace_back(worker);
+    while (finished.load() < outcome.jobs) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (const int sig = cli::stop_signal().load(); sig != 0 && stop.load() == 0)
+            stop.store(sig);
+        progress.draw(false);
+    }
+    for (std::thread& t : threads)
+        t.join();
+    outcome.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (failure)
+        std::rethrow_exception(failure);
+    progress.draw(true);
+    if (stop.load() > 0)
+        outcome.signal = stop.load();
+    return outcome;
+}
+
+} // namespace cgp::sweep

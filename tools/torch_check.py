@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""torch_check.py: trains the network of a cgp trace in PyTorch and compares the loss records.
+
+A trace (cgp-run --trace DIR) holds the model's graph, the initial parameters, the exact batch
+sequence, the optimizer with its hyperparameters, and cgp's own loss record. This script builds the
+same network in PyTorch (node by node, from the graph), starts from the same parameters, feeds the
+same batches, steps with the matching torch.optim optimizer, and prints both loss records side by
+side with the largest relative difference.
+
+    cgp-run --model multi-neuron --optimizer adam --lr 1e-2 --dtype f64 --iterations 5000 --trace t
+    python3 tools/torch_check.py t
+
+Optimizers: sgd (torch.optim.SGD), sgdplus (torch.optim.SGD with momentum, dampening 0) and adam
+(torch.optim.Adam; with eps_inside_sqrt=1, the course handout's p -= lr*m^/sqrt(v^ + eps), which
+torch.optim.Adam lacks, written out here in the same way). Any model cgp builds is supported: the
+network is evaluated from the trace's graph, so presets, layered models, model files and --expr all
+work. The loss is cgp's per-sample squared error, L = (1/B) sum_b sum_o (y_bo - t_bo)^2.
+
+Exit status: 0 when the largest relative difference is within --tolerance (default 1e-6 for f64
+traces, 1e-3 for f32), 1 when it is not, 2 for a bad trace or a missing torch.
+Needs Debian's python3-torch (apt-get install python3-torch); it is not part of the test suite.
+"""
+
+import argparse
+import array
+import json
+import math
+import os
+import sys
+
+
+def fail(message, status=2):
+    print(f"torch_check.py: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+def load_trace(folder):
+    path = os.path.join(folder, "trace.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            trace = json.load(f)
+    except OSError as e:
+        fail(f"cannot read {path}: {e.strerror}\nhint: write a trace with cgp-run --trace {folder}")
+    except json.JSONDecodeError as e:
+        fail(f"{path}: not valid JSON ({e})")
+    if trace.get("format") != "cgp-trace 1":
+        fail(f"{path}: unknown trace format {trace.get('format')!r}; this script reads 'cgp-trace 1'")
+    info = trace["batches"]
+    iterations, batch, columns = info["shape"]
+    data_path = os.path.join(folder, info["file"])
+    values = array.array("d")
+    try:
+        with open(data_path, "rb") as f:
+            values.frombytes(f.read())
+    except OSError as e:
+        fail(f"cannot read {data_path}: {e.strerror}")
+    if sys.byteorder != "little":
+        values.byteswap()
+    if len(values) != iterations * batch * columns:
+        fail(f"{data_path}: holds {len(values)} values, the trace says {iterations}x{batch}x{columns}")
+    return trace, values
+
+
+class Network:
+    """The trace's graph as PyTorch operations over a batch."""
+
+    UNARY = {
+        "neg": lambda a: -a,
+        "sigmoid": lambda a: a.sigmoid(),
+        "relu": lambda a: a.relu(),
+        "tanh": lambda a: a.tanh(),
+        "exp": lambda a: a.exp(),
+        "log": lambda a: a.log(),
+        "sqrt": lambda a: a.sqrt(),
+        "abs": lambda a: a.abs(),
+    }
+    BINARY = {
+        "add": lambda a, b: a + b,
+        "sub": lambda a, b: a - b,
+        "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b,
+        "pow": lambda a, b: a ** b,
+    }
+
+    def __init__(self, model, torch, dtype):
+        self.nodes = model["nodes"]
+        self.outputs = model["output_nodes"]
+        self.inputs = len(model["inputs"])
+        self.torch = torch
+        self.dtype = dtype
+        for n in self.nodes:
+            if n["op"] not in self.UNARY and n["op"] not in self.BINARY and n["op"] not in (
+                    "input", "param", "const", "powi"):
+                fail(f"the trace's graph has an operation this script does not know: {n['op']}")
+
+    def loss(self, theta, batch):
+        """batch: [B, inputs + outputs] tensor. Returns cgp's loss."""
+        torch = self.torch
+        params = theta.unbind(0)
+        values = []
+        for n in self.nodes:
+            op = n["op"]
+            if op == "input":
+                v = batch[:, n["index"]]
+            elif op == "param":
+                v = params[n["index"]]
+            elif op == "const":
+                v = torch.tensor(n["value"], dtype=self.dtype)
+            elif op == "powi":
+                v = values[n["a"]] ** int(n["value"])
+            elif op in self.UNARY:
+                v = self.UNARY[op](values[n["a"]])
+            else:
+                v = self.BINARY[op](values[n["a"]], values[n["b"]])
+            values.append(v)
+        B = batch.shape[0]
+        total = 0
+        for o, node in enumerate(self.outputs):
+            y = values[node]
+            t = batch[:, self.inputs + o]
+            total = total + ((y - t) ** 2).sum()  # a 0-d y (no input dependence) broadcasts
+        return total / B
+
+
+def handout_adam_class(torch):
+    class HandoutAdam(torch.optim.Optimizer):
+        """Adam with eps inside the square root (the course handout): p -= lr * m^ / sqrt(v^ + eps)."""
+
+        def __init__(self, params, lr, betas, eps):
+            super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
+
+        @torch.no_grad()
+        def step(self):
+            for group in self.param_groups:
+                b1, b2 = group["betas"]
+                for p in group["params"]:
+                    state = self.state[p]
+                    if not state:
+                        state["step"] = 0
+                        state["m"] = torch.zeros_like(p)
+                        state["v"] = torch.zeros_like(p)
+                    state["step"] += 1
+                    t = state["step"]
+                    m, v, g = state["m"], state["v"], p.grad
+                    m.mul_(b1).add_(g, alpha=1 - b1)
+                    v.mul_(b2).addcmul_(g, g, value=1 - b2)
+                    bc1 = 1 - b1 ** t
+                    bc2 = 1 - b2 ** t
+                    p.addcdiv_(m, (v / bc2 + group["eps"]).sqrt(), value=-group["lr"] / bc1)
+
+    return HandoutAdam
+
+
+def make_optimizer(torch, spec, theta):
+    oid = spec["id"]
+    algorithm = spec.get("algorithm", "")
+    hp = spec["hyperparameters"]
+    if oid == "sgd" or algorithm == "sgd":
+        return torch.optim.SGD([theta], lr=hp["lr"]), f"torch.optim.SGD(lr={hp['lr']:g})"
+    if oid == "sgdplus" or algorithm == "sgd-momentum":
+        mu = hp["momentum"]
+        return (torch.optim.SGD([theta], lr=hp["lr"], momentum=mu, dampening=0),
+                f"torch.optim.SGD(lr={hp['lr']:g}, momentum={mu:g}, dampening=0)")
+    if oid == "adam" or algorithm == "adam":
+        betas = (hp["beta1"], hp["beta2"])
+        if hp.get("eps_inside_sqrt", 0) != 0:
+            cls = handout_adam_class(torch)
+            return (cls([theta], lr=hp["lr"], betas=betas, eps=hp["eps"]),
+                    f"Adam, handout form p -= lr*m^/sqrt(v^+eps) (lr={hp['lr']:g}, betas={betas}, eps={hp['eps']:g}), "
+                    "written with torch operations")
+        return (torch.optim.Adam([theta], lr=hp["lr"], betas=betas, eps=hp["eps"]),
+                f"torch.optim.Adam(lr={hp['lr']:g}, betas={betas}, eps={hp['eps']:g})")
+    fail(f"optimizer '{oid}' has no PyTorch counterpart here; supported: sgd, sgdplus, adam")
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Train a cgp trace's network in PyTorch and compare the losses.")
+    parser.add_argument("trace", help="a folder written by cgp-run --trace")
+    parser.add_argument("--tolerance", type=float, help="largest relative difference accepted "
+                        "(default 1e-6 for f64 traces, 1e-3 for f32)")
+    parser.add_argument("--rows", type=int, default=12, help="loss records to print side by side (default 12)")
+    args = parser.parse_args()
+    try:
+        import torch
+    except ImportError:
+        fail("PyTorch is not installed; on Debian: apt-get install python3-torch")
+
+    trace, values = load_trace(args.trace)
+    settings = trace["settings"]
+    f64 = settings["dtype"] == "f64"
+    dtype = torch.float64 if f64 else torch.float32
+    tolerance = args.tolerance if args.tolerance is not None else (1e-6 if f64 else 1e-3)
+    iterations, batch, columns = trace["batches"]["shape"]
+    batches = torch.tensor(values, dtype=torch.float64).reshape(iterations, batch, columns).to(dtype)
+
+    torch.set_num_threads(1)
+    net = Network(trace["model"], torch, dtype)
+    theta = torch.tensor(trace["initial_params"], dtype=dtype, requires_grad=True)
+    optimizer, described = make_optimizer(torch, trace["optimizer"], theta)
+    skip_nonfinite = settings.get("on_nonfinite") == "skip"
+
+    records = trace["records"]
+    ours = []  # (iteration, window, loss)
+    window_sum, window_finite, window_count = 0.0, 0, 0
+    log_every = settings["log_every"]
+    for it in range(iterations):
+        optimizer.zero_grad()
+        loss = net.loss(theta, batches[it])
+        loss.backward()
+        value = loss.item()
+        finite = math.isfinite(value) and bool(torch.isfinite(theta.grad).all())
+        if finite:
+            optimizer.step()
+            window_sum += value
+            window_finite += 1
+        elif not skip_nonfinite:
+            window_count += 1
+            ours.append((it + 1, window_count, float("nan")))
+            break
+        window_count += 1
+        if window_count == log_every or it + 1 == iterations:
+            ours.append((it + 1, window_count, window_sum / window_finite if window_finite else float("nan")))
+            window_sum, window_finite, window_count = 0.0, 0, 0
+
+    model = trace["model"]
+    statements = "; ".join(model["statements"])
+    if len(statements) > 100:
+        statements = statements[:97] + "..."
+    print(f"model       {model['name']} ({len(model['params'])} parameters; {statements})")
+    print(f"optimizer   cgp {trace['optimizer']['id']} {trace['optimizer']['hyperparameters']}")
+    print(f"            PyTorch {torch.__version__}: {described}")
+    print(f"run         {iterations} iterations, batch {batch}, seed {settings['seed']}, {settings['dtype']}, "
+          f"loss record every {log_every}")
+    worst, worst_at = 0.0, None
+    rows = []
+    for (iteration, window, loss), rec in zip(ours, records):
+        if rec["iteration"] != iteration or rec["window"] != window:
+            fail(f"record windows differ at iteration {iteration}: the trace is inconsistent", 1)
+        theirs = rec["loss"] if rec["loss"] is not None else float("nan")
+        if math.isnan(theirs) and math.isnan(loss):
+            diff = 0.0
+        else:
+            diff = abs(loss - theirs) / max(abs(theirs), 1e-300)
+        if not diff <= worst:
+            worst, worst_at = diff, iteration
+        rows.append((iteration, theirs, loss, diff))
+    if len(ours) != len(records):
+        print(f"note: {len(records)} cgp records, {len(ours)} PyTorch records")
+    shown = rows if len(rows) <= args.rows else rows[: args.rows // 2] + [None] + rows[-(args.rows - args.rows // 2):]
+    print(f"\n{'iteration':>10}  {'cgp loss':>22}  {'PyTorch loss':>22}  {'rel. diff':>9}")
+    for r in shown:
+        if r is None:
+            print(f"{'...':>10}")
+            continue
+        print(f"{r[0]:>10}  {r[1]:>22.17g}  {r[2]:>22.17g}  {r[3]:>9.2e}")
+    final = torch.tensor(trace["final_params"], dtype=torch.float64)
+    ours_final = theta.detach().to(torch.float64)
+    param_diff = float(((ours_final - final).abs() / final.abs().clamp_min(1e-300)).max()) if len(final) else 0.0
+    print(f"\nlargest relative difference: loss records {worst:.3g}"
+          f"{f' (at iteration {worst_at})' if worst_at else ''}, final parameters {param_diff:.3g}")
+    ok = worst <= tolerance and param_diff <= tolerance
+    print(f"{'agree' if ok else 'DIFFER'}: tolerance {tolerance:g}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
