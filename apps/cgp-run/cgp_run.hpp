@@ -1,0 +1,55 @@
+// cgp_run.hpp: the parts of cgp-run: its options, its reports, its figures.
+#pragma once
+
+#include "../common/cli.hpp"
+
+#include <cgp/experiment.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cgp::run_app {
+
+namespace po = boost::program_options;
+
+inline constexpr const char* kProgram = "cgp-run";
+inline constexpr const char* kDefaultOptimizer = "adam";
+
+struct RunOptions {
+    cli::CommonOptions common;
+    std::string optimizer = kDefaultOptimizer;
+    std::string config;
+    std::string loss_csv;
+    bool json = false;
+    bool quiet = false;
+    bool list = false;
+    bool help = false;
+    double lr = 0.0;
+    std::uint64_t early_stop = 0;
+    double min_delta = 0.0;
+    std::string checkpoint;
+    std::uint64_t checkpoint_every = 0;
+    std::string resume;
+    std::string inspect;
+    std::string plot, draw, trace; // --plot FILE, --draw FILE, --trace DIR
+};
+
+// The option groups (options.cpp). The bootstrap group is parsed first, so the plugin named by
+// --optimizer can be loaded and its hyperparameters added before the strict parse.
+po::options_description bootstrap_options(RunOptions& o);
+po::options_description main_options(RunOptions& o);
+
+// Results on stdout (report.cpp).
+void print_text(const Experiment& ex, const TrainSummary& s, const std::string& model_name);
+void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name);
+int list_optimizers(const std::vector<std::filesystem::path>& search);
+int inspect_checkpoint(const std::string& path);
+
+// --plot, --draw and --trace (figures.cpp).
+void check_figure_outputs(const RunOptions& o);
+int draw_model(const ModelSpec& spec, const std::string& file);
+void write_figures(const RunOptions& o, const ModelSpec& spec, const Experiment& ex,
+                   const std::vector<double>& initial_params, const TrainSummary& summary);
+
+} // namespace cgp::run_app

@@ -1,0 +1,69 @@
+// cgp-run's option groups: bootstrap (found before the plugin is loaded), model, data, training,
+// output, figures.
+#include "cgp_run.hpp"
+
+namespace cgp::run_app {
+namespace {
+
+po::options_description output_options(RunOptions& o)
+{
+    po::options_description d("Output");
+    d.add_options()
+        ("loss-csv", po::value(&o.loss_csv), "write the loss record to this CSV file (iteration,loss,window)")
+        ("json", po::bool_switch(&o.json), "print the result as JSON")
+        ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr")
+        ("early-stop", po::value(&o.early_stop)->default_value(0),
+         "stop after this many loss records without improvement (0: never)")
+        ("min-delta", po::value(&o.min_delta)->default_value(0.0), "improvement that resets --early-stop")
+        ("checkpoint", po::value(&o.checkpoint), "write the complete training state to this file (atomically)")
+        ("checkpoint-every", po::value(&o.checkpoint_every)->default_value(0),
+         "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")
+        ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total");
+    return d;
+}
+
+// --plot, --draw and --trace: figures and traces of a run.
+po::options_description figure_options(RunOptions& o)
+{
+    po::options_description d("Figures and traces");
+    d.add_options()
+        ("plot", po::value(&o.plot)->value_name("FILE"), "plot the loss record to FILE.png or FILE.svg with gnuplot (the script goes "
+                                     "to FILE.gp)")
+        ("draw", po::value(&o.draw)->value_name("FILE"), "draw the model to FILE.dot, .png or .svg (Graphviz) and exit without training")
+        ("trace", po::value(&o.trace)->value_name("DIR"), "write the run's model, settings, initial parameters, batches and loss "
+                                       "record to folder DIR (for tools/torch_check.py)");
+    return d;
+}
+
+} // namespace
+
+po::options_description bootstrap_options(RunOptions& o)
+{
+    po::options_description d("General");
+    d.add_options()
+        ("help,h", po::bool_switch(&o.help), "show the options (with --optimizer: its hyperparameters too)")
+        ("optimizer", po::value(&o.optimizer)->default_value(kDefaultOptimizer),
+         "optimizer plugin: a name (adam, sgd, sgdplus), a file name (adam.so) or a path")
+        ("list-optimizers", po::bool_switch(&o.list), "list every optimizer plugin found, with its hyperparameters")
+        ("config", po::value(&o.config), "INI file of option = value lines (the command line wins)")
+        ("inspect-checkpoint", po::value(&o.inspect), "print what a checkpoint file holds, and check it")
+        ("plugin-dir", po::value(&o.common.plugin_dirs)->composing(), "a folder to search for plugins (repeatable)");
+    return d;
+}
+
+po::options_description main_options(RunOptions& o)
+{
+    po::options_description d;
+    d.add(cli::model_options(o.common)).add(cli::data_options(o.common));
+    po::options_description run = cli::run_options(o.common);
+    // --plugin-dir is in the bootstrap group.
+    po::options_description run_without_dir("Training");
+    for (const auto& opt : run.options())
+        if (opt->long_name() != "plugin-dir")
+            run_without_dir.add(opt);
+    run_without_dir.add_options()("lr", po::value(&o.lr), "learning rate (the optimizer's lr hyperparameter)");
+    d.add(run_without_dir).add(output_options(o)).add(figure_options(o));
+    return d;
+}
+
+} // namespace cgp::run_app

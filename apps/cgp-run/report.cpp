@@ -1,0 +1,143 @@
+// cgp-run's reports on stdout: the run summary (text or JSON), the plugin list, a checkpoint's
+// contents.
+#include "cgp_run.hpp"
+
+#include <cgp/checkpoint.hpp>
+#include <cgp/error.hpp>
+#include <cgp/plugin.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <iostream>
+
+namespace cgp::run_app {
+namespace {
+
+std::string stop_name(StopReason r)
+{
+    switch (r) {
+    case StopReason::Completed: return "completed";
+    case StopReason::Observer: return "early-stop";
+    case StopReason::NonFinite: return "non-finite";
+    case StopReason::Interrupted: return "interrupted";
+    }
+    return "?";
+}
+
+std::string json_number(double v)
+{
+    return std::isfinite(v) ? fmt::format("{:.17g}", v) : "null";
+}
+
+} // namespace
+
+void print_text(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
+{
+    const auto& opt = ex.optimizer();
+    const auto& st = ex.settings();
+    std::string hp;
+    for (std::size_t i = 0; i < opt.plugin().hparams().size(); ++i)
+        hp += fmt::format("{}{}={:g}", hp.empty() ? "" : " ", opt.plugin().hparams()[i].name, opt.hparams()[i]);
+    const LossRecord* last = s.records.empty() ? nullptr : &s.records.back();
+    fmt::print("optimizer       {} {} ({})\n", opt.plugin().id(), opt.plugin().version(), opt.plugin().path().string());
+    fmt::print("hyperparameters {}\n", hp.empty() ? "(none)" : hp);
+    fmt::print("model           {} ({} inputs, {} outputs)\n", model_name, ex.graph().inputs.size(),
+               ex.graph().outputs.size());
+    fmt::print("parameters      {}\n", ex.param_count());
+    fmt::print("data            {}\n", ex.data_description());
+    fmt::print("iterations      {} (batch {}, {}, seed {})\n", s.iterations, st.batch_size, to_string(st.dtype), st.seed);
+    if (last != nullptr)
+        fmt::print("final loss      {:.6f} (mean of iterations {}-{})\n", s.final_loss,
+                   last->iteration - last->window + 1, last->iteration);
+    else
+        fmt::print("final loss      -\n");
+    if (std::isfinite(s.min_loss))
+        fmt::print("min loss        {:.6f} (record ending at iteration {})\n", s.min_loss, s.min_iteration);
+    fmt::print("wall time       {:.4f} s\n", s.seconds);
+    fmt::print("rate            {:.0f} iterations/s\n", s.iterations_per_second);
+    fmt::print("simd            graph {}, optimizer {}\n", to_string(ex.simd_path()), opt.plugin().simd_path());
+    if (s.skipped > 0)
+        fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
+    if (s.reason != StopReason::Completed)
+        fmt::print("stopped         {}: {}\n", stop_name(s.reason), s.message);
+}
+
+void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
+{
+    const auto& opt = ex.optimizer();
+    const auto& st = ex.settings();
+    nlohmann::ordered_json j;
+    j["optimizer"] = {{"id", opt.plugin().id()},
+                      {"version", opt.plugin().version()},
+                      {"path", opt.plugin().path().string()}};
+    nlohmann::ordered_json hp = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < opt.plugin().hparams().size(); ++i)
+        hp[opt.plugin().hparams()[i].name] = opt.hparams()[i];
+    j["hyperparameters"] = hp;
+    j["model"] = model_name;
+    j["inputs"] = ex.graph().inputs;
+    j["outputs"] = ex.graph().outputs;
+    j["parameters"] = ex.param_count();
+    j["data"] = ex.data_description();
+    j["dtype"] = std::string(to_string(st.dtype));
+    j["simd"] = {{"graph", std::string(to_string(ex.simd_path()))}, {"optimizer", opt.plugin().simd_path()}};
+    j["batch_size"] = st.batch_size;
+    j["seed"] = st.seed;
+    j["iterations"] = s.iterations;
+    j["log_every"] = st.train.log_every;
+    j["final_loss"] = nlohmann::ordered_json::parse(json_number(s.final_loss));
+    j["min_loss"] = nlohmann::ordered_json::parse(json_number(s.min_loss));
+    j["min_iteration"] = s.min_iteration;
+    j["seconds"] = s.seconds;
+    j["iterations_per_second"] = s.iterations_per_second;
+    j["skipped"] = s.skipped;
+    j["stop"] = stop_name(s.reason);
+    if (s.reason != StopReason::Completed)
+        j["message"] = s.message;
+    std::cout << j.dump(2) << '\n';
+}
+
+int list_optimizers(const std::vector<std::filesystem::path>& search)
+{
+    const auto files = find_plugins(search);
+    if (files.empty()) {
+        std::string looked;
+        for (const auto& d : search)
+            looked += "\n  " + d.string();
+        throw Error("no optimizer plugins found; looked in:" + looked);
+    }
+    int failures = 0;
+    for (const auto& f : files) {
+        try {
+            const auto p = Plugin::load(f);
+            fmt::print("{} {}  {}\n  {}\n  file: {}\n{}\n", p->id(), p->version(), p->name(), p->summary(), f.string(),
+                       cli::describe_hparams(*p));
+        } catch (const Error& e) {
+            ++failures;
+            fmt::print(stderr, "{}: skipped: {}\n", kProgram, e.what());
+        }
+    }
+    return failures == 0 ? cli::kOk : cli::kFailure;
+}
+
+int inspect_checkpoint(const std::string& path)
+{
+    const Checkpoint c = read_checkpoint(path);
+    std::string hp;
+    for (const auto& [name, value] : c.hparams)
+        hp += fmt::format("{}{}={:g}", hp.empty() ? "" : " ", name, value);
+    fmt::print("checkpoint      {} (format {})\n", path, kCheckpointFormat);
+    fmt::print("model           {} (fingerprint {:016x}, {} parameters)\n", c.model_name, c.model_fingerprint,
+               c.param_count);
+    fmt::print("optimizer       {} {} ({} state arrays)\n", c.plugin_id, c.plugin_version, c.state.size());
+    fmt::print("hyperparameters {}\n", hp.empty() ? "(none)" : hp);
+    fmt::print("iteration       {} ({} steps, {} skipped; batch {}, {}, seed {})\n", c.iteration, c.step, c.skipped,
+               c.batch_size, c.dtype, c.seed);
+    fmt::print("loss records    {} (every {} iterations){}\n", c.records.size(), c.log_every,
+               c.records.empty() ? "" : fmt::format(", last {:.6f}", c.records.back().loss));
+    return cli::kOk;
+}
+
+} // namespace cgp::run_app
