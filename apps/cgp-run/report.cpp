@@ -15,17 +15,6 @@
 namespace cgp::run_app {
 namespace {
 
-std::string stop_name(StopReason r)
-{
-    switch (r) {
-    case StopReason::Completed: return "completed";
-    case StopReason::Observer: return "early-stop";
-    case StopReason::NonFinite: return "non-finite";
-    case StopReason::Interrupted: return "interrupted";
-    }
-    return "?";
-}
-
 std::string json_number(double v)
 {
     return std::isfinite(v) ? fmt::format("{:.17g}", v) : "null";
@@ -61,7 +50,7 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
     if (s.skipped > 0)
         fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
     if (s.reason != StopReason::Completed)
-        fmt::print("stopped         {}: {}\n", stop_name(s.reason), s.message);
+        fmt::print("stopped         {}: {}\n", std::string(to_string(s.reason)), s.message);
 }
 
 void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
@@ -93,7 +82,7 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["seconds"] = s.seconds;
     j["iterations_per_second"] = s.iterations_per_second;
     j["skipped"] = s.skipped;
-    j["stop"] = stop_name(s.reason);
+    j["stop"] = std::string(to_string(s.reason));
     if (s.reason != StopReason::Completed)
         j["message"] = s.message;
     std::cout << j.dump(2) << '\n';

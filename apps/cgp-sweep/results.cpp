@@ -27,17 +27,6 @@ Stat stat(const std::vector<double>& v)
     return s;
 }
 
-std::string stop_name(StopReason r)
-{
-    switch (r) {
-    case StopReason::Completed: return "completed";
-    case StopReason::Observer: return "early-stop";
-    case StopReason::NonFinite: return "non-finite";
-    case StopReason::Interrupted: return "interrupted";
-    }
-    return "?";
-}
-
 std::string exact(double v)
 {
     return std::isfinite(v) ? fmt::format("{:.17g}", v) : "nan";
@@ -83,8 +72,8 @@ std::vector<PointResult> summarize(const Plan& plan, const SweepOutcome& outcome
         r.seconds = stat(sec);
         r.rate = stat(rate);
         r.stop = early == 0 ? "completed"
-                 : plan.seeds == 1 ? stop_name(reason)
-                                   : fmt::format("{} {}/{}", stop_name(reason), early, plan.seeds);
+                 : plan.seeds == 1 ? std::string(to_string(reason))
+                                   : fmt::format("{} {}/{}", std::string(to_string(reason)), early, plan.seeds);
         results.push_back(std::move(r));
     }
     return results;
@@ -216,7 +205,7 @@ std::string results_json(const Plan& plan, const std::vector<PointResult>& resul
                             {"iterations", run->summary.iterations},
                             {"seconds", run->summary.seconds},
                             {"iterations_per_second", run->summary.iterations_per_second},
-                            {"stop", stop_name(run->summary.reason)},
+                            {"stop", std::string(to_string(run->summary.reason))},
                             {"file", run_file_name(plan, p, run->seed)}});
         j["points"].push_back({{"model", plan.models[p.model].name},
                                {"optimizer", plugin.id()},

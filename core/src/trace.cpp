@@ -25,17 +25,6 @@ nlohmann::ordered_json finite_or_null(double v)
     return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
 }
 
-std::string stop_name(StopReason r)
-{
-    switch (r) {
-    case StopReason::Completed: return "completed";
-    case StopReason::Observer: return "early-stop";
-    case StopReason::NonFinite: return "non-finite";
-    case StopReason::Interrupted: return "interrupted";
-    }
-    return "?";
-}
-
 nlohmann::ordered_json model_json(const ModelSpec& spec, const Graph& g)
 {
     nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
@@ -195,7 +184,7 @@ void write_trace(const fs::path& dir, const ModelSpec& spec, const Experiment& e
                     {"min_iteration", summary.min_iteration},
                     {"steps", summary.steps},
                     {"skipped", summary.skipped},
-                    {"stop", stop_name(summary.reason)}};
+                    {"stop", std::string(to_string(summary.reason))}};
 
     std::string csv = "iteration,loss,window\n";
     for (const LossRecord& r : summary.records)

@@ -27,6 +27,17 @@ bool all_finite(std::span<const T> v) noexcept
 
 } // namespace
 
+std::string_view to_string(StopReason r) noexcept
+{
+    switch (r) {
+    case StopReason::Completed: return "completed";
+    case StopReason::Observer: return "early-stop";
+    case StopReason::NonFinite: return "non-finite";
+    case StopReason::Interrupted: return "interrupted";
+    }
+    return "?";
+}
+
 template <class T>
 Trainer<T>::Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer)
     : tape_(tape), sampler_(sampler), optimizer_(optimizer)

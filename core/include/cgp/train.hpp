@@ -13,6 +13,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cgp {
@@ -26,6 +27,8 @@ struct LossRecord {
 
 enum class OnNonFinite { Stop, Skip };
 enum class StopReason { Completed, Observer, NonFinite, Interrupted };
+// "completed", "early-stop", "non-finite", "interrupted" (as in JSON reports).
+std::string_view to_string(StopReason r) noexcept;
 
 struct TrainOptions {
     std::uint64_t iterations = 1000;           // total, counting iterations done before a resume
