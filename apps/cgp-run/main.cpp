@@ -31,6 +31,9 @@ using namespace cgp::run_app;
 
 int run(int argc, char** argv)
 {
+    // From the start: a signal during set-up stops the run after its first iteration, with every
+    // output written, instead of killing the program half-way.
+    cli::install_signal_handlers();
     RunOptions o;
     const po::options_description boot = bootstrap_options(o);
     po::variables_map first;
@@ -129,7 +132,6 @@ int run(int argc, char** argv)
         early.emplace(o.early_stop, o.min_delta);
         observers.push_back(&*early);
     }
-    cli::install_signal_handlers();
     const TrainSummary summary = ex.run(observers);
     write_figures(o, spec, ex, initial_params, summary);
     if (o.json)
