@@ -179,14 +179,14 @@ private:
         if (layers.empty())
             return;
         const SourcePos at = spec_.layers_pos;
-        int expected = 0;
+        std::uint64_t expected = 0; // sizes up to INT_MAX each: no overflow in 64 bits
         for (std::size_t l = 1; l < layers.size(); ++l)
-            expected += layers[l];
-        const int count = static_cast<int>(text_.statements.size());
+            expected += static_cast<std::uint64_t>(layers[l]);
+        const std::uint64_t count = text_.statements.size();
         if (count != expected)
             text_.fail(at, fmt::format("layers {} need {} statements (one per node after the input layer), found {}",
                                        layers_text(), expected, count));
-        if (static_cast<int>(g_.inputs.size()) != layers[0])
+        if (g_.inputs.size() != static_cast<std::size_t>(layers[0]))
             text_.fail(at, fmt::format("layers {} declare {} inputs, but the statements read {} ({})", layers_text(),
                                        layers[0], g_.inputs.size(), join(g_.inputs)));
         // Layer l's statements may read only layer l-1's variables.

@@ -145,6 +145,14 @@ BOOST_AUTO_TEST_CASE(long_chains_and_wide_sums_build_without_exhausting_the_stac
     BOOST_TEST(graph_of({sum}).params.size() == 4000u);
 }
 
+BOOST_AUTO_TEST_CASE(huge_layer_sizes_are_refused_without_overflow)
+{
+    // Found by fuzzing: layer sizes whose sum exceeds an int.
+    const SourceError e = graph_error(parse_model_text("m", "layers 2 2000000000 2000000000\nxo = a*xa + b*xb\n"));
+    BOOST_TEST(e.message() == "layers 2 2000000000 2000000000 need 4000000000 statements (one per node after the "
+                              "input layer), found 1");
+}
+
 BOOST_AUTO_TEST_CASE(fingerprint_changes_with_structure_only)
 {
     BOOST_TEST(graph_of({"xw=ab*xa"}).fingerprint() == graph_of({"xw = ab * xa"}).fingerprint());
