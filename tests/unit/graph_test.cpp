@@ -145,6 +145,16 @@ BOOST_AUTO_TEST_CASE(long_chains_and_wide_sums_build_without_exhausting_the_stac
     BOOST_TEST(graph_of({sum}).params.size() == 4000u);
 }
 
+BOOST_AUTO_TEST_CASE(only_small_whole_exponents_become_repeated_multiplication)
+{
+    auto op_of_output = [](const std::string& statement) { return graph_of({statement}).nodes.back().op; };
+    BOOST_TEST((op_of_output("xo = xa^3") == Op::PowInt));
+    BOOST_TEST((op_of_output("xo = xa^-64") == Op::PowInt));
+    BOOST_TEST((op_of_output("xo = xa^65") == Op::Pow));
+    BOOST_TEST((op_of_output("xo = xa^-1e300") == Op::Pow));
+    BOOST_TEST((op_of_output("xo = xa^2.5") == Op::Pow));
+}
+
 BOOST_AUTO_TEST_CASE(huge_layer_sizes_are_refused_without_overflow)
 {
     // Found by fuzzing: layer sizes whose sum exceeds an int.
