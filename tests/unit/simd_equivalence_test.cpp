@@ -128,4 +128,15 @@ BOOST_AUTO_TEST_CASE(unavailable_or_unknown_paths_are_refused_with_a_message)
     BOOST_TEST((resolve_simd_path(SimdPath::Auto) == available_simd_paths().back()));
 }
 
+BOOST_AUTO_TEST_CASE(auto_takes_the_widest_path_except_avx2_for_batches_of_at_most_eight_floats)
+{
+    const Graph g = build_graph(preset_model("multi-neuron"));
+    const SimdPath best = available_simd_paths().back();
+    const bool small_rule = best == SimdPath::Avx512 && simd_path_available(SimdPath::Avx2);
+    BOOST_TEST((Tape<float>(g, 8).simd_path() == (small_rule ? SimdPath::Avx2 : best)));
+    BOOST_TEST((Tape<float>(g, 9).simd_path() == best));
+    BOOST_TEST((Tape<double>(g, 8).simd_path() == best));
+    BOOST_TEST((Tape<float>(g, 8, best).simd_path() == best)); // an explicit --simd is obeyed
+}
+
 BOOST_AUTO_TEST_SUITE_END()
