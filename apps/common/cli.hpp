@@ -74,9 +74,6 @@ std::string describe_hparams(const Plugin& plugin);
 // Parses argv in two passes: the bootstrap options first (allowing the rest), so the optimizer
 // plugin can be loaded and its hyperparameters added, then everything strictly. An INI file given
 // with --config supplies defaults for any option; the command line wins.
-struct ParsedArgs {
-    po::variables_map vm;
-};
 void parse_strict(int argc, char** argv, const po::options_description& all, const std::string& config_file,
                   po::variables_map& vm);
 void parse_bootstrap(int argc, char** argv, const po::options_description& bootstrap, po::variables_map& vm);
