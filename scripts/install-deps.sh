@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ make binutils
+  cmake ninja-build gcc g++ make binutils
   libboost-dev libboost-test-dev libboost-program-options-dev
   libxsimd-dev libfmt-dev nlohmann-json3-dev
   gnuplot-nox graphviz
