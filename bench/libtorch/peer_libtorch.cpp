@@ -8,6 +8,8 @@
 //   optimizer adam|sgdplus N            one optimizer step on N float parameters
 //   graph MODEL batch B                 forward + backward of one batch (MSE loss, mean over batch)
 //   training MODEL batch B adam         zero_grad, forward, loss, backward, Adam step
+#include "harness.hpp"
+
 #include <torch/torch.h>
 
 #include <dlfcn.h>
@@ -30,31 +32,11 @@ struct Options {
     std::string filter;
 };
 
-// The median seconds per call of `work`: one warm-up call, a repetition count calibrated so that a
-// sample lasts about sample_seconds, then `samples` timed samples.
+// The median seconds per call of `work`, measured by cgp-bench's own harness (warm-up, calibrated
+// repetitions, median of samples), so both sides are timed by the same code.
 double median_seconds(const std::function<void()>& work, const Options& opt)
 {
-    using clock = std::chrono::steady_clock;
-    auto run = [&](std::uint64_t calls) {
-        const auto t0 = clock::now();
-        for (std::uint64_t i = 0; i < calls; ++i)
-            work();
-        return std::chrono::duration<double>(clock::now() - t0).count();
-    };
-    run(1);
-    std::uint64_t calls = 1;
-    double t = run(calls);
-    while (t < opt.sample_seconds / 4 && calls < (std::uint64_t{1} << 40)) {
-        calls *= t > 0 ? std::clamp<std::uint64_t>(static_cast<std::uint64_t>(opt.sample_seconds / 2 / t), 2, 100) : 100;
-        t = run(calls);
-    }
-    if (t < opt.sample_seconds && t > 0)
-        calls = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(static_cast<double>(calls) * opt.sample_seconds / t));
-    std::vector<double> per_call;
-    for (int s = 0; s < opt.samples; ++s)
-        per_call.push_back(run(calls) / static_cast<double>(calls));
-    std::sort(per_call.begin(), per_call.end());
-    return per_call[per_call.size() / 2];
+    return cgp::bench::measure(work, cgp::bench::HarnessOptions{opt.sample_seconds, opt.samples}).median;
 }
 
 // A fully connected network with a sigmoid after every layer, as cgp's layered models.
