@@ -27,6 +27,8 @@
  *     host saves them in checkpoints and restores them bit for bit; so a step must depend only on
  *     its arguments (params, grads, state, hyperparameters, t): no hidden or global state.
  *   - The arrays never overlap one another.
+ *   - When count is 0 the array pointers may be null (the host allocates nothing); a step must then
+ *     return CGP_OK without touching them.
  *
  * Threads: every function here may be called from any thread, and concurrently from several
  * threads on different arrays (cgp-sweep runs many trainings at once in one process). A plugin
