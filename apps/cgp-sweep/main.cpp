@@ -163,22 +163,6 @@ std::vector<std::string> image_formats(const SweepOptions& o)
     return formats;
 }
 
-// The output folder must exist and be writable, or be creatable in an existing writable folder.
-void check_out_folder(const fs::path& dir)
-{
-    std::error_code ec;
-    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-        throw Error(fmt::format("--out {}: exists and is not a folder", dir.string()));
-    if (fs::is_directory(dir, ec)) {
-        check_output_path(dir / "results.csv", "--out");
-        return;
-    }
-    const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-    if (!fs::is_directory(parent, ec))
-        throw Error(fmt::format("--out {}: folder '{}' does not exist", dir.string(), parent.string()));
-    if (::access(parent.c_str(), W_OK) != 0)
-        throw Error(fmt::format("--out {}: folder '{}' is not writable", dir.string(), parent.string()));
-}
 
 void make_folder(const fs::path& dir)
 {
@@ -279,7 +263,7 @@ int run(int argc, char** argv)
     const DataChoice data = cli::data_choice(o.common, vm);
     plan.points = expand(plan, base, data);
     if (!o.out.empty()) {
-        check_out_folder(o.out);
+        check_output_folder(o.out, "--out", "results.csv");
         if (!o.no_plots)
             image_formats(o);
     }

@@ -102,4 +102,22 @@ void check_output_path(const fs::path& path, std::string_view option)
         throw Error(fmt::format("{} {}: folder '{}' is not writable", option, path.string(), folder.string()));
 }
 
+void check_output_folder(const fs::path& dir, std::string_view option, std::string_view probe)
+{
+    std::error_code ec;
+    if (dir.empty())
+        throw Error(fmt::format("{} needs a folder name", option));
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        throw Error(fmt::format("{} {}: exists and is not a folder; give a folder name", option, dir.string()));
+    if (fs::is_directory(dir, ec)) {
+        check_output_path(dir / probe, option);
+        return;
+    }
+    const fs::path parent = folder_of(dir);
+    if (!fs::is_directory(parent, ec))
+        throw Error(fmt::format("{} {}: folder '{}' does not exist", option, dir.string(), parent.string()));
+    if (::access(parent.c_str(), W_OK) != 0)
+        throw Error(fmt::format("{} {}: folder '{}' is not writable", option, dir.string(), parent.string()));
+}
+
 } // namespace cgp

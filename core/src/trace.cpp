@@ -112,20 +112,7 @@ void write_batches(const fs::path& path, const Experiment& ex, std::uint64_t ite
 
 void check_trace_folder(const fs::path& dir)
 {
-    std::error_code ec;
-    if (dir.empty())
-        throw Error("--trace needs a folder name");
-    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-        throw Error(fmt::format("--trace {}: exists and is not a folder; give a folder name", dir.string()));
-    if (fs::is_directory(dir, ec)) {
-        check_output_path(dir / "trace.json", "--trace");
-        return;
-    }
-    const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-    if (!fs::is_directory(parent, ec))
-        throw Error(fmt::format("--trace {}: folder '{}' does not exist", dir.string(), parent.string()));
-    if (::access(parent.c_str(), W_OK) != 0)
-        throw Error(fmt::format("--trace {}: folder '{}' is not writable", dir.string(), parent.string()));
+    check_output_folder(dir, "--trace", "trace.json");
 }
 
 void write_trace(const fs::path& dir, const ModelSpec& spec, const Experiment& ex,

@@ -38,4 +38,8 @@ private:
 // writable, and the path is not a folder. Throws cgp::Error naming the option.
 void check_output_path(const std::filesystem::path& path, std::string_view option);
 
+// The same for an output folder: it exists and holds a writable place for `probe` (a file the
+// program will write there), or it can be created in an existing writable folder.
+void check_output_folder(const std::filesystem::path& dir, std::string_view option, std::string_view probe);
+
 } // namespace cgp
