@@ -1,7 +1,7 @@
 // The memory-bandwidth reference of cgp-bench: a one-thread STREAM triad.
 #include "bench.hpp"
 
-#include <cgp/aligned.hpp>
+#include <cgp/tape/aligned.hpp>
 
 namespace cgp::bench {
 

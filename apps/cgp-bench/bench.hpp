@@ -4,8 +4,8 @@
 
 #include "harness.hpp"
 
-#include <cgp/plugin.hpp>
-#include <cgp/simd.hpp>
+#include <cgp/host/plugin.hpp>
+#include <cgp/tape/simd.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,9 +1,9 @@
 // Section 1 of cgp-bench: forward + backward of the graph kernels, every SIMD path side by side.
 #include "bench.hpp"
 
-#include <cgp/graph.hpp>
-#include <cgp/rng.hpp>
-#include <cgp/tape.hpp>
+#include <cgp/graph/graph.hpp>
+#include <cgp/data/rng.hpp>
+#include <cgp/tape/tape.hpp>
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 // Section 2 of cgp-bench: optimizer plugin steps, scalar and SIMD forms, against the bandwidth floor.
 #include "bench.hpp"
 
-#include <cgp/aligned.hpp>
-#include <cgp/rng.hpp>
+#include <cgp/tape/aligned.hpp>
+#include <cgp/data/rng.hpp>
 
 #include <fmt/format.h>
 

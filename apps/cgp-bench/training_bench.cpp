@@ -1,7 +1,7 @@
 // Section 3 of cgp-bench: whole training iterations (sample, forward, backward, optimizer step).
 #include "bench.hpp"
 
-#include <cgp/experiment.hpp>
+#include <cgp/training/experiment.hpp>
 
 #include <fmt/format.h>
 

@@ -13,8 +13,8 @@
 #include "checks/conformance.hpp"
 #include "report.hpp"
 
-#include <cgp/error.hpp>
-#include <cgp/plugin.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/host/plugin.hpp>
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 
 #include "../common/cli.hpp"
 
-#include <cgp/experiment.hpp>
+#include <cgp/training/experiment.hpp>
 
 #include <filesystem>
 #include <string>

@@ -1,11 +1,11 @@
 // cgp-run's figures and traces: --plot (gnuplot), --draw (Graphviz), --trace (tools/torch_check.py).
 #include "cgp_run.hpp"
 
-#include <cgp/atomic_file.hpp>
-#include <cgp/draw.hpp>
-#include <cgp/error.hpp>
-#include <cgp/plot.hpp>
-#include <cgp/trace.hpp>
+#include <cgp/io/atomic_file.hpp>
+#include <cgp/report/draw.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/report/plot.hpp>
+#include <cgp/report/trace.hpp>
 
 #include <fmt/format.h>
 

@@ -11,10 +11,10 @@
 // Results go to stdout (a table, or JSON with --json); progress and diagnostics to stderr.
 #include "cgp_run.hpp"
 
-#include <cgp/checkpoint.hpp>
-#include <cgp/error.hpp>
-#include <cgp/observers.hpp>
-#include <cgp/plugin.hpp>
+#include <cgp/training/checkpoint.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/training/observers.hpp>
+#include <cgp/host/plugin.hpp>
 
 #include <fmt/format.h>
 

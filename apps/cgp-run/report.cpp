@@ -2,9 +2,9 @@
 // contents.
 #include "cgp_run.hpp"
 
-#include <cgp/checkpoint.hpp>
-#include <cgp/error.hpp>
-#include <cgp/plugin.hpp>
+#include <cgp/training/checkpoint.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/host/plugin.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // Sweep figures: grouping points into loss-curve figures and heat maps, and building their scripts.
 #include "figures.hpp"
 
-#include <cgp/plot.hpp>
+#include <cgp/report/plot.hpp>
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // The sweep grid: parsing --grid options, classifying keys, expanding and validating points.
 #include "grid.hpp"
 
-#include <cgp/error.hpp>
+#include <cgp/io/error.hpp>
 
 #include <fmt/format.h>
 

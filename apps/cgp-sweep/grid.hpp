@@ -8,8 +8,8 @@
 
 #include "../common/cli.hpp"
 
-#include <cgp/experiment.hpp>
-#include <cgp/plugin.hpp>
+#include <cgp/training/experiment.hpp>
+#include <cgp/host/plugin.hpp>
 
 #include <memory>
 #include <string>

@@ -15,9 +15,9 @@
 #include "results.hpp"
 #include "runner.hpp"
 
-#include <cgp/atomic_file.hpp>
-#include <cgp/error.hpp>
-#include <cgp/plot.hpp>
+#include <cgp/io/atomic_file.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/report/plot.hpp>
 
 #include <fmt/format.h>
 

@@ -5,7 +5,7 @@
 // runs. Runs in worker threads report through RunCounter observers; the main thread draws.
 #pragma once
 
-#include <cgp/train.hpp>
+#include <cgp/training/trainer.hpp>
 
 #include <atomic>
 #include <chrono>

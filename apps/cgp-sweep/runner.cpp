@@ -3,8 +3,8 @@
 
 #include "progress.hpp"
 
-#include <cgp/error.hpp>
-#include <cgp/experiment.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/training/experiment.hpp>
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 
 #include "grid.hpp"
 
-#include <cgp/train.hpp>
+#include <cgp/training/trainer.hpp>
 
 #include <vector>
 

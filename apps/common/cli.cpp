@@ -1,7 +1,7 @@
 // Shared command-line options, hyperparameter options, two-pass parsing, signals and the error guard.
 #include "cli.hpp"
 
-#include <cgp/error.hpp>
+#include <cgp/io/error.hpp>
 
 #include <fmt/format.h>
 

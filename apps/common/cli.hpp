@@ -2,8 +2,8 @@
 // the run; plugin hyperparameters as options; exit codes; and the error guard around main().
 #pragma once
 
-#include <cgp/experiment.hpp>
-#include <cgp/plugin.hpp>
+#include <cgp/training/experiment.hpp>
+#include <cgp/host/plugin.hpp>
 
 #include <boost/program_options.hpp>
 

@@ -1,6 +1,6 @@
 // The host's reference optimizers against closed forms of their trajectories (constant gradients),
 // so the reference that plugins are held to is itself checked against something independent.
-#include <cgp/reference_optimizers.hpp>
+#include "reference_optimizers.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,8 +1,8 @@
 // Fuzz target: checkpoint files. Anything parse_checkpoint accepts must serialize back to the same
 // bytes; anything else must end in cgp::Error. Each input is parsed as it is, and again with its
 // length field and CRC repaired, so mutations also reach the field decoder behind the checksum.
-#include <cgp/checkpoint.hpp>
-#include <cgp/error.hpp>
+#include <cgp/training/checkpoint.hpp>
+#include <cgp/io/error.hpp>
 
 #include <boost/crc.hpp>
 

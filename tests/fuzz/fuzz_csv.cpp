@@ -1,6 +1,6 @@
 // Fuzz target: CSV data files, loaded with label column "y", plain and standardized.
-#include <cgp/data.hpp>
-#include <cgp/error.hpp>
+#include <cgp/data/data.hpp>
+#include <cgp/io/error.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -1,8 +1,8 @@
 // Fuzz target: --expr statements, through the parser, the graph builder and the tape compiler,
 // with one forward and backward pass. Bad input must end in cgp::Error, nothing else.
-#include <cgp/error.hpp>
-#include <cgp/graph.hpp>
-#include <cgp/tape.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/graph/graph.hpp>
+#include <cgp/tape/tape.hpp>
 
 #include <cstddef>
 #include <cstdint>

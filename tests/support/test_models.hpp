@@ -2,10 +2,10 @@
 // batch with seeded random values, and compare numbers with a normwise relative tolerance.
 #pragma once
 
-#include <cgp/graph.hpp>
-#include <cgp/model.hpp>
-#include <cgp/rng.hpp>
-#include <cgp/tape.hpp>
+#include <cgp/graph/graph.hpp>
+#include <cgp/language/model.hpp>
+#include <cgp/data/rng.hpp>
+#include <cgp/tape/tape.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // Model pictures: edge labels from the statements, layers and outputs in the DOT text.
-#include <cgp/draw.hpp>
-#include <cgp/error.hpp>
-#include <cgp/model.hpp>
+#include <cgp/report/draw.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/language/model.hpp>
 
 #include <boost/test/unit_test.hpp>
 

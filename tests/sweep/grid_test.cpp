@@ -1,7 +1,7 @@
 // The sweep grid: --grid parsing, key classification, expansion and validation before any run.
 #include "grid.hpp"
 
-#include <cgp/error.hpp>
+#include <cgp/io/error.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 // Figure scripts and rendering: inline data, heat map cells, missing gnuplot, failed renders.
-#include <cgp/error.hpp>
-#include <cgp/plot.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/report/plot.hpp>
 
 #include <boost/test/unit_test.hpp>
 

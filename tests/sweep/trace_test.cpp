@@ -1,8 +1,8 @@
 // Run traces: complete files, and batches that replay the traced run exactly.
-#include <cgp/aligned.hpp>
-#include <cgp/experiment.hpp>
-#include <cgp/tape.hpp>
-#include <cgp/trace.hpp>
+#include <cgp/tape/aligned.hpp>
+#include <cgp/training/experiment.hpp>
+#include <cgp/tape/tape.hpp>
+#include <cgp/report/trace.hpp>
 
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>

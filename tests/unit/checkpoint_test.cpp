@@ -1,8 +1,8 @@
 // Checkpoints: exact resume for every plugin in f32 and f64, and every refusal (model, optimizer,
 // dtype, data, truncation, flipped bytes, future format, foreign file).
-#include <cgp/checkpoint.hpp>
-#include <cgp/error.hpp>
-#include <cgp/experiment.hpp>
+#include <cgp/training/checkpoint.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/training/experiment.hpp>
 
 #include <boost/test/unit_test.hpp>
 

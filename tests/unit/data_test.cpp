@@ -1,6 +1,6 @@
 // Data: CGP's generator statistics, CGP's sampler, shuffled epochs, and the CSV loader's errors.
-#include <cgp/data.hpp>
-#include <cgp/error.hpp>
+#include <cgp/data/data.hpp>
+#include <cgp/io/error.hpp>
 
 #include <boost/test/unit_test.hpp>
 

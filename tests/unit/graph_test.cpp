@@ -1,6 +1,6 @@
 // Building graphs: inputs, parameter order, outputs, presets, layers, and every semantic error.
-#include <cgp/error.hpp>
-#include <cgp/graph.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/graph/graph.hpp>
 
 #include "test_models.hpp"
 

@@ -1,8 +1,8 @@
 // The shipped plugins against closed forms of their first steps, and their SIMD forms against their
 // scalar forms (bitwise).
-#include <cgp/aligned.hpp>
-#include <cgp/plugin.hpp>
-#include <cgp/rng.hpp>
+#include <cgp/tape/aligned.hpp>
+#include <cgp/host/plugin.hpp>
+#include <cgp/data/rng.hpp>
 
 #include <boost/test/unit_test.hpp>
 

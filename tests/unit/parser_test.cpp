@@ -1,7 +1,7 @@
 // The expression language: precedence, lexical forms, and every syntax error's message and position.
-#include <cgp/error.hpp>
-#include <cgp/expr.hpp>
-#include <cgp/model.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/language/expr.hpp>
+#include <cgp/language/model.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
 // The plugin host: loading, every refusal with its message, hyperparameter checks, and resolution
 // of --optimizer values along the search path.
-#include <cgp/error.hpp>
-#include <cgp/plugin.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/host/plugin.hpp>
 
 #include <boost/test/unit_test.hpp>
 

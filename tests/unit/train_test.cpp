@@ -1,7 +1,7 @@
 // The training loop: loss records, determinism, non-finite handling, and learning on the presets.
-#include <cgp/error.hpp>
-#include <cgp/experiment.hpp>
-#include <cgp/observers.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/training/experiment.hpp>
+#include <cgp/training/observers.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -5,7 +5,7 @@
 #include "check_support.hpp"
 #include "checks.hpp"
 
-#include <cgp/reference_optimizers.hpp>
+#include "reference_optimizers.hpp"
 
 #include <fmt/ranges.h>
 

@@ -6,10 +6,10 @@
 #include "conformance.hpp"
 #include "isolation.hpp"
 
-#include <cgp/aligned.hpp>
-#include <cgp/error.hpp>
-#include <cgp/plugin.hpp>
-#include <cgp/rng.hpp>
+#include <cgp/tape/aligned.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/host/plugin.hpp>
+#include <cgp/data/rng.hpp>
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 // Guard pages (mmap + mprotect) behind arrays, and marker NaNs in their padding.
 #include "guarded_memory.hpp"
 
-#include <cgp/aligned.hpp>
-#include <cgp/error.hpp>
+#include <cgp/tape/aligned.hpp>
+#include <cgp/io/error.hpp>
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // The test problems: closed-form functions with a known minimum, logistic regression, a quadratic.
 #include "problems.hpp"
 
-#include <cgp/rng.hpp>
+#include <cgp/data/rng.hpp>
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 #include "checks.hpp"
 #include "isolation.hpp"
 
-#include <cgp/plugin.hpp>
+#include <cgp/host/plugin.hpp>
 
 namespace cgp::conformance {
 

@@ -1,0 +1,66 @@
+// cgp/graph/graph.hpp: a model's meaning: a validated DAG of operations in topological order, with its
+// inputs, learnable parameters (in a documented order) and outputs. Built from a ModelSpec, and the
+// input of the compiler (tape.hpp).
+//
+// Parameter order, which fixes initial values and every file that lists parameters: the named
+// parameters in order of first appearance (statements top to bottom, each left to right), then the
+// per-node biases ("xw.bias") in statement order.
+#pragma once
+
+#include <cgp/language/model.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cgp {
+
+enum class Op : std::uint8_t {
+    Input, Param, Const,
+    Add, Sub, Mul, Div, Pow, // binary
+    PowInt,                  // a ^ n for a whole number n (kept exact for negative a)
+    Neg, Sigmoid, Relu, Tanh, Exp, Log, Sqrt, Abs, // unary
+};
+
+std::string_view to_string(Op op) noexcept;
+bool is_binary(Op op) noexcept;
+bool is_unary(Op op) noexcept; // includes PowInt
+
+struct Node {
+    Op op = Op::Const;
+    int a = -1;           // first operand (node index)
+    int b = -1;           // second operand (binary ops)
+    int index = -1;       // Input: input number; Param: parameter number
+    double value = 0.0;   // Const: the value; PowInt: the exponent
+    bool uniform = true;  // depends on no input: one value for the whole batch
+    bool needs_grad = false; // depends on a parameter
+    std::string label;    // variable or parameter name when it has one
+};
+
+struct Graph {
+    std::vector<Node> nodes;              // topological order: operands come first
+    std::vector<std::string> params;      // parameter names, in parameter order
+    std::vector<std::string> inputs;      // input variable names, in order of first use
+    std::vector<int> input_nodes;         // node of each input
+    std::vector<std::string> outputs;     // output variable names
+    std::vector<int> output_nodes;        // node of each output
+    std::vector<std::string> variables;   // defined variables, statement order
+    std::vector<int> variable_nodes;      // node of each defined variable
+    std::vector<std::vector<int>> variable_uses; // for each defined variable: variables it reads
+    Activation activation = Activation::None;
+    bool node_bias = false;
+    std::vector<int> layers;              // declared layer sizes (inputs first), or empty
+    std::string name;                     // the model's name (preset, file, ...)
+
+    // A 64-bit fingerprint of the structure (operations, names, order); equal graphs, equal value.
+    std::uint64_t fingerprint() const;
+    // Number of learnable parameters.
+    std::size_t param_count() const noexcept { return params.size(); }
+};
+
+// Validates the spec and builds its graph. Throws SourceError pointing at the offending place for:
+// an empty model, a variable defined twice, an assignment to a parameter name, a name used both as
+// variable and parameter, a cycle (naming its variables), an undefined output, a broken layer rule.
+Graph build_graph(const ModelSpec& spec);
+
+} // namespace cgp

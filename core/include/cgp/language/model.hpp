@@ -1,0 +1,54 @@
+// cgp/language/model.hpp: a model as the user describes it: statements plus the options around them
+// (activation and bias per node, CGP layer rules, outputs). Presets, generated layered models,
+// model files (docs/model-files.md) and --expr all produce a ModelSpec; graph.hpp gives it meaning.
+#pragma once
+
+#include <cgp/language/expr.hpp>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cgp {
+
+enum class Activation { None, Sigmoid, Relu, Tanh };
+
+std::string_view to_string(Activation a) noexcept;
+// Parses "none", "sigmoid", "relu", "tanh"; throws cgp::Error listing them.
+Activation parse_activation(std::string_view text);
+
+struct NamedAt {
+    std::string name;
+    SourcePos pos;
+};
+
+struct ModelSpec {
+    std::string name;          // "multi-neuron", a file path, "--expr", "layers 4 2 1"
+    ParsedText text;           // the statements
+    Activation activation = Activation::None; // applied to every defined variable (neural models)
+    bool node_bias = false;    // one learnable bias per defined variable, added before the activation
+    std::vector<NamedAt> outputs; // declared outputs; empty: the variables no statement uses
+    std::vector<int> layers;   // CGP layer rule: nodes per layer, inputs first; empty: any DAG
+    SourcePos layers_pos;      // where `layers` was declared (for errors)
+};
+
+// Built-in models: "one-neuron" and "multi-neuron" (CGP's examples).
+std::vector<std::string> preset_names();
+bool is_preset(std::string_view name) noexcept;
+ModelSpec preset_model(std::string_view name);
+
+// A fully connected network from a layers config such as {4, 2, 1} or {64, 256, 256, 1}: inputs
+// x0_0 .. x0_{n0-1}, node k of layer l is xl_k = act(sum_j wl_k_j * x(l-1)_j + bias), written as
+// expressions that follow CGP's layer rules. Every layer size must be at least 1, at least 2 layers.
+ModelSpec layered_model(const std::vector<int>& layers, Activation activation = Activation::Sigmoid);
+
+// A model file (format in docs/model-files.md). Throws cgp::Error when unreadable, SourceError
+// with the position for anything wrong inside.
+ModelSpec load_model_file(const std::filesystem::path& path);
+ModelSpec parse_model_text(std::string origin, std::string_view text);
+
+// Statements given one per --expr option; origin "--expr N" for the N-th.
+ModelSpec expr_model(const std::vector<std::string>& expressions);
+
+} // namespace cgp

@@ -1,0 +1,63 @@
+// cgp/training/checkpoint.hpp: everything needed to continue a training run exactly, and its file format.
+//
+// File layout (all integers little-endian):
+//   8 bytes   magic "CGPCKPT\n"
+//   u32       format version (kCheckpointFormat)
+//   u64       payload length
+//   payload   the fields of Checkpoint, in the order written by serialize_checkpoint()
+//   u32       CRC-32 (Boost.CRC, the zlib/PNG polynomial) of version, length and payload
+// Files are written atomically (temporary file, fsync, rename): a crash while writing leaves the
+// previous checkpoint in place. A truncated file, a flipped byte, a foreign file or a newer format
+// is refused with a message saying which.
+#pragma once
+
+#include <cgp/training/trainer.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cgp {
+
+inline constexpr std::uint32_t kCheckpointFormat = 1;
+
+struct Checkpoint {
+    // What the run is: checked on resume.
+    std::string model_name;
+    std::uint64_t model_fingerprint = 0;
+    std::uint64_t data_fingerprint = 0;
+    std::string dtype;                  // "f32" or "f64"
+    std::string plugin_id;
+    std::string plugin_version;
+    std::vector<std::pair<std::string, double>> hparams;
+    std::uint64_t batch_size = 0;
+    std::uint64_t log_every = 0;
+    std::uint64_t seed = 0;
+    // Where it is.
+    std::uint64_t iteration = 0;
+    std::uint64_t step = 0;
+    std::uint64_t skipped = 0;
+    double window_sum = 0.0;
+    std::uint64_t window_count = 0;
+    std::uint64_t window_finite = 0;
+    std::vector<LossRecord> records;
+    std::uint64_t param_count = 0;
+    std::vector<std::uint8_t> params;              // param_count values of dtype, raw
+    std::vector<std::vector<std::uint8_t>> state;  // each optimizer state array, raw
+    std::string sampler_state;
+};
+
+std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c);
+// Parses a whole file's bytes; `origin` names it in errors. Throws cgp::Error.
+Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::string& origin);
+
+void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c);
+Checkpoint read_checkpoint(const std::filesystem::path& path);
+
+// 64-bit fingerprint of a dataset's names and values (FNV-1a).
+std::uint64_t fingerprint(const Dataset& d);
+
+} // namespace cgp

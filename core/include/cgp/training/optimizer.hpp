@@ -1,0 +1,29 @@
+// cgp/training/optimizer.hpp: what the training loop needs from an optimizer: how many per-parameter state
+// arrays it wants, and a step over flat parameter, gradient and state arrays. Plugins (plugin.hpp)
+// implement it; tests may implement it directly.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace cgp {
+
+class Optimizer {
+public:
+    virtual ~Optimizer() = default;
+    // Short identifier for reports ("adam").
+    virtual std::string id() const = 0;
+    // Number of state arrays of the parameters' length the optimizer needs (zeroed at the start).
+    virtual std::size_t state_count() const = 0;
+    // One update, t = 1, 2, ... (1-based). Arrays are 64-byte aligned and padded; state has
+    // state_count() arrays of params.size() elements. scalar: run the scalar form, not SIMD.
+    // Throws cgp::Error when the update fails.
+    virtual void step(std::uint64_t t, std::span<float> params, std::span<const float> grads,
+                      std::span<float* const> state, bool scalar = false) = 0;
+    virtual void step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
+                      std::span<double* const> state, bool scalar = false) = 0;
+};
+
+} // namespace cgp

@@ -1,0 +1,126 @@
+// cgp/training/trainer.hpp: the training loop: sample a batch, forward, loss, backward, optimizer step, and
+// tell the observers. The loss record is the mean batch loss over every `log_every` iterations
+// (CGP's display_loss_how_often), the last window possibly shorter.
+#pragma once
+
+#include <cgp/tape/aligned.hpp>
+#include <cgp/data/data.hpp>
+#include <cgp/training/optimizer.hpp>
+#include <cgp/tape/tape.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cgp {
+
+struct LossRecord {
+    std::uint64_t iteration = 0; // last iteration (1-based) of the window
+    double loss = 0.0;           // mean batch loss over the window's finite losses
+    std::uint64_t window = 0;    // iterations in the window
+    double seconds = 0.0;        // wall time since the run (or resume) started
+};
+
+enum class OnNonFinite { Stop, Skip };
+enum class StopReason { Completed, Observer, NonFinite, Interrupted };
+// "completed", "early-stop", "non-finite", "interrupted" (as in JSON reports).
+std::string_view to_string(StopReason r) noexcept;
+
+struct TrainOptions {
+    std::uint64_t iterations = 1000;           // total, counting iterations done before a resume
+    std::uint64_t log_every = 100;
+    OnNonFinite on_nonfinite = OnNonFinite::Stop;
+    bool scalar_optimizer = false;             // run the optimizer's scalar form
+    const std::atomic<int>* stop_signal = nullptr; // when it becomes non-zero, stop after this iteration
+    // Called every checkpoint_every iterations, and once more when the run ends (unless it ends on a
+    // non-finite value: the last good checkpoint is kept). The trainer state is complete and
+    // consistent when it is called.
+    std::uint64_t checkpoint_every = 0;
+    std::function<void()> checkpoint;
+};
+
+// What observers see while training.
+struct TrainStatus {
+    std::uint64_t iteration = 0;   // iterations done
+    std::uint64_t total = 0;
+    std::uint64_t step = 0;        // optimizer steps taken (skipped iterations do not count)
+    std::uint64_t skipped = 0;
+    double last_loss = 0.0;        // most recent batch loss
+    double seconds = 0.0;
+};
+
+struct TrainSummary {
+    std::uint64_t iterations = 0;  // done in total
+    std::uint64_t steps = 0;
+    std::uint64_t skipped = 0;
+    double final_loss = 0.0;       // mean of the last record
+    double min_loss = 0.0;         // smallest record
+    std::uint64_t min_iteration = 0;
+    double seconds = 0.0;          // this process's training time
+    double iterations_per_second = 0.0;
+    StopReason reason = StopReason::Completed;
+    std::string message;           // why it stopped, when not Completed
+    std::vector<LossRecord> records;
+};
+
+class TrainObserver {
+public:
+    virtual ~TrainObserver() = default;
+    virtual void on_begin(const TrainStatus&) {}
+    // Every 64 iterations: for progress displays.
+    virtual void on_progress(const TrainStatus&) {}
+    // After each loss record; return false to stop training.
+    virtual bool on_record(const LossRecord&, const TrainStatus&) { return true; }
+    virtual void on_end(const TrainSummary&) {}
+};
+
+// Everything that changes while training; what a checkpoint saves.
+template <class T>
+struct TrainState {
+    std::uint64_t iteration = 0;
+    std::uint64_t step = 0;
+    std::uint64_t skipped = 0;
+    double window_sum = 0.0;
+    std::uint64_t window_count = 0;   // iterations in the open window
+    std::uint64_t window_finite = 0;  // of which had a finite loss
+    std::vector<LossRecord> records;
+    std::vector<AlignedArray<T>> optimizer_state;
+};
+
+template <class T>
+class Trainer {
+public:
+    // The tape's parameters must already hold their initial values.
+    Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer);
+
+    TrainState<T>& state() noexcept { return state_; }
+    const TrainState<T>& state() const noexcept { return state_; }
+
+    // Trains until options.iterations are done (or a stop); may be called again after restoring a
+    // state (resume) to continue exactly.
+    TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers);
+
+private:
+    Tape<T>& tape_;
+    Sampler& sampler_;
+    Optimizer& optimizer_;
+    TrainState<T> state_;
+    std::vector<T*> inputs_, targets_, state_ptrs_;
+};
+
+extern template class Trainer<float>;
+extern template class Trainer<double>;
+
+// Draws every parameter uniform(0, 1) in parameter order (CGP's initialisation).
+template <class T>
+void init_uniform(std::span<T> params, Rng& rng)
+{
+    for (T& p : params)
+        p = static_cast<T>(rng.uniform());
+}
+
+} // namespace cgp

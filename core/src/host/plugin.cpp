@@ -1,0 +1,398 @@
+// Plugin loading and checking (Boost.DLL), binding to hyperparameters, and plugin discovery.
+#include <cgp/io/error.hpp>
+#include <cgp/host/plugin.hpp>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <dlfcn.h>
+#include <set>
+
+#ifndef CGP_INSTALL_PLUGIN_DIR
+#define CGP_INSTALL_PLUGIN_DIR ""
+#endif
+
+namespace cgp {
+
+struct Plugin::Library {
+    boost::dll::shared_library lib;
+};
+
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void refuse(const fs::path& path, const std::string& what, const std::string& hint = {})
+{
+    throw Error(fmt::format("plugin '{}': {}{}", path.string(), what, hint.empty() ? "" : "\nhint: " + hint));
+}
+
+bool well_formed_name(std::string_view s, std::string_view extra)
+{
+    if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z'))
+        return false;
+    return std::all_of(s.begin(), s.end(), [extra](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || extra.find(c) != std::string_view::npos;
+    });
+}
+
+std::string checked_string(const fs::path& path, const char* value, const char* field)
+{
+    if (value == nullptr || *value == '\0')
+        refuse(path, fmt::format("invalid descriptor: '{}' is missing", field),
+               "fill every string of the descriptor (cgp::sdk::info)");
+    return value;
+}
+
+std::string format_number(double v)
+{
+    return fmt::format("{:g}", v);
+}
+
+const char* kKnownAlgorithms[] = {"sgd", "sgd-momentum", "adam"};
+
+} // namespace
+
+std::string HyperParam::option_name() const
+{
+    std::string s = name;
+    std::replace(s.begin(), s.end(), '_', '-');
+    return s;
+}
+
+std::string HyperParam::range_text() const
+{
+    const char open = (flags & CGP_HPARAM_MIN_EXCLUSIVE) ? '(' : '[';
+    const char close = (flags & CGP_HPARAM_MAX_EXCLUSIVE) ? ')' : ']';
+    return fmt::format("{}{}, {}{}{}", open, format_number(min_value), format_number(max_value), close,
+                       (flags & CGP_HPARAM_INTEGER) ? ", whole number" : "");
+}
+
+std::uint32_t cpu_isa() noexcept
+{
+    std::uint32_t isa = 0;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("sse2"))
+        isa |= CGP_ISA_SSE2;
+    if (__builtin_cpu_supports("sse4.2"))
+        isa |= CGP_ISA_SSE4_2;
+    if (__builtin_cpu_supports("avx"))
+        isa |= CGP_ISA_AVX;
+    if (__builtin_cpu_supports("avx2"))
+        isa |= CGP_ISA_AVX2;
+    if (__builtin_cpu_supports("fma"))
+        isa |= CGP_ISA_FMA3;
+    if (__builtin_cpu_supports("avx512f"))
+        isa |= CGP_ISA_AVX512F;
+    if (__builtin_cpu_supports("avx512bw"))
+        isa |= CGP_ISA_AVX512BW;
+#elif defined(__ARM_NEON)
+    isa |= CGP_ISA_NEON;
+#endif
+    return isa;
+}
+
+std::string isa_names(std::uint32_t isa)
+{
+    static const std::pair<std::uint32_t, const char*> names[] = {
+        {CGP_ISA_SSE2, "sse2"},       {CGP_ISA_SSE4_2, "sse4.2"},     {CGP_ISA_AVX, "avx"},
+        {CGP_ISA_AVX2, "avx2"},       {CGP_ISA_FMA3, "fma3"},         {CGP_ISA_AVX512F, "avx512f"},
+        {CGP_ISA_AVX512BW, "avx512bw"}, {CGP_ISA_NEON, "neon"},
+    };
+    std::string out;
+    std::uint32_t known = 0;
+    for (const auto& [bit, name] : names) {
+        known |= bit;
+        if (isa & bit)
+            out += (out.empty() ? "" : " ") + std::string(name);
+    }
+    if (isa & ~known)
+        out += fmt::format("{}unknown bits 0x{:x}", out.empty() ? "" : " ", isa & ~known);
+    return out;
+}
+
+std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
+{
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        refuse(path, "no such file");
+    if (fs::is_directory(path, ec))
+        refuse(path, "is a directory, not a plugin file");
+
+    std::shared_ptr<Plugin> p(new Plugin());
+    p->path_ = path;
+    p->lib_ = std::make_unique<Library>();
+    boost::dll::shared_library& lib = p->lib_->lib;
+    lib.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+    if (ec) {
+        const char* detail = ::dlerror(); // Boost.DLL leaves dlopen's own message here
+        refuse(path, fmt::format("cannot be loaded as a shared library ({})", detail ? detail : ec.message()),
+               "a plugin is a .so built with cgp_add_plugin(); check the path and that it was built for this system");
+    }
+    if (!lib.has(CGP_PLUGIN_ENTRY_SYMBOL))
+        refuse(path, fmt::format("no entry symbol '{}': not a cgp optimizer plugin", CGP_PLUGIN_ENTRY_SYMBOL),
+               "plugins define it with CGP_REGISTER_OPTIMIZER(Class) from <cgp/sdk/optimizer.hpp>");
+    const auto& entry = lib.get<const cgp_plugin_entry_t>(CGP_PLUGIN_ENTRY_SYMBOL);
+    p->abi_major_ = entry.abi_major;
+    p->abi_minor_ = entry.abi_minor;
+    p->isa_required_ = entry.isa_required;
+    if (entry.abi_major != CGP_ABI_MAJOR)
+        refuse(path,
+               fmt::format("built for plugin ABI {}.{}, this cgp speaks ABI {}.x", entry.abi_major, entry.abi_minor,
+                           CGP_ABI_MAJOR),
+               fmt::format("rebuild the plugin against cgp-sdk {}.x", CGP_ABI_MAJOR));
+    if (entry.abi_minor > CGP_ABI_MINOR)
+        refuse(path,
+               fmt::format("built for plugin ABI {}.{}, newer than this cgp's {}.{}", entry.abi_major, entry.abi_minor,
+                           CGP_ABI_MAJOR, CGP_ABI_MINOR),
+               "update cgp, or rebuild the plugin against this cgp's SDK");
+    if (const std::uint32_t missing = entry.isa_required & ~cpu_isa())
+        refuse(path, fmt::format("needs instructions this CPU lacks: {}", isa_names(missing)),
+               "rebuild the plugin without -march=native or -m<isa> flags; cgp_add_plugin adds SIMD variants that "
+               "are chosen at run time");
+    if (entry.get_descriptor == nullptr)
+        refuse(path, "invalid entry: get_descriptor is null");
+    const cgp_optimizer_descriptor* d = entry.get_descriptor();
+    if (d == nullptr)
+        refuse(path, "get_descriptor() returned no descriptor");
+    if (d->struct_size < sizeof(cgp_optimizer_descriptor))
+        refuse(path, fmt::format("invalid descriptor: struct_size {} is smaller than ABI {}.{}'s {}", d->struct_size,
+                                 CGP_ABI_MAJOR, CGP_ABI_MINOR, sizeof(cgp_optimizer_descriptor)));
+    p->desc_ = d;
+    p->id_ = checked_string(path, d->id, "id");
+    if (!well_formed_name(p->id_, ".+-"))
+        refuse(path, fmt::format("invalid descriptor: id '{}' is not of the form [a-z][a-z0-9_.+-]*", p->id_));
+    p->name_ = checked_string(path, d->name, "name");
+    p->version_ = checked_string(path, d->version, "version");
+    p->summary_ = checked_string(path, d->summary, "summary");
+    if (d->algorithm != nullptr) {
+        p->algorithm_ = d->algorithm;
+        if (std::find(std::begin(kKnownAlgorithms), std::end(kKnownAlgorithms), p->algorithm_) ==
+            std::end(kKnownAlgorithms))
+            refuse(path, fmt::format("invalid descriptor: unknown reference algorithm '{}'", p->algorithm_),
+                   "use \"sgd\", \"sgd-momentum\", \"adam\", or NULL");
+    }
+    if (d->state_count == nullptr || d->validate == nullptr || d->step_f32 == nullptr || d->step_f64 == nullptr ||
+        d->simd_path == nullptr)
+        refuse(path, "invalid descriptor: a function pointer (state_count, validate, step_f32, step_f64, simd_path) "
+                     "is null");
+    if (d->hparam_count > 64)
+        refuse(path, fmt::format("invalid descriptor: {} hyperparameters (at most 64)", d->hparam_count));
+    if (d->hparam_count > 0 && d->hparams == nullptr)
+        refuse(path, "invalid descriptor: hparam_count is set but hparams is null");
+    std::set<std::string> seen;
+    for (std::uint32_t i = 0; i < d->hparam_count; ++i) {
+        const cgp_hparam& h = d->hparams[i];
+        HyperParam hp;
+        hp.name = checked_string(path, h.name, "hyperparameter name");
+        if (!well_formed_name(hp.name, ""))
+            refuse(path, fmt::format("invalid descriptor: hyperparameter name '{}' is not of the form [a-z][a-z0-9_]*",
+                                     hp.name));
+        if (!seen.insert(hp.name).second)
+            refuse(path, fmt::format("invalid descriptor: hyperparameter '{}' is declared twice", hp.name));
+        hp.help = h.help != nullptr ? h.help : "";
+        hp.default_value = h.default_value;
+        hp.min_value = h.min_value;
+        hp.max_value = h.max_value;
+        hp.flags = h.flags;
+        if (!std::isfinite(h.min_value) || !std::isfinite(h.max_value) || h.min_value > h.max_value)
+            refuse(path, fmt::format("invalid descriptor: hyperparameter '{}' has an invalid range [{}, {}]", hp.name,
+                                     format_number(h.min_value), format_number(h.max_value)));
+        p->hparams_.push_back(std::move(hp));
+    }
+    // Defaults must pass the host's own checks.
+    {
+        const std::vector<double> defaults = p->defaults();
+        for (std::size_t i = 0; i < defaults.size(); ++i) {
+            const HyperParam& h = p->hparams_[i];
+            const double v = defaults[i];
+            const bool ok = std::isfinite(v) &&
+                            ((h.flags & CGP_HPARAM_MIN_EXCLUSIVE) ? v > h.min_value : v >= h.min_value) &&
+                            ((h.flags & CGP_HPARAM_MAX_EXCLUSIVE) ? v < h.max_value : v <= h.max_value) &&
+                            (!(h.flags & CGP_HPARAM_INTEGER) || v == std::floor(v));
+            if (!ok)
+                refuse(path, fmt::format("invalid descriptor: default {} of '{}' is outside its range {}",
+                                         format_number(v), h.name, h.range_text()));
+        }
+    }
+    return p;
+}
+
+Plugin::~Plugin() = default;
+
+int Plugin::find_hparam(std::string_view name) const noexcept
+{
+    for (std::size_t i = 0; i < hparams_.size(); ++i)
+        if (hparams_[i].name == name)
+            return static_cast<int>(i);
+    return -1;
+}
+
+std::vector<double> Plugin::defaults() const
+{
+    std::vector<double> v;
+    for (const HyperParam& h : hparams_)
+        v.push_back(h.default_value);
+    return v;
+}
+
+void Plugin::validate(std::span<const double> values) const
+{
+    if (values.size() != hparams_.size())
+        throw Error(fmt::format("optimizer '{}' takes {} hyperparameters, got {}", id_, hparams_.size(), values.size()));
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const HyperParam& h = hparams_[i];
+        const double v = values[i];
+        if (!std::isfinite(v))
+            throw Error(fmt::format("--{} {}: not a finite number; optimizer '{}' accepts {}", h.option_name(),
+                                    format_number(v), id_, h.range_text()));
+        const bool low = (h.flags & CGP_HPARAM_MIN_EXCLUSIVE) ? v <= h.min_value : v < h.min_value;
+        const bool high = (h.flags & CGP_HPARAM_MAX_EXCLUSIVE) ? v >= h.max_value : v > h.max_value;
+        if (low || high)
+            throw Error(fmt::format("--{} {}: out of range; optimizer '{}' accepts {}", h.option_name(),
+                                    format_number(v), id_, h.range_text()));
+        if ((h.flags & CGP_HPARAM_INTEGER) && v != std::floor(v))
+            throw Error(fmt::format("--{} {}: must be a whole number; optimizer '{}' accepts {}", h.option_name(),
+                                    format_number(v), id_, h.range_text()));
+    }
+    char msg[512] = {0};
+    const int status = desc_->validate(values.data(), msg, sizeof msg);
+    if (status != CGP_OK)
+        throw Error(fmt::format("optimizer '{}' rejects its hyperparameters: {}", id_,
+                                msg[0] != '\0' ? msg : "(no message)"));
+}
+
+std::size_t Plugin::state_count(std::span<const double> values) const
+{
+    const std::uint32_t n = desc_->state_count(values.data());
+    if (n > 16)
+        throw Error(fmt::format("plugin '{}': state_count() returned {} (at most 16)", path_.string(), n));
+    return n;
+}
+
+std::string Plugin::simd_path(bool scalar) const
+{
+    const char* s = desc_->simd_path(scalar ? CGP_STEP_SCALAR : 0u);
+    return s != nullptr ? s : "?";
+}
+
+PluginOptimizer::PluginOptimizer(std::shared_ptr<const Plugin> plugin, std::vector<double> hparams)
+    : plugin_(std::move(plugin)), hparams_(std::move(hparams))
+{
+    plugin_->validate(hparams_);
+    state_count_ = plugin_->state_count(hparams_);
+}
+
+template <class T, class Fn>
+void PluginOptimizer::run(Fn fn, std::uint64_t t, std::span<T> params, std::span<const T> grads,
+                          std::span<T* const> state, bool scalar)
+{
+    if (grads.size() != params.size() || state.size() != state_count_)
+        throw Error("internal error: optimizer step with mismatched arrays");
+    cgp_step_args args{};
+    args.struct_size = sizeof args;
+    args.flags = scalar ? CGP_STEP_SCALAR : 0u;
+    args.step = t;
+    args.count = params.size();
+    args.hparams = hparams_.data();
+    char msg[512] = {0};
+    const int status = fn(&args, params.data(), grads.data(), state.data(), msg, sizeof msg);
+    if (status != CGP_OK)
+        throw Error(fmt::format("optimizer '{}' ({}) failed at step {}: {}", plugin_->id(), plugin_->path().string(),
+                                t, msg[0] != '\0' ? msg : "(no message)"));
+}
+
+void PluginOptimizer::step(std::uint64_t t, std::span<float> params, std::span<const float> grads,
+                           std::span<float* const> state, bool scalar)
+{
+    run<float>(plugin_->descriptor().step_f32, t, params, grads, state, scalar);
+}
+
+void PluginOptimizer::step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
+                           std::span<double* const> state, bool scalar)
+{
+    run<double>(plugin_->descriptor().step_f64, t, params, grads, state, scalar);
+}
+
+std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& plugin_dirs)
+{
+    std::vector<fs::path> out(plugin_dirs.begin(), plugin_dirs.end());
+    if (const char* env = std::getenv("CGP_PLUGIN_PATH")) {
+        std::string_view rest(env);
+        while (!rest.empty()) {
+            const auto colon = rest.find(':');
+            const std::string_view part = rest.substr(0, colon);
+            if (!part.empty())
+                out.emplace_back(part);
+            if (colon == std::string_view::npos)
+                break;
+            rest.remove_prefix(colon + 1);
+        }
+    }
+    std::error_code ec;
+    const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
+    if (!ec) {
+        out.push_back(exe_dir / "plugins");
+        out.push_back((exe_dir / ".." / "lib" / "cgp" / "plugins").lexically_normal());
+    }
+    if (*CGP_INSTALL_PLUGIN_DIR != '\0')
+        out.emplace_back(CGP_INSTALL_PLUGIN_DIR);
+    // Drop repeats, keep the first.
+    std::vector<fs::path> unique;
+    for (const auto& p : out)
+        if (std::find(unique.begin(), unique.end(), p) == unique.end())
+            unique.push_back(p);
+    return unique;
+}
+
+fs::path resolve_plugin(std::string_view spec, const std::vector<fs::path>& search)
+{
+    if (spec.empty())
+        throw Error("--optimizer needs a plugin name or path, e.g. --optimizer adam");
+    std::error_code ec;
+    const fs::path as_path(spec);
+    if (spec.find('/') != std::string_view::npos || fs::is_regular_file(as_path, ec))
+        return as_path;
+    std::string file(spec);
+    if (file.size() < 3 || file.compare(file.size() - 3, 3, ".so") != 0)
+        file += ".so";
+    for (const fs::path& dir : search) {
+        const fs::path candidate = dir / file;
+        if (fs::is_regular_file(candidate, ec))
+            return candidate;
+    }
+    std::string looked;
+    for (const fs::path& dir : search)
+        looked += fmt::format("\n  {}", dir.string());
+    throw Error(fmt::format("optimizer '{}' not found: no {} in{}\nhint: cgp-run --list-optimizers shows the plugins "
+                            "found; --plugin-dir DIR or CGP_PLUGIN_PATH adds folders",
+                            spec, file, looked.empty() ? " (no folders to search)" : looked));
+}
+
+std::vector<fs::path> find_plugins(const std::vector<fs::path>& search)
+{
+    std::vector<fs::path> out;
+    std::set<std::string> names;
+    for (const fs::path& dir : search) {
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec))
+            continue;
+        std::vector<fs::path> here;
+        for (const auto& entry : fs::directory_iterator(dir, ec))
+            if (entry.is_regular_file(ec) && entry.path().extension() == ".so")
+                here.push_back(entry.path());
+        std::sort(here.begin(), here.end());
+        for (const auto& p : here)
+            if (names.insert(p.filename().string()).second)
+                out.push_back(p);
+    }
+    std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+    return out;
+}
+
+} // namespace cgp

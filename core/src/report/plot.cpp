@@ -1,0 +1,286 @@
+// Figures: gnuplot scripts with inline data, and running gnuplot (or dot) into atomic files.
+#include <cgp/io/atomic_file.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/report/plot.hpp>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace cgp {
+namespace fs = std::filesystem;
+
+namespace {
+
+// A gnuplot double-quoted string.
+std::string gp_string(std::string_view text)
+{
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out + '"';
+}
+
+std::string number(double v)
+{
+    return std::isfinite(v) ? fmt::format("{:.9g}", v) : "NaN";
+}
+
+// Terminal and output selection, shared by every script: the variable `out` picks the image.
+std::string preamble(const std::string& default_output, int width, int height)
+{
+    const std::string name = fs::path(default_output).filename().string();
+    return fmt::format(
+        "# Render from this folder: gnuplot {0}.gp   (writes {1})\n"
+        "#   gnuplot -e \"out='{0}.svg'\" {0}.gp   SVG instead; out='-' draws in the terminal\n"
+        "if (!exists(\"out\")) out = {2}\n"
+        "if (out eq \"-\") {{ set terminal dumb size 100,32 }} else {{ "
+        "if (strlen(out) > 4 && out[strlen(out)-3:] eq \".svg\") {{ "
+        "set terminal svg size {3},{4} dynamic noenhanced font \"sans,12\" background rgb \"white\" }} "
+        "else {{ set terminal pngcairo size {3},{4} noenhanced font \"sans,10\" }} }}\n"
+        "# to_stdout is set by programs that collect the image from gnuplot's standard output.\n"
+        "if (out ne \"-\" && !exists(\"to_stdout\")) set output out\n",
+        fs::path(name).stem().string(), name, gp_string(name), width, height);
+}
+
+// Line colours (a colour-blind-friendly qualitative set), used in order.
+const char* const kColours[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00",
+                                "#56b4e9", "#000000", "#f0e442", "#999999", "#882255"};
+
+} // namespace
+
+std::string gnuplot_script(const LineFigure& f, const std::string& default_output)
+{
+    std::string s = "# " + f.title + "\n" + preamble(default_output, 900, 600);
+    const std::size_t colours = std::size(kColours);
+    for (std::size_t i = 0; i < colours; ++i)
+        s += fmt::format("set linetype {} linecolor rgb \"{}\" linewidth 2\n", i + 1, kColours[i]);
+    s += fmt::format("set linetype cycle {}\n", colours);
+    for (std::size_t c = 0; c < f.curves.size(); ++c) {
+        const Curve& curve = f.curves[c];
+        s += fmt::format("$curve{} << EOD\n", c);
+        for (std::size_t i = 0; i < curve.x.size() && i < curve.y.size(); ++i) {
+            const double spread = i < curve.spread.size() ? curve.spread[i] : 0.0;
+            s += fmt::format("{} {} {} {}\n", number(curve.x[i]), number(curve.y[i]), number(curve.y[i] - spread),
+                             number(curve.y[i] + spread));
+        }
+        s += "EOD\n";
+    }
+    s += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\n", gp_string(f.title), gp_string(f.xlabel),
+                     gp_string(f.ylabel));
+    s += "set grid lc rgb \"#dddddd\"\nset key top right box opaque\nset format x \"%.0s%c\"\n";
+    if (f.log_y)
+        s += "set logscale y\n";
+    std::string plot;
+    for (std::size_t c = 0; c < f.curves.size(); ++c) {
+        const Curve& curve = f.curves[c];
+        const int lt = static_cast<int>(c % colours) + 1;
+        if (!curve.spread.empty())
+            plot += fmt::format("{}$curve{} using 1:3:4 with filledcurves linetype {} fillstyle transparent solid "
+                                "0.18 noborder notitle",
+                                plot.empty() ? "" : ", \\\n     ", c, lt);
+        plot += fmt::format("{}$curve{} using 1:2 with lines linetype {} title {}", plot.empty() ? "" : ", \\\n     ",
+                            c, lt, gp_string(curve.title));
+    }
+    if (plot.empty())
+        plot = "NaN notitle";
+    s += "plot " + plot + "\n";
+    return s;
+}
+
+std::string gnuplot_script(const HeatmapFigure& f, const std::string& default_output)
+{
+    const std::size_t nx = f.xvalues.size(), ny = f.yvalues.size();
+    if (f.values.size() != nx * ny)
+        throw Error("internal error: heat map values do not match its grid");
+    const int width = static_cast<int>(std::max<std::size_t>(560, 140 * nx + 260));
+    const int height = static_cast<int>(std::max<std::size_t>(440, 110 * ny + 160));
+    std::string s = "# " + f.title + "\n" + preamble(default_output, width, height);
+    s += "$cells << EOD\n";
+    for (std::size_t iy = 0; iy < ny; ++iy)
+        for (std::size_t ix = 0; ix < nx; ++ix) {
+            const double v = f.values[iy * nx + ix];
+            s += fmt::format("{} {} {} {}\n", ix, iy, number(v),
+                             gp_string(std::isfinite(v) ? fmt::format("{:.4g}", v) : "n/a"));
+        }
+    s += "EOD\n";
+    s += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset cblabel {}\n", gp_string(f.title),
+                     gp_string(f.xlabel), gp_string(f.ylabel), gp_string(f.value_label));
+    auto tics = [](const std::vector<std::string>& values) {
+        std::string t;
+        for (std::size_t i = 0; i < values.size(); ++i)
+            t += fmt::format("{}{} {}", i ? ", " : "", gp_string(values[i]), i);
+        return "(" + t + ")";
+    };
+    s += fmt::format("set xrange [-0.5:{}]\nset yrange [-0.5:{}]\n", static_cast<double>(nx) - 0.5,
+                     static_cast<double>(ny) - 0.5);
+    s += fmt::format("set xtics {} scale 0\nset ytics {} scale 0\n", tics(f.xvalues), tics(f.yvalues));
+    // Viridis: dark is the lowest value.
+    s += "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n";
+    s += "set style textbox opaque fillcolor rgb \"white\" noborder\nunset key\n";
+    s += "plot $cells using 1:2:3 with image, \\\n     $cells using 1:2:4 with labels boxed font \",12\"\n";
+    return s;
+}
+
+LineFigure loss_figure(std::span<const LossRecord> records, const std::string& title)
+{
+    LineFigure f;
+    f.title = title;
+    f.ylabel = "loss (mean per record)";
+    Curve c;
+    c.title = "loss";
+    for (const LossRecord& r : records) {
+        c.x.push_back(static_cast<double>(r.iteration));
+        c.y.push_back(r.loss);
+    }
+    f.curves.push_back(std::move(c));
+    return f;
+}
+
+fs::path find_program(std::string_view name)
+{
+    const char* path = std::getenv("PATH");
+    if (path == nullptr)
+        return {};
+    std::string_view rest(path);
+    while (true) {
+        const std::size_t colon = rest.find(':');
+        const std::string_view dir = rest.substr(0, colon);
+        const fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / std::string(name);
+        if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate))
+            return candidate;
+        if (colon == std::string_view::npos)
+            return {};
+        rest.remove_prefix(colon + 1);
+    }
+}
+
+std::string shell_quote(std::string_view word)
+{
+    const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                               "0123456789_-./=:,+@%") == std::string_view::npos;
+    if (plain)
+        return std::string(word);
+    std::string out = "'";
+    for (char c : word)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+void run_to_file(const std::vector<std::string>& argv, const fs::path& destination)
+{
+    if (argv.empty())
+        throw Error("internal error: no program to run");
+    AtomicFile file(destination);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> errors(std::tmpfile(), &std::fclose);
+    int out[2];
+    if (errors == nullptr || ::pipe(out) != 0)
+        throw Error(fmt::format("cannot run {}: {}", argv[0], std::strerror(errno)));
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, ::fileno(errors.get()), STDERR_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    posix_spawn_file_actions_addclose(&actions, out[1]);
+    std::vector<char*> args;
+    for (const std::string& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    if (spawned != 0) {
+        ::close(out[0]);
+        throw Error(fmt::format("cannot run {}: {}\nhint: install it (scripts/install-deps.sh) or put it on PATH",
+                                argv[0], std::strerror(spawned)));
+    }
+    std::size_t bytes = 0;
+    char buffer[1 << 15];
+    std::string write_error;
+    while (true) {
+        const ssize_t n = ::read(out[0], buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        bytes += static_cast<std::size_t>(n);
+        if (write_error.empty()) {
+            try {
+                file.write(std::string_view(buffer, static_cast<std::size_t>(n)));
+            } catch (const Error& e) {
+                write_error = e.what(); // keep draining the pipe so the program can finish
+            }
+        }
+    }
+    ::close(out[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!write_error.empty())
+        throw Error(write_error);
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!ok || bytes == 0) {
+        std::string message;
+        std::rewind(errors.get());
+        char line[512];
+        while (message.size() < 4000 && std::fgets(line, sizeof line, errors.get()) != nullptr)
+            message += line;
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+            message.pop_back();
+        std::string command;
+        for (const std::string& a : argv)
+            command += (command.empty() ? "" : " ") + shell_quote(a);
+        throw Error(fmt::format("{} failed to write '{}' ({}){}\ncommand: {}", argv[0], destination.string(),
+                                !ok ? (WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
+                                                         : std::string("killed by a signal"))
+                                    : std::string("no output"),
+                                message.empty() ? "" : ":\n" + message, command));
+    }
+    file.commit();
+}
+
+std::vector<std::string> write_figure(const std::string& script, const FigureFiles& files)
+{
+    {
+        AtomicFile gp(files.script);
+        gp.write(script);
+        gp.commit();
+    }
+    std::vector<std::string> commands;
+    const bool have_gnuplot = !find_program("gnuplot").empty();
+    for (const fs::path& image : files.images) {
+        // gnuplot's single-quoted strings take a quote as two quotes.
+        std::string name = image.string(), escaped;
+        for (char c : name)
+            escaped += c == '\'' ? std::string("''") : std::string(1, c);
+        if (have_gnuplot) {
+            run_to_file({"gnuplot", "-e", fmt::format("out='{}'; to_stdout=1", escaped), files.script.string()}, image);
+        } else {
+            const std::string setting = fmt::format("out='{}'", escaped);
+            const bool plain = setting.find_first_of("\"$`\\!") == std::string::npos;
+            commands.push_back(fmt::format("gnuplot -e {} {}", plain ? "\"" + setting + "\"" : shell_quote(setting),
+                                           shell_quote(files.script.string())));
+        }
+    }
+    return commands;
+}
+
+} // namespace cgp

@@ -1,0 +1,87 @@
+// kernels.hpp: the batch kernels the tape runs, as one table of function pointers per SIMD path.
+//
+// Layout conventions, shared by every kernel:
+//   - a column is one value per batch sample, 64-byte aligned, N elements long where N (the padded
+//     batch) is a multiple of 16 floats / 8 doubles, so SIMD loops need no tail;
+//   - B <= N is the true batch size: lanes B..N-1 are padding, never read by a reduction (sums over
+//     the batch are masked to the first B lanes), so whatever the padding holds cannot leak;
+//   - a matrix of columns is passed as an array of row pointers (rows need not be adjacent).
+// Kernels never allocate. The tables are built in isa_*.cpp, one translation unit per ISA.
+#pragma once
+
+#include <cgp/tape/simd.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cgp::kernels {
+
+enum class UnaryOp : std::uint8_t { Neg, Sigmoid, Relu, Tanh, Exp, Log, Sqrt, Abs, PowInt };
+enum class BinaryOp : std::uint8_t { Add, Sub, Mul, Div, Pow };
+enum class Act : std::uint8_t { None, Sigmoid, Relu, Tanh };
+
+// An operand of an element-wise kernel: a column, or one value for the whole batch.
+// Exactly one of the two pointers is set.
+template <class T>
+struct Operand {
+    const T* col = nullptr;
+    const T* scalar = nullptr;
+};
+
+template <class T>
+struct Table {
+    const char* name;
+
+    // C[i][0:N) = (accumulate ? C[i][0:N) : 0) + sum_{p<K} A[i*a_rs + p*a_cs] * B[p][0:N), i < M.
+    void (*gemm)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::ptrdiff_t a_rs, std::ptrdiff_t a_cs,
+                 const T* const* B, T* const* C, bool accumulate);
+    // C[i*c_rs + j*c_cs] += sum_{b<K} A[i][b] * B[j][b], i < M, j < N (K is a true batch size).
+    void (*gemm_dot)(std::size_t M, std::size_t N, std::size_t K, const T* const* A, const T* const* B, T* C,
+                     std::ptrdiff_t c_rs, std::ptrdiff_t c_cs);
+    // Y[i][0:N) = act(Y[i][0:N) + bias[i]) for i < M; bias may be null.
+    void (*bias_act)(Act act, std::size_t M, std::size_t N, T* const* Y, const T* bias);
+    // dZ[i][0:N) = dY[i][0:N) * act'(Y[i][0:N)); sums[i] = sum_{b<B} dZ[i][b] when sums is set.
+    void (*act_backward)(Act act, std::size_t M, std::size_t N, std::size_t B, const T* const* Y, const T* const* dY,
+                         T* const* dZ, T* sums);
+    // z[0:n) = op(a[0:n)); arg is the exponent of PowInt.
+    void (*unary)(UnaryOp op, double arg, std::size_t n, const T* a, T* z);
+    // da[0:n) += op'(a, z) * dz.
+    void (*unary_backward)(UnaryOp op, double arg, std::size_t n, const T* a, const T* z, const T* dz, T* da);
+    // z[0:n) = a op b.
+    void (*binary)(BinaryOp op, std::size_t n, Operand<T> a, Operand<T> b, T* z);
+    // Adds the gradient of a op b to ga / gb (either may be null): a column operand's gradient is a
+    // column (n elements); a scalar operand's is one value, summed over the first B lanes.
+    void (*binary_backward)(BinaryOp op, std::size_t n, std::size_t B, Operand<T> a, Operand<T> b, const T* z,
+                            const T* dz, T* ga, T* gb);
+    // Returns sum_{b<B} (y-t)^2 and, when dy is set, writes dy[b] = scale*(y-t) for b < B and 0 up to N.
+    T (*squared_error)(std::size_t N, std::size_t B, const T* y, const T* t, T* dy, T scale);
+    // dst[0:N) = value.
+    void (*fill)(std::size_t N, T value, T* dst);
+    // sum_{b<B} x[b].
+    T (*sum)(std::size_t B, const T* x);
+};
+
+// The table for a resolved path (not Auto); null when this build has no such path.
+const Table<float>* table_f32(SimdPath path) noexcept;
+const Table<double>* table_f64(SimdPath path) noexcept;
+
+template <class T>
+const Table<T>* table(SimdPath path) noexcept
+{
+    if constexpr (sizeof(T) == sizeof(float))
+        return table_f32(path);
+    else
+        return table_f64(path);
+}
+
+// Defined in the ISA translation units (those absent from the build are never referenced).
+const Table<float>* table_f32_scalar() noexcept;
+const Table<double>* table_f64_scalar() noexcept;
+const Table<float>* table_f32_sse2() noexcept;
+const Table<double>* table_f64_sse2() noexcept;
+const Table<float>* table_f32_avx2() noexcept;
+const Table<double>* table_f64_avx2() noexcept;
+const Table<float>* table_f32_avx512() noexcept;
+const Table<double>* table_f64_avx512() noexcept;
+
+} // namespace cgp::kernels

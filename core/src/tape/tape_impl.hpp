@@ -1,0 +1,160 @@
+// tape_impl.hpp: the inside of a compiled Tape: its instructions, dense layers and buffers.
+// Internal to core: tape_compile.cpp builds it from a Graph, tape.cpp runs it.
+#pragma once
+
+#include <cgp/tape/aligned.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/tape/tape.hpp>
+
+#include "kernels/kernels.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace cgp {
+namespace tape_ops {
+
+using kernels::Act;
+using kernels::BinaryOp;
+using kernels::Operand;
+using kernels::UnaryOp;
+
+inline std::optional<Act> activation_of(Op op)
+{
+    switch (op) {
+    case Op::Sigmoid: return Act::Sigmoid;
+    case Op::Relu: return Act::Relu;
+    case Op::Tanh: return Act::Tanh;
+    default: return std::nullopt;
+    }
+}
+
+inline UnaryOp unary_of(Op op)
+{
+    switch (op) {
+    case Op::Neg: return UnaryOp::Neg;
+    case Op::Sigmoid: return UnaryOp::Sigmoid;
+    case Op::Relu: return UnaryOp::Relu;
+    case Op::Tanh: return UnaryOp::Tanh;
+    case Op::Exp: return UnaryOp::Exp;
+    case Op::Log: return UnaryOp::Log;
+    case Op::Sqrt: return UnaryOp::Sqrt;
+    case Op::Abs: return UnaryOp::Abs;
+    case Op::PowInt: return UnaryOp::PowInt;
+    default: throw Error("internal error: not a unary operation");
+    }
+}
+
+inline BinaryOp binary_of(Op op)
+{
+    switch (op) {
+    case Op::Add: return BinaryOp::Add;
+    case Op::Sub: return BinaryOp::Sub;
+    case Op::Mul: return BinaryOp::Mul;
+    case Op::Div: return BinaryOp::Div;
+    case Op::Pow: return BinaryOp::Pow;
+    default: throw Error("internal error: not a binary operation");
+    }
+}
+
+} // namespace tape_ops
+
+template <class T>
+struct Tape<T>::Impl {
+    using Act = kernels::Act;
+    using UnaryOp = kernels::UnaryOp;
+    using BinaryOp = kernels::BinaryOp;
+    template <class U>
+    using Operand = kernels::Operand<U>;
+
+    enum class Kind { Dense, Unary, Binary, Fill };
+    struct Instr {
+        Kind kind;
+        int node;       // result
+        int a = -1, b = -1;
+        double arg = 0; // PowInt exponent
+        UnaryOp uop{};
+        BinaryOp bop{};
+        int dense = -1;
+    };
+    struct Dense {
+        Act act = Act::None;
+        std::size_t M = 0, K = 0;
+        std::vector<int> members, inputs;
+        std::vector<int> weight_index; // M*K parameter indices, row-major
+        std::vector<int> bias_index;   // M, -1 for none
+        bool direct = false;           // weights are params[base .. base+M*K) row-major
+        int base = 0;
+        bool need_dx = false;
+        bool has_bias = false;
+        // Wide layers compute the weight gradient as dZ (M x B) times X transposed (B x Kp), with
+        // the broadcast kernel; narrow ones as M*K dot products over the batch.
+        bool transposed = false;
+        std::size_t Kp = 0;          // K padded to whole 64-byte lines
+        T* xt = nullptr;             // B rows of Kp: the layer's input, transposed
+        std::vector<const T*> xt_rows;
+        std::vector<T*> dw_rows;     // M rows of the weight gradient: into grads, or dw_scratch
+        bool dw_in_place = false;    // dw_rows point into the gradient array
+        std::vector<const T*> x_rows;
+        std::vector<T*> y_rows, dz_rows, dx_rows;
+        std::vector<const T*> y_rows_c, dy_rows, dz_rows_c;
+        T* w_scratch = nullptr;
+        T* dw_scratch = nullptr;
+        T* bias_values = nullptr;
+        T* sums = nullptr;
+    };
+
+    const Graph* graph = nullptr;
+    std::size_t B = 0, N = 0;
+    SimdPath path = SimdPath::Scalar;
+    const kernels::Table<T>* k = nullptr;       // the chosen path
+    const kernels::Table<T>* scalar = nullptr;  // once-per-batch scalar program
+    TapeStats stats;
+
+    AlignedArray<T> params, grads;
+    AlignedArray<T> arena;
+    std::vector<T> scalars, scalar_grads;       // per node: uniform values / gradients
+    std::vector<T*> col, gcol;                  // per node: value / gradient column, or null
+    std::vector<T*> targets;
+    std::vector<Instr> program;                 // column instructions, topological order
+    std::vector<int> scalar_program;            // uniform operation nodes, topological order
+    std::vector<Dense> denses;
+
+    T* value_slot(int n)
+    {
+        const Node& node = graph->nodes[static_cast<std::size_t>(n)];
+        return node.op == Op::Param ? params.data() + node.index : &scalars[static_cast<std::size_t>(n)];
+    }
+    T* grad_slot(int n)
+    {
+        const Node& node = graph->nodes[static_cast<std::size_t>(n)];
+        if (!node.needs_grad)
+            return nullptr;
+        return node.op == Op::Param ? grads.data() + node.index : &scalar_grads[static_cast<std::size_t>(n)];
+    }
+    Operand<T> operand(int n)
+    {
+        Operand<T> o;
+        if (col[static_cast<std::size_t>(n)] != nullptr && !graph->nodes[static_cast<std::size_t>(n)].uniform)
+            o.col = col[static_cast<std::size_t>(n)];
+        else
+            o.scalar = value_slot(n);
+        return o;
+    }
+    // Gradient target for operand n of a column instruction: its column, or its scalar slot.
+    T* operand_grad(int n)
+    {
+        const Node& node = graph->nodes[static_cast<std::size_t>(n)];
+        if (!node.needs_grad)
+            return nullptr;
+        return node.uniform ? grad_slot(n) : gcol[static_cast<std::size_t>(n)];
+    }
+
+    void compile(const Graph& g);
+    void allocate();
+    double forward();
+    void backward();
+};
+
+
+} // namespace cgp

@@ -1,0 +1,297 @@
+// Checkpoint files: binary encoding with bounds-checked decoding, CRC-32, atomic writing.
+#include <cgp/io/atomic_file.hpp>
+#include <cgp/training/checkpoint.hpp>
+#include <cgp/io/error.hpp>
+
+#include <boost/crc.hpp>
+#include <fmt/format.h>
+
+#include <bit>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace cgp {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'G', 'P', 'C', 'K', 'P', 'T', '\n'};
+constexpr std::size_t kHeader = 8 + 4 + 8; // magic, version, length
+constexpr std::size_t kMaxString = 1 << 20;
+
+static_assert(std::endian::native == std::endian::little, "checkpoints are written little-endian");
+
+class Writer {
+public:
+    void u8(std::uint8_t v) { out_.push_back(v); }
+    void u32(std::uint32_t v) { raw(&v, sizeof v); }
+    void u64(std::uint64_t v) { raw(&v, sizeof v); }
+    void f64(double v) { raw(&v, sizeof v); }
+    void str(const std::string& s)
+    {
+        u64(s.size());
+        raw(s.data(), s.size());
+    }
+    void bytes(const std::vector<std::uint8_t>& b)
+    {
+        u64(b.size());
+        raw(b.data(), b.size());
+    }
+    void raw(const void* p, std::size_t n)
+    {
+        const auto* b = static_cast<const std::uint8_t*>(p);
+        out_.insert(out_.end(), b, b + n);
+    }
+    std::vector<std::uint8_t>& data() { return out_; }
+
+private:
+    std::vector<std::uint8_t> out_;
+};
+
+class Reader {
+public:
+    Reader(std::span<const std::uint8_t> in, const std::string& origin) : in_(in), origin_(origin) {}
+    std::uint8_t u8()
+    {
+        std::uint8_t v;
+        raw(&v, 1);
+        return v;
+    }
+    std::uint32_t u32()
+    {
+        std::uint32_t v;
+        raw(&v, sizeof v);
+        return v;
+    }
+    std::uint64_t u64()
+    {
+        std::uint64_t v;
+        raw(&v, sizeof v);
+        return v;
+    }
+    double f64()
+    {
+        double v;
+        raw(&v, sizeof v);
+        return v;
+    }
+    // A count of items of at least `item_size` bytes each, bounded by what is left.
+    std::uint64_t count(std::size_t item_size)
+    {
+        const std::uint64_t n = u64();
+        if (item_size > 0 && n > left() / item_size)
+            corrupt("a count exceeds the file's size");
+        return n;
+    }
+    std::string str()
+    {
+        const std::uint64_t n = count(1);
+        if (n > kMaxString)
+            corrupt("a string is implausibly long");
+        std::string s(n, '\0');
+        raw(s.data(), n);
+        return s;
+    }
+    std::vector<std::uint8_t> bytes()
+    {
+        const std::uint64_t n = count(1);
+        std::vector<std::uint8_t> b(n);
+        raw(b.data(), n);
+        return b;
+    }
+    std::size_t left() const { return in_.size() - pos_; }
+    [[noreturn]] void corrupt(const std::string& why) const
+    {
+        throw Error(fmt::format("checkpoint '{}' is corrupt: {}", origin_, why));
+    }
+
+private:
+    void raw(void* p, std::size_t n)
+    {
+        if (n > left())
+            corrupt("it ends in the middle of a field");
+        if (n > 0)
+            std::memcpy(p, in_.data() + pos_, n);
+        pos_ += n;
+    }
+    std::span<const std::uint8_t> in_;
+    std::size_t pos_ = 0;
+    const std::string& origin_;
+};
+
+std::uint32_t crc32(const std::uint8_t* p, std::size_t n)
+{
+    boost::crc_32_type crc;
+    crc.process_bytes(p, n);
+    return crc.checksum();
+}
+
+} // namespace
+
+std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c)
+{
+    Writer w;
+    w.str(c.model_name);
+    w.u64(c.model_fingerprint);
+    w.u64(c.data_fingerprint);
+    w.str(c.dtype);
+    w.str(c.plugin_id);
+    w.str(c.plugin_version);
+    w.u64(c.hparams.size());
+    for (const auto& [name, value] : c.hparams) {
+        w.str(name);
+        w.f64(value);
+    }
+    w.u64(c.batch_size);
+    w.u64(c.log_every);
+    w.u64(c.seed);
+    w.u64(c.iteration);
+    w.u64(c.step);
+    w.u64(c.skipped);
+    w.f64(c.window_sum);
+    w.u64(c.window_count);
+    w.u64(c.window_finite);
+    w.u64(c.records.size());
+    for (const LossRecord& r : c.records) {
+        w.u64(r.iteration);
+        w.f64(r.loss);
+        w.u64(r.window);
+        w.f64(r.seconds);
+    }
+    w.u64(c.param_count);
+    w.bytes(c.params);
+    w.u64(c.state.size());
+    for (const auto& s : c.state)
+        w.bytes(s);
+    w.str(c.sampler_state);
+
+    const std::vector<std::uint8_t>& payload = w.data();
+    Writer file;
+    file.raw(kMagic, sizeof kMagic);
+    file.u32(kCheckpointFormat);
+    file.u64(payload.size());
+    file.raw(payload.data(), payload.size());
+    file.u32(crc32(file.data().data() + 8, file.data().size() - 8));
+    return std::move(file.data());
+}
+
+Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::string& origin)
+{
+    if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+        throw Error(fmt::format("'{}' is not a cgp checkpoint (no CGPCKPT header)", origin));
+    if (bytes.size() < kHeader + 4)
+        throw Error(fmt::format("checkpoint '{}' is truncated ({} bytes)", origin, bytes.size()));
+    std::uint32_t version;
+    std::uint64_t length;
+    std::memcpy(&version, bytes.data() + 8, 4);
+    std::memcpy(&length, bytes.data() + 12, 8);
+    if (version > kCheckpointFormat)
+        throw Error(fmt::format("checkpoint '{}' has format version {}, newer than this cgp reads ({}); update cgp",
+                                origin, version, kCheckpointFormat));
+    if (version == 0)
+        throw Error(fmt::format("checkpoint '{}' is corrupt: format version 0", origin));
+    if (length > bytes.size() - kHeader - 4)
+        throw Error(fmt::format("checkpoint '{}' is truncated ({} bytes, the header announces {})", origin,
+                                bytes.size(), kHeader + length + 4));
+    if (length < bytes.size() - kHeader - 4)
+        throw Error(fmt::format("checkpoint '{}' is corrupt: {} bytes of trailing data", origin,
+                                bytes.size() - kHeader - 4 - length));
+    std::uint32_t stored;
+    std::memcpy(&stored, bytes.data() + kHeader + length, 4);
+    if (crc32(bytes.data() + 8, kHeader - 8 + length) != stored)
+        throw Error(fmt::format("checkpoint '{}' is corrupt: checksum mismatch (a byte changed on disk?)", origin));
+
+    Reader r(bytes.subspan(kHeader, length), origin);
+    Checkpoint c;
+    c.model_name = r.str();
+    c.model_fingerprint = r.u64();
+    c.data_fingerprint = r.u64();
+    c.dtype = r.str();
+    if (c.dtype != "f32" && c.dtype != "f64")
+        r.corrupt(fmt::format("unknown dtype '{}'", c.dtype));
+    c.plugin_id = r.str();
+    c.plugin_version = r.str();
+    const std::uint64_t nh = r.count(16);
+    for (std::uint64_t i = 0; i < nh; ++i) {
+        std::string name = r.str();
+        const double value = r.f64();
+        c.hparams.emplace_back(std::move(name), value);
+    }
+    c.batch_size = r.u64();
+    c.log_every = r.u64();
+    c.seed = r.u64();
+    c.iteration = r.u64();
+    c.step = r.u64();
+    c.skipped = r.u64();
+    c.window_sum = r.f64();
+    c.window_count = r.u64();
+    c.window_finite = r.u64();
+    const std::uint64_t nr = r.count(32);
+    for (std::uint64_t i = 0; i < nr; ++i) {
+        LossRecord rec;
+        rec.iteration = r.u64();
+        rec.loss = r.f64();
+        rec.window = r.u64();
+        rec.seconds = r.f64();
+        c.records.push_back(rec);
+    }
+    c.param_count = r.u64();
+    c.params = r.bytes();
+    const std::size_t width = c.dtype == "f32" ? 4 : 8;
+    if (c.params.size() != c.param_count * width || c.params.size() / width != c.param_count)
+        r.corrupt("the parameter block does not match the parameter count");
+    const std::uint64_t ns = r.count(8);
+    if (ns > 16)
+        r.corrupt("more than 16 optimizer state arrays");
+    for (std::uint64_t i = 0; i < ns; ++i) {
+        c.state.push_back(r.bytes());
+        if (c.state.back().size() != c.params.size())
+            r.corrupt("an optimizer state array does not match the parameter count");
+    }
+    c.sampler_state = r.str();
+    if (r.left() != 0)
+        r.corrupt("unread bytes after the last field");
+    if (c.batch_size == 0 || c.log_every == 0 || c.window_count > c.log_every || c.window_finite > c.window_count ||
+        c.step + c.skipped != c.iteration)
+        r.corrupt("inconsistent counters");
+    return c;
+}
+
+void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c)
+{
+    const std::vector<std::uint8_t> bytes = serialize_checkpoint(c);
+    AtomicFile file(path);
+    file.write(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    file.commit();
+}
+
+Checkpoint read_checkpoint(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(fmt::format("cannot open checkpoint '{}'", path.string()));
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+        throw Error(fmt::format("cannot read checkpoint '{}'", path.string()));
+    return parse_checkpoint(bytes, path.string());
+}
+
+std::uint64_t fingerprint(const Dataset& d)
+{
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](const void* p, std::size_t n) {
+        const auto* b = static_cast<const unsigned char*>(p);
+        for (std::size_t i = 0; i < n; ++i) {
+            h ^= b[i];
+            h *= 1099511628211ull;
+        }
+    };
+    for (const auto& n : d.feature_names)
+        mix(n.data(), n.size() + 1);
+    for (const auto& n : d.label_names)
+        mix(n.data(), n.size() + 1);
+    mix(d.x.data(), d.x.size() * sizeof(double));
+    mix(d.y.data(), d.y.size() * sizeof(double));
+    return h;
+}
+
+} // namespace cgp

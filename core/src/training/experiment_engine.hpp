@@ -1,0 +1,35 @@
+// experiment_engine.hpp: the type-specific half of an Experiment (tape, sampler and trainer for f32
+// or f64), behind a small virtual interface. Internal to core.
+#pragma once
+
+#include <cgp/training/checkpoint.hpp>
+#include <cgp/training/experiment.hpp>
+#include <cgp/tape/tape.hpp>
+
+namespace cgp {
+
+struct Experiment::Engine {
+    virtual ~Engine() = default;
+    virtual TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers) = 0;
+    virtual SimdPath path() const noexcept = 0;
+    virtual std::vector<double> params() const = 0;
+    // The run's state into c (parameters, optimizer state, counters, records, sampler), and back.
+    virtual void capture(Checkpoint& c) const = 0;
+    virtual void restore(const Checkpoint& c) = 0;
+};
+
+template <class T>
+struct EngineT final : Experiment::Engine {
+    EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt, const RunSettings& s);
+    TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers) override;
+    SimdPath path() const noexcept override { return tape.simd_path(); }
+    std::vector<double> params() const override;
+    void capture(Checkpoint& c) const override;
+    void restore(const Checkpoint& c) override;
+
+    Tape<T> tape;
+    std::unique_ptr<Sampler> sampler;
+    Trainer<T> trainer;
+};
+
+} // namespace cgp

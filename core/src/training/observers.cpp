@@ -1,0 +1,147 @@
+// ProgressReporter, LossCsvWriter and EarlyStop.
+#include <cgp/io/error.hpp>
+#include <cgp/training/observers.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <unistd.h>
+
+namespace cgp {
+
+namespace {
+
+std::string human_rate(double per_second)
+{
+    if (per_second >= 1e6)
+        return fmt::format("{:.2f}M it/s", per_second / 1e6);
+    if (per_second >= 1e3)
+        return fmt::format("{:.1f}k it/s", per_second / 1e3);
+    return fmt::format("{:.1f} it/s", per_second);
+}
+
+std::string clock_text(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return "?";
+    const auto s = static_cast<long>(seconds + 0.5);
+    return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{:02}:{:02}", s / 60, s % 60);
+}
+
+} // namespace
+
+ProgressReporter::ProgressReporter(std::FILE* out, std::string label)
+    : out_(out), label_(std::move(label)), tty_(::isatty(::fileno(out)) != 0)
+{
+}
+
+void ProgressReporter::on_begin(const TrainStatus& s)
+{
+    start_iteration_ = s.iteration;
+    total_ = s.total;
+    next_line_ = s.iteration + std::max<std::uint64_t>(1, s.total / 10);
+}
+
+void ProgressReporter::on_progress(const TrainStatus& s)
+{
+    draw(s, false);
+}
+
+bool ProgressReporter::on_record(const LossRecord& r, const TrainStatus& s)
+{
+    record_loss_ = r.loss;
+    draw(s, false);
+    return true;
+}
+
+void ProgressReporter::draw(const TrainStatus& s, bool force)
+{
+    const auto now = std::chrono::steady_clock::now();
+    const double done = static_cast<double>(s.iteration - start_iteration_);
+    rate_ = s.seconds > 0 ? done / s.seconds : 0.0;
+    const double fraction = s.total > 0 ? static_cast<double>(s.iteration) / static_cast<double>(s.total) : 1.0;
+    const std::string loss = record_loss_ >= 0 ? fmt::format("loss {:.4f}", record_loss_) : "loss -";
+    if (tty_) {
+        if (!force && now - last_draw_ < std::chrono::milliseconds(100))
+            return;
+        last_draw_ = now;
+        constexpr int width = 24;
+        const double filled = fraction * width;
+        std::string bar;
+        static const char* const eighths[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+        const int full = static_cast<int>(filled);
+        for (int i = 0; i < full && i < width; ++i)
+            bar += "█";
+        if (full < width) {
+            bar += eighths[static_cast<int>((filled - full) * 8)];
+            bar += std::string(static_cast<std::size_t>(width - full - 1), ' ');
+        }
+        const double eta = rate_ > 0 ? static_cast<double>(s.total - s.iteration) / rate_ : -1.0;
+        fmt::print(out_, "\r{}{:3.0f}%|{}| {}/{} [{}<{}, {}] {}\x1b[K", label_.empty() ? "" : label_ + " ",
+                   fraction * 100.0, bar, s.iteration, s.total, clock_text(s.seconds), clock_text(eta),
+                   human_rate(rate_), loss);
+        std::fflush(out_);
+        return;
+    }
+    if (!force && s.iteration < next_line_)
+        return;
+    next_line_ = s.iteration + std::max<std::uint64_t>(1, s.total / 10);
+    last_printed_ = s.iteration;
+    fmt::print(out_, "{}iteration {}/{}  {}  {}  {:.2f} s\n", label_.empty() ? "" : label_ + ": ", s.iteration,
+               s.total, loss, human_rate(rate_), s.seconds);
+    std::fflush(out_);
+}
+
+void ProgressReporter::on_end(const TrainSummary& summary)
+{
+    TrainStatus s;
+    s.iteration = summary.iterations;
+    s.total = total_ > 0 ? total_ : summary.iterations;
+    s.seconds = summary.seconds;
+    if (tty_ || last_printed_ != summary.iterations)
+        draw(s, true);
+    if (tty_)
+        fmt::print(out_, "\n");
+    std::fflush(out_);
+}
+
+LossCsvWriter::LossCsvWriter(const std::filesystem::path& path) : file_(path)
+{
+    file_.write("iteration,loss,window\n");
+}
+
+void LossCsvWriter::row(const LossRecord& r)
+{
+    file_.write(fmt::format("{},{:.17g},{}\n", r.iteration, r.loss, r.window));
+}
+
+void LossCsvWriter::write_existing(std::span<const LossRecord> records)
+{
+    for (const LossRecord& r : records)
+        row(r);
+}
+
+bool LossCsvWriter::on_record(const LossRecord& r, const TrainStatus&)
+{
+    row(r);
+    file_.flush();
+    return true;
+}
+
+void LossCsvWriter::on_end(const TrainSummary&)
+{
+    file_.commit();
+}
+
+bool EarlyStop::on_record(const LossRecord& r, const TrainStatus&)
+{
+    if (!have_best_ || r.loss < best_ - min_delta_) {
+        best_ = r.loss;
+        have_best_ = true;
+        since_best_ = 0;
+        return true;
+    }
+    return ++since_best_ < patience_;
+}
+
+} // namespace cgp
