@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <cgp/host/plugin_paths.hpp>
 
 namespace cgp::bench {
 

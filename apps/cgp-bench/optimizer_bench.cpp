@@ -3,6 +3,7 @@
 
 #include <cgp/tape/aligned.hpp>
 #include <cgp/data/rng.hpp>
+#include <cgp/host/plugin_optimizer.hpp>
 
 #include <fmt/format.h>
 

@@ -15,6 +15,7 @@
 
 #include <cgp/io/error.hpp>
 #include <cgp/host/plugin.hpp>
+#include <cgp/host/plugin_paths.hpp>
 
 #include <fmt/format.h>
 

@@ -5,6 +5,7 @@
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/host/plugin.hpp>
+#include <cgp/host/plugin_paths.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

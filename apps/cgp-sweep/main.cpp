@@ -18,6 +18,7 @@
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/report/plot.hpp>
+#include <cgp/host/plugin_paths.hpp>
 
 #include <fmt/format.h>
 

@@ -3,6 +3,7 @@
 #include <cgp/tape/aligned.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/data/rng.hpp>
+#include <cgp/host/plugin_optimizer.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -2,6 +2,8 @@
 // of --optimizer values along the search path.
 #include <cgp/io/error.hpp>
 #include <cgp/host/plugin.hpp>
+#include <cgp/host/plugin_optimizer.hpp>
+#include <cgp/host/plugin_paths.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,6 @@
-// SIMD path names, CPU detection (GCC's __builtin_cpu_supports, which also checks that the OS saves
-// the wider registers) and the lookup of each path's kernel table.
+// SIMD path names, which paths this CPU runs (host/cpu.hpp's detector) and the lookup of each
+// path's kernel table.
+#include <cgp/host/cpu.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/tape/simd.hpp>
 
@@ -19,19 +20,15 @@ constexpr bool kX86 =
 
 bool cpu_has(SimdPath p) noexcept
 {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
+    const std::uint32_t isa = cpu_isa();
     switch (p) {
     case SimdPath::Auto:
     case SimdPath::Scalar: return true;
-    case SimdPath::Sse2: return __builtin_cpu_supports("sse2");
-    case SimdPath::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case SimdPath::Avx512: return __builtin_cpu_supports("avx512f");
+    case SimdPath::Sse2: return (isa & CGP_ISA_SSE2) != 0;
+    case SimdPath::Avx2: return (isa & CGP_ISA_AVX2) != 0 && (isa & CGP_ISA_FMA3) != 0;
+    case SimdPath::Avx512: return (isa & CGP_ISA_AVX512F) != 0;
     }
     return false;
-#else
-    return p == SimdPath::Scalar || p == SimdPath::Auto;
-#endif
 }
 
 } // namespace

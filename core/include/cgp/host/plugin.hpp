@@ -1,4 +1,4 @@
-// cgp/host/plugin.hpp: loading optimizer plugins (Boost.DLL) and finding them on disk.
+// cgp/host/plugin.hpp: loading an optimizer plugin (Boost.DLL) and checking its entry and descriptor.
 //
 // Plugin::load checks, in this order and before calling any plugin code: the file loads (RTLD_NOW),
 // it exports cgp_plugin_entry, its ABI major equals ours and its minor is not newer, and the CPU has
@@ -8,7 +8,6 @@
 // try. A Plugin keeps its library loaded; everything bound to it holds a shared_ptr.
 #pragma once
 
-#include <cgp/training/optimizer.hpp>
 #include <cgp/sdk/abi.h>
 
 #include <filesystem>
@@ -71,46 +70,5 @@ private:
     std::vector<HyperParam> hparams_;
     std::uint32_t abi_major_ = 0, abi_minor_ = 0, isa_required_ = 0;
 };
-
-// A plugin bound to hyperparameter values: the Optimizer a training run uses.
-class PluginOptimizer final : public Optimizer {
-public:
-    // Validates the values (throws cgp::Error).
-    PluginOptimizer(std::shared_ptr<const Plugin> plugin, std::vector<double> hparams);
-
-    std::string id() const override { return plugin_->id(); }
-    std::size_t state_count() const override { return state_count_; }
-    void step(std::uint64_t t, std::span<float> params, std::span<const float> grads, std::span<float* const> state,
-              bool scalar = false) override;
-    void step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
-              std::span<double* const> state, bool scalar = false) override;
-
-    const Plugin& plugin() const noexcept { return *plugin_; }
-    const std::vector<double>& hparams() const noexcept { return hparams_; }
-
-private:
-    template <class T, class Fn>
-    void run(Fn fn, std::uint64_t t, std::span<T> params, std::span<const T> grads, std::span<T* const> state,
-             bool scalar);
-    std::shared_ptr<const Plugin> plugin_;
-    std::vector<double> hparams_;
-    std::size_t state_count_ = 0;
-};
-
-// CGP_ISA_* bits of what this CPU can execute.
-std::uint32_t cpu_isa() noexcept;
-// "avx2 fma3" for a set of CGP_ISA_* bits.
-std::string isa_names(std::uint32_t isa);
-
-// Where plugins are looked for, in order: each --plugin-dir, each entry of CGP_PLUGIN_PATH, the
-// folder `plugins` next to the program, <program>/../lib/cgp/plugins, and the install's plugin folder.
-std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::filesystem::path>& plugin_dirs);
-
-// --optimizer value to a file: a path (contains '/', or names an existing file), else a name such as
-// "adam" or "adam.so" looked up along the search path. Throws cgp::Error listing where it looked.
-std::filesystem::path resolve_plugin(std::string_view spec, const std::vector<std::filesystem::path>& search);
-
-// Every *.so file along the search path (first occurrence of each file name), sorted by name.
-std::vector<std::filesystem::path> find_plugins(const std::vector<std::filesystem::path>& search);
 
 } // namespace cgp

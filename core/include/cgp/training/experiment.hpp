@@ -8,6 +8,7 @@
 #include <cgp/graph/graph.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/training/trainer.hpp>
+#include <cgp/host/plugin_optimizer.hpp>
 
 #include <cstdint>
 #include <filesystem>

@@ -1,20 +1,16 @@
-// Plugin loading and checking (Boost.DLL), binding to hyperparameters, and plugin discovery.
-#include <cgp/io/error.hpp>
+// Plugin::load: opening a plugin file (Boost.DLL), checking its entry and descriptor, and the
+// schema queries of a loaded plugin.
+#include <cgp/host/cpu.hpp>
 #include <cgp/host/plugin.hpp>
+#include <cgp/io/error.hpp>
 
-#include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <dlfcn.h>
 #include <set>
-
-#ifndef CGP_INSTALL_PLUGIN_DIR
-#define CGP_INSTALL_PLUGIN_DIR ""
-#endif
 
 namespace cgp {
 
@@ -54,7 +50,6 @@ std::string format_number(double v)
 }
 
 const char* kKnownAlgorithms[] = {"sgd", "sgd-momentum", "adam"};
-
 } // namespace
 
 std::string HyperParam::option_name() const
@@ -70,50 +65,6 @@ std::string HyperParam::range_text() const
     const char close = (flags & CGP_HPARAM_MAX_EXCLUSIVE) ? ')' : ']';
     return fmt::format("{}{}, {}{}{}", open, format_number(min_value), format_number(max_value), close,
                        (flags & CGP_HPARAM_INTEGER) ? ", whole number" : "");
-}
-
-std::uint32_t cpu_isa() noexcept
-{
-    std::uint32_t isa = 0;
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("sse2"))
-        isa |= CGP_ISA_SSE2;
-    if (__builtin_cpu_supports("sse4.2"))
-        isa |= CGP_ISA_SSE4_2;
-    if (__builtin_cpu_supports("avx"))
-        isa |= CGP_ISA_AVX;
-    if (__builtin_cpu_supports("avx2"))
-        isa |= CGP_ISA_AVX2;
-    if (__builtin_cpu_supports("fma"))
-        isa |= CGP_ISA_FMA3;
-    if (__builtin_cpu_supports("avx512f"))
-        isa |= CGP_ISA_AVX512F;
-    if (__builtin_cpu_supports("avx512bw"))
-        isa |= CGP_ISA_AVX512BW;
-#elif defined(__ARM_NEON)
-    isa |= CGP_ISA_NEON;
-#endif
-    return isa;
-}
-
-std::string isa_names(std::uint32_t isa)
-{
-    static const std::pair<std::uint32_t, const char*> names[] = {
-        {CGP_ISA_SSE2, "sse2"},       {CGP_ISA_SSE4_2, "sse4.2"},     {CGP_ISA_AVX, "avx"},
-        {CGP_ISA_AVX2, "avx2"},       {CGP_ISA_FMA3, "fma3"},         {CGP_ISA_AVX512F, "avx512f"},
-        {CGP_ISA_AVX512BW, "avx512bw"}, {CGP_ISA_NEON, "neon"},
-    };
-    std::string out;
-    std::uint32_t known = 0;
-    for (const auto& [bit, name] : names) {
-        known |= bit;
-        if (isa & bit)
-            out += (out.empty() ? "" : " ") + std::string(name);
-    }
-    if (isa & ~known)
-        out += fmt::format("{}unknown bits 0x{:x}", out.empty() ? "" : " ", isa & ~known);
-    return out;
 }
 
 std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
@@ -279,120 +230,6 @@ std::string Plugin::simd_path(bool scalar) const
 {
     const char* s = desc_->simd_path(scalar ? CGP_STEP_SCALAR : 0u);
     return s != nullptr ? s : "?";
-}
-
-PluginOptimizer::PluginOptimizer(std::shared_ptr<const Plugin> plugin, std::vector<double> hparams)
-    : plugin_(std::move(plugin)), hparams_(std::move(hparams))
-{
-    plugin_->validate(hparams_);
-    state_count_ = plugin_->state_count(hparams_);
-}
-
-template <class T, class Fn>
-void PluginOptimizer::run(Fn fn, std::uint64_t t, std::span<T> params, std::span<const T> grads,
-                          std::span<T* const> state, bool scalar)
-{
-    if (grads.size() != params.size() || state.size() != state_count_)
-        throw Error("internal error: optimizer step with mismatched arrays");
-    cgp_step_args args{};
-    args.struct_size = sizeof args;
-    args.flags = scalar ? CGP_STEP_SCALAR : 0u;
-    args.step = t;
-    args.count = params.size();
-    args.hparams = hparams_.data();
-    char msg[512] = {0};
-    const int status = fn(&args, params.data(), grads.data(), state.data(), msg, sizeof msg);
-    if (status != CGP_OK)
-        throw Error(fmt::format("optimizer '{}' ({}) failed at step {}: {}", plugin_->id(), plugin_->path().string(),
-                                t, msg[0] != '\0' ? msg : "(no message)"));
-}
-
-void PluginOptimizer::step(std::uint64_t t, std::span<float> params, std::span<const float> grads,
-                           std::span<float* const> state, bool scalar)
-{
-    run<float>(plugin_->descriptor().step_f32, t, params, grads, state, scalar);
-}
-
-void PluginOptimizer::step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
-                           std::span<double* const> state, bool scalar)
-{
-    run<double>(plugin_->descriptor().step_f64, t, params, grads, state, scalar);
-}
-
-std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& plugin_dirs)
-{
-    std::vector<fs::path> out(plugin_dirs.begin(), plugin_dirs.end());
-    if (const char* env = std::getenv("CGP_PLUGIN_PATH")) {
-        std::string_view rest(env);
-        while (!rest.empty()) {
-            const auto colon = rest.find(':');
-            const std::string_view part = rest.substr(0, colon);
-            if (!part.empty())
-                out.emplace_back(part);
-            if (colon == std::string_view::npos)
-                break;
-            rest.remove_prefix(colon + 1);
-        }
-    }
-    std::error_code ec;
-    const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
-    if (!ec) {
-        out.push_back(exe_dir / "plugins");
-        out.push_back((exe_dir / ".." / "lib" / "cgp" / "plugins").lexically_normal());
-    }
-    if (*CGP_INSTALL_PLUGIN_DIR != '\0')
-        out.emplace_back(CGP_INSTALL_PLUGIN_DIR);
-    // Drop repeats, keep the first.
-    std::vector<fs::path> unique;
-    for (const auto& p : out)
-        if (std::find(unique.begin(), unique.end(), p) == unique.end())
-            unique.push_back(p);
-    return unique;
-}
-
-fs::path resolve_plugin(std::string_view spec, const std::vector<fs::path>& search)
-{
-    if (spec.empty())
-        throw Error("--optimizer needs a plugin name or path, e.g. --optimizer adam");
-    std::error_code ec;
-    const fs::path as_path(spec);
-    if (spec.find('/') != std::string_view::npos || fs::is_regular_file(as_path, ec))
-        return as_path;
-    std::string file(spec);
-    if (file.size() < 3 || file.compare(file.size() - 3, 3, ".so") != 0)
-        file += ".so";
-    for (const fs::path& dir : search) {
-        const fs::path candidate = dir / file;
-        if (fs::is_regular_file(candidate, ec))
-            return candidate;
-    }
-    std::string looked;
-    for (const fs::path& dir : search)
-        looked += fmt::format("\n  {}", dir.string());
-    throw Error(fmt::format("optimizer '{}' not found: no {} in{}\nhint: cgp-run --list-optimizers shows the plugins "
-                            "found; --plugin-dir DIR or CGP_PLUGIN_PATH adds folders",
-                            spec, file, looked.empty() ? " (no folders to search)" : looked));
-}
-
-std::vector<fs::path> find_plugins(const std::vector<fs::path>& search)
-{
-    std::vector<fs::path> out;
-    std::set<std::string> names;
-    for (const fs::path& dir : search) {
-        std::error_code ec;
-        if (!fs::is_directory(dir, ec))
-            continue;
-        std::vector<fs::path> here;
-        for (const auto& entry : fs::directory_iterator(dir, ec))
-            if (entry.is_regular_file(ec) && entry.path().extension() == ".so")
-                here.push_back(entry.path());
-        std::sort(here.begin(), here.end());
-        for (const auto& p : here)
-            if (names.insert(p.filename().string()).second)
-                out.push_back(p);
-    }
-    std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-    return out;
 }
 
 } // namespace cgp

@@ -1,0 +1,21 @@
+// cgp/host/plugin_paths.hpp: where plugins are looked for, and how an --optimizer value becomes a file.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+namespace cgp {
+
+// Where plugins are looked for, in order: each --plugin-dir, each entry of CGP_PLUGIN_PATH, the
+// folder `plugins` next to the program, <program>/../lib/cgp/plugins, and the install's plugin folder.
+std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::filesystem::path>& plugin_dirs);
+
+// --optimizer value to a file: a path (contains '/', or names an existing file), else a name such as
+// "adam" or "adam.so" looked up along the search path. Throws cgp::Error listing where it looked.
+std::filesystem::path resolve_plugin(std::string_view spec, const std::vector<std::filesystem::path>& search);
+
+// Every *.so file along the search path (first occurrence of each file name), sorted by name.
+std::vector<std::filesystem::path> find_plugins(const std::vector<std::filesystem::path>& search);
+
+} // namespace cgp

@@ -1,0 +1,96 @@
+// Where plugins are looked for, how an --optimizer value becomes a file, and plugin discovery.
+#include <cgp/host/plugin_paths.hpp>
+#include <cgp/io/error.hpp>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#ifndef CGP_INSTALL_PLUGIN_DIR
+#define CGP_INSTALL_PLUGIN_DIR ""
+#endif
+
+namespace cgp {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& plugin_dirs)
+{
+    std::vector<fs::path> out(plugin_dirs.begin(), plugin_dirs.end());
+    if (const char* env = std::getenv("CGP_PLUGIN_PATH")) {
+        std::string_view rest(env);
+        while (!rest.empty()) {
+            const auto colon = rest.find(':');
+            const std::string_view part = rest.substr(0, colon);
+            if (!part.empty())
+                out.emplace_back(part);
+            if (colon == std::string_view::npos)
+                break;
+            rest.remove_prefix(colon + 1);
+        }
+    }
+    std::error_code ec;
+    const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
+    if (!ec) {
+        out.push_back(exe_dir / "plugins");
+        out.push_back((exe_dir / ".." / "lib" / "cgp" / "plugins").lexically_normal());
+    }
+    if (*CGP_INSTALL_PLUGIN_DIR != '\0')
+        out.emplace_back(CGP_INSTALL_PLUGIN_DIR);
+    // Drop repeats, keep the first.
+    std::vector<fs::path> unique;
+    for (const auto& p : out)
+        if (std::find(unique.begin(), unique.end(), p) == unique.end())
+            unique.push_back(p);
+    return unique;
+}
+
+fs::path resolve_plugin(std::string_view spec, const std::vector<fs::path>& search)
+{
+    if (spec.empty())
+        throw Error("--optimizer needs a plugin name or path, e.g. --optimizer adam");
+    std::error_code ec;
+    const fs::path as_path(spec);
+    if (spec.find('/') != std::string_view::npos || fs::is_regular_file(as_path, ec))
+        return as_path;
+    std::string file(spec);
+    if (file.size() < 3 || file.compare(file.size() - 3, 3, ".so") != 0)
+        file += ".so";
+    for (const fs::path& dir : search) {
+        const fs::path candidate = dir / file;
+        if (fs::is_regular_file(candidate, ec))
+            return candidate;
+    }
+    std::string looked;
+    for (const fs::path& dir : search)
+        looked += fmt::format("\n  {}", dir.string());
+    throw Error(fmt::format("optimizer '{}' not found: no {} in{}\nhint: cgp-run --list-optimizers shows the plugins "
+                            "found; --plugin-dir DIR or CGP_PLUGIN_PATH adds folders",
+                            spec, file, looked.empty() ? " (no folders to search)" : looked));
+}
+
+std::vector<fs::path> find_plugins(const std::vector<fs::path>& search)
+{
+    std::vector<fs::path> out;
+    std::set<std::string> names;
+    for (const fs::path& dir : search) {
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec))
+            continue;
+        std::vector<fs::path> here;
+        for (const auto& entry : fs::directory_iterator(dir, ec))
+            if (entry.is_regular_file(ec) && entry.path().extension() == ".so")
+                here.push_back(entry.path());
+        std::sort(here.begin(), here.end());
+        for (const auto& p : here)
+            if (names.insert(p.filename().string()).second)
+                out.push_back(p);
+    }
+    std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+    return out;
+}
+
+} // namespace cgp
