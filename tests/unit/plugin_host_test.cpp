@@ -51,6 +51,9 @@ std::string validate_error(const Plugin& p, std::vector<double> values)
 
 BOOST_AUTO_TEST_SUITE(plugin_host)
 
+// Also checked by conformance's "loading" check on every plugin; kept here because this tests the
+// host's accessors (id, hyperparameter lookup, state_count, algorithm) against facts of our plugins,
+// while the check judges a plugin's descriptor through them.
 BOOST_AUTO_TEST_CASE(our_plugins_load_with_complete_descriptors)
 {
     for (const char* name : {"sgd", "sgdplus", "adam"}) {
@@ -104,6 +107,8 @@ BOOST_AUTO_TEST_CASE(invalid_descriptors_are_refused_with_the_field_named)
     BOOST_TEST(contains(load_error(kBroken / "broken_bad_hparam_name.so"), "hyperparameter name 'Beta1'"));
 }
 
+// Conformance's "hparam_validation" check also feeds every plugin forbidden values; kept here because
+// this asserts the host's exact messages (the text a user reads); the check only requires the option named.
 BOOST_AUTO_TEST_CASE(hyperparameters_out_of_range_nan_or_fractional_are_refused)
 {
     const auto adam = Plugin::load(kPlugins / "adam.so");
