@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check_install_prefix.sh PREFIX: the files an installed cgp must provide: the programs, the plugins,
-# the SDK headers and the cgp-sdk CMake package; and the installed cgp-run must find its plugins.
+# the SDK headers and the cgp-sdk CMake package, and nothing of the engine; and the installed cgp-run
+# must find its plugins.
 set -uo pipefail
 prefix="$1"
 fail=0
@@ -12,6 +13,9 @@ for f in bin/cgp-run bin/cgp-conformance \
          lib/cmake/cgp-sdk/cgp-find-xsimd.cmake lib/cmake/cgp-sdk/cgp-plugin.version; do
   [[ -e "$prefix/$f" ]] || { echo "FAILED: $prefix/$f is missing" >&2; fail=1; }
 done
+# The engine (cgp::core, cgp::report) is not a package: none of its headers or libraries are installed.
+unexpected=$(cd "$prefix" && find include/cgp -mindepth 1 -maxdepth 1 ! -name sdk; find lib -name 'libcgp*')
+[[ -z "$unexpected" ]] || { echo "FAILED: the prefix holds parts of the engine:" >&2; echo "$unexpected" >&2; fail=1; }
 listing=$("$prefix/bin/cgp-run" --list-optimizers 2>&1)
 for id in sgd sgdplus adam; do
   grep -qF -- "$prefix/lib/cgp/plugins/$id.so" <<<"$listing" ||
