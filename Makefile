@@ -11,7 +11,7 @@ FUZZ_TARGETS := expression model_file csv checkpoint
 # by their signal, so ASan leaves SIGSEGV/SIGBUS to them.
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:handle_segv=0:handle_sigbus=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build run test test-asan fuzz report clean
+.PHONY: all deps configure build run test test-asan fuzz report format format-check clean
 
 all: build
 
@@ -52,6 +52,22 @@ fuzz:
 	  build-fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -artifact_prefix=build-fuzz/artifacts/$$t/ build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# The C and C++ sources that git tracks, in the style of .clang-format: `format` rewrites them,
+# `format-check` lists those that differ and fails if any does.
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' '*.cpp' '*.hpp')
+
+format:
+	@scripts/install-deps.sh format
+	@$(CLANG_FORMAT) --style=file -i $(FORMAT_FILES)
+
+format-check:
+	@scripts/install-deps.sh format
+	@differ=0; for f in $(FORMAT_FILES); do \
+	  $(CLANG_FORMAT) --style=file "$$f" | cmp -s - "$$f" || { echo "$$f"; differ=$$((differ + 1)); }; \
+	done; \
+	if [ $$differ -ne 0 ]; then echo "$$differ files differ from .clang-format; run make format" >&2; exit 1; fi
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz

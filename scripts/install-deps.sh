@@ -9,9 +9,12 @@ packages=(
   libxsimd-dev libfmt-dev nlohmann-json3-dev
   gnuplot-nox graphviz
 )
-# Extra sets, selected by the first argument: `fuzz` adds clang's libFuzzer runtime.
+# Extra sets, selected by the first argument: `fuzz` adds clang's libFuzzer runtime; `format` is
+# only clang-format (make format, make format-check), nothing else.
 if [[ "${1:-}" == "fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)
+elif [[ "${1:-}" == "format" ]]; then
+  packages=(clang-format)
 fi
 
 missing=()
