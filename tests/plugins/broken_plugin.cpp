@@ -60,6 +60,7 @@ const cgp_optimizer_descriptor descriptor = {
     &step_f32,
     &step_f64,
     &simd_path,
+    nullptr,
 };
 
 const cgp_optimizer_descriptor* get_descriptor()
@@ -82,8 +83,6 @@ extern "C" __attribute__((visibility("default"))) int some_other_function()
 extern "C" __attribute__((visibility("default"))) const cgp_plugin_entry_t cgp_plugin_entry = {
 #if defined(BROKEN_wrong_abi)
     CGP_ABI_MAJOR + 1, 0,
-#elif defined(BROKEN_newer_minor)
-    CGP_ABI_MAJOR, CGP_ABI_MINOR + 7,
 #else
     CGP_ABI_MAJOR, CGP_ABI_MINOR,
 #endif
