@@ -39,7 +39,11 @@ const cgp_hparam hparams[] = {{"lr", "learning rate", 0.1, 0.0, 1.0, 0}};
 #endif
 
 const cgp_optimizer_descriptor descriptor = {
+#if defined(BROKEN_small_descriptor)
+    64,
+#else
     sizeof(cgp_optimizer_descriptor),
+#endif
     0,
     "broken",
 #if defined(BROKEN_missing_name)

@@ -130,6 +130,11 @@ BOOST_AUTO_TEST_CASE(truncated_wrong_class_wrong_endianness_and_symbol_less_file
     bytes[5] = 2; // EI_DATA: ELFDATA2MSB
     BOOST_TEST(contains(load_error(write_bytes(dir / "big_endian.so", bytes)),
                         "big_endian.so': cannot be loaded as a shared library (a big-endian ELF file"));
+    bytes = good;
+    bytes[18] = 3; // e_machine: EM_386
+    bytes[19] = 0;
+    BOOST_TEST(contains(load_error(write_bytes(dir / "i386.so", bytes)),
+                        "i386.so': cannot be loaded as a shared library (built for ELF machine 3, this is"));
     BOOST_TEST(contains(load_error(write_bytes(dir / "header_only.so", {good.begin(), good.begin() + 10})),
                         "header_only.so': cannot be loaded as a shared library (truncated ELF file"));
     BOOST_TEST(contains(load_error(kTest / "broken_no_entry.so"),

@@ -90,6 +90,8 @@ BOOST_AUTO_TEST_CASE(invalid_descriptors_are_refused_with_the_field_named)
     BOOST_TEST(contains(load_error(kBroken / "broken_default_out_of_range.so"),
                         "default 2 of 'lr' is outside its range [0, 1]"));
     BOOST_TEST(contains(load_error(kBroken / "broken_bad_hparam_name.so"), "hyperparameter name 'Beta1'"));
+    BOOST_TEST(contains(load_error(kBroken / "broken_small_descriptor.so"),
+                        "invalid descriptor: struct_size 64 is smaller than ABI 1.0's 112"));
 }
 
 BOOST_AUTO_TEST_CASE(hyperparameters_out_of_range_nan_or_fractional_are_refused)
