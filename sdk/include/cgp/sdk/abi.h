@@ -50,9 +50,9 @@
  *     up to a multiple of CGP_ALIGNMENT bytes. A plugin may READ elements past `count` up to that
  *     rounding, but must WRITE only elements [0, count).
  *   - State arrays are zero when the run starts (or what cgp.initial_state/1 declares), and only the
- *     plugin writes them afterwards. The
- *     host saves them in checkpoints and restores them bit for bit; so a step must depend only on
- *     its arguments (params, grads, state, hyperparameters, t): no hidden or global state.
+ *     plugin writes them afterwards. The host saves them in checkpoints and restores them bit for
+ *     bit; so a step must depend only on its arguments (params, grads, state, hyperparameters, t):
+ *     no hidden or global state.
  *   - The arrays never overlap one another.
  *   - When count is 0 the array pointers may be null (the host allocates nothing); a step must then
  *     return CGP_OK without touching them.
