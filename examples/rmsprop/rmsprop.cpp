@@ -13,7 +13,7 @@
 struct RmsProp {
     static constexpr cgp::sdk::info info{"rmsprop", "RMSprop", "0.1.0",
                                          "RMSprop: v = alpha*v + (1-alpha)*g^2; p -= lr*g/(sqrt(v)+eps)"};
-    enum { lr, alpha, eps };
+    enum { lr, alpha, eps, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 1e-2, 0.0, 1e6, 0},
         {"alpha", "decay of the mean square v", 0.99, 0.0, 1.0, CGP_HPARAM_MAX_EXCLUSIVE},
@@ -35,7 +35,7 @@ struct RmsProp {
 
     // The update of one element (V = float/double) or one SIMD batch (V = xsimd::batch).
     template <class V, class C>
-    static void update(V& p, const V& g, V* state, const C& c)
+    static void update(V& p, const V& g, cgp::sdk::states<V, max_state>& state, const C& c)
     {
         using namespace cgp::sdk::math;
         V& v = state[0];

@@ -19,7 +19,7 @@ struct Adam {
     static constexpr cgp::sdk::info info{"adam", "Adam", "1.0.0",
                                          "Adam with bias correction (PyTorch form; handout form as an option)",
                                          "adam"};
-    enum { lr, beta1, beta2, eps, eps_inside_sqrt };
+    enum { lr, beta1, beta2, eps, eps_inside_sqrt, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 1e-3, 0.0, 1e6, 0},
         {"beta1", "decay of the first moment m", 0.9, 0.0, 1.0, CGP_HPARAM_MAX_EXCLUSIVE},
@@ -52,7 +52,7 @@ struct Adam {
     }
 
     template <class V, class C>
-    static void update(V& p, const V& g, V* s, const C& c)
+    static void update(V& p, const V& g, cgp::sdk::states<V, max_state>& s, const C& c)
     {
         using namespace cgp::sdk::math;
         V& m = s[0];

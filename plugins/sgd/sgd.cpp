@@ -10,6 +10,7 @@
 
 struct Sgd {
     static constexpr cgp::sdk::info info{"sgd", "SGD", "1.0.0", "plain gradient descent: p -= lr*g", "sgd"};
+    enum { lr, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 0.01, 0.0, 1e6, 0},
     };
@@ -22,11 +23,11 @@ struct Sgd {
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t)
     {
-        return {static_cast<T>(hp[0])};
+        return {static_cast<T>(hp[lr])};
     }
 
     template <class V, class C>
-    static void update(V& p, const V& g, V*, const C& c)
+    static void update(V& p, const V& g, auto&, const C& c)
     {
         p = p - V(c.lr) * g;
     }

@@ -14,7 +14,7 @@
 struct SgdPlus {
     static constexpr cgp::sdk::info info{"sgdplus", "SGD+ (momentum)", "1.0.0",
                                          "SGD with momentum: v = mu*v + g; p -= lr*v", "sgd-momentum"};
-    enum { lr, momentum };
+    enum { lr, momentum, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 0.01, 0.0, 1e6, 0},
         {"momentum", "momentum factor mu", 0.9, 0.0, 1.0, CGP_HPARAM_MAX_EXCLUSIVE},
@@ -32,7 +32,7 @@ struct SgdPlus {
     }
 
     template <class V, class C>
-    static void update(V& p, const V& g, V* s, const C& c)
+    static void update(V& p, const V& g, cgp::sdk::states<V, max_state>& s, const C& c)
     {
         V& v = s[0];
         v = V(c.mu) * v + g;

@@ -11,12 +11,16 @@ _Static_assert(sizeof(cgp_hparam) == 48, "cgp_hparam changed size");
 _Static_assert(offsetof(cgp_hparam, flags) == 40, "cgp_hparam changed layout");
 _Static_assert(sizeof(cgp_step_args) == 32, "cgp_step_args changed size");
 _Static_assert(offsetof(cgp_step_args, hparams) == 24, "cgp_step_args changed layout");
-_Static_assert(sizeof(cgp_optimizer_descriptor) == 112, "cgp_optimizer_descriptor changed size");
+_Static_assert(sizeof(cgp_optimizer_descriptor) == 120, "cgp_optimizer_descriptor changed size");
+_Static_assert(offsetof(cgp_optimizer_descriptor, get_extension) == CGP_DESCRIPTOR_SIZE_1_0,
+               "ABI 1.1 appends get_extension right after the 1.0 descriptor");
 _Static_assert(offsetof(cgp_optimizer_descriptor, hparams) == 56, "cgp_optimizer_descriptor changed layout");
 _Static_assert(offsetof(cgp_optimizer_descriptor, simd_max_ulp) == 64, "cgp_optimizer_descriptor changed layout");
 _Static_assert(offsetof(cgp_optimizer_descriptor, state_count) == 72, "cgp_optimizer_descriptor changed layout");
 _Static_assert(offsetof(cgp_optimizer_descriptor, step_f32) == 88, "cgp_optimizer_descriptor changed layout");
 _Static_assert(offsetof(cgp_optimizer_descriptor, simd_path) == 104, "cgp_optimizer_descriptor changed layout");
+_Static_assert(sizeof(cgp_initial_state_ext) == 16, "cgp_initial_state_ext changed size");
+_Static_assert(offsetof(cgp_initial_state_ext, initial_state) == 8, "cgp_initial_state_ext changed layout");
 _Static_assert(sizeof(cgp_plugin_entry_t) == 24, "cgp_plugin_entry_t changed size");
 _Static_assert(offsetof(cgp_plugin_entry_t, get_descriptor) == 16, "cgp_plugin_entry_t changed layout");
 #endif

@@ -14,9 +14,13 @@ namespace tt = boost::test_tools;
 
 BOOST_AUTO_TEST_SUITE(reference_optimizers)
 
-BOOST_AUTO_TEST_CASE(the_host_knows_sgd_momentum_and_adam_with_their_state_arrays)
+BOOST_AUTO_TEST_CASE(the_host_knows_sgd_momentum_adam_and_adagrad_with_their_state_arrays)
 {
-    BOOST_TEST(algorithms().size() == 3u);
+    BOOST_TEST(algorithms().size() == 4u);
+    const Algorithm* adagrad = find_algorithm("adagrad");
+    BOOST_TEST_REQUIRE(adagrad != nullptr);
+    BOOST_TEST(adagrad->state_names.size() == 1u);
+    BOOST_TEST(adagrad->initial != nullptr);
     BOOST_TEST(find_algorithm("sgd")->state_names.empty());
     BOOST_TEST(find_algorithm("sgd-momentum")->state_names.size() == 1u);
     const Algorithm* adam = find_algorithm("adam");
@@ -24,6 +28,22 @@ BOOST_AUTO_TEST_CASE(the_host_knows_sgd_momentum_and_adam_with_their_state_array
     BOOST_TEST(adam->state_names.size() == 2u);
     BOOST_TEST(adam->state_names[0] == "m");
     BOOST_TEST(find_algorithm("rmsprop") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(adagrad_starts_at_the_initial_accumulator_and_decays_the_learning_rate)
+{
+    const HyperParams hp = {{"lr", 0.1}, {"lr_decay", 0.5}, {"eps", 1e-10}, {"initial_accumulator_value", 0.25}};
+    std::vector<double> p = {1.0}, g = {0.5}, sum = {-1.0};
+    std::vector<std::span<double>> state = {sum};
+    const Algorithm* adagrad = find_algorithm("adagrad");
+    adagrad->initial(hp, p, state);
+    BOOST_TEST(sum[0] == 0.25);
+    adagrad->step(hp, 1, p, g, state);
+    BOOST_TEST(sum[0] == 0.5);
+    BOOST_TEST(p[0] == 1.0 - 0.1 * 0.5 / (std::sqrt(0.5) + 1e-10), tt::tolerance(1e-15));
+    adagrad->step(hp, 2, p, g, state); // clr = 0.1 / 1.5
+    BOOST_TEST(p[0] == 1.0 - 0.1 * 0.5 / (std::sqrt(0.5) + 1e-10) - 0.1 / 1.5 * 0.5 / (std::sqrt(0.75) + 1e-10),
+               tt::tolerance(1e-15));
 }
 
 BOOST_AUTO_TEST_CASE(sgd_moves_by_lr_times_gradient)

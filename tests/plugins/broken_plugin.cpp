@@ -39,7 +39,11 @@ const cgp_hparam hparams[] = {{"lr", "learning rate", 0.1, 0.0, 1.0, 0}};
 #endif
 
 const cgp_optimizer_descriptor descriptor = {
+#if defined(BROKEN_small_descriptor)
+    64,
+#else
     sizeof(cgp_optimizer_descriptor),
+#endif
     0,
     "broken",
 #if defined(BROKEN_missing_name)
@@ -60,6 +64,7 @@ const cgp_optimizer_descriptor descriptor = {
     &step_f32,
     &step_f64,
     &simd_path,
+    nullptr,
 };
 
 const cgp_optimizer_descriptor* get_descriptor()
@@ -82,8 +87,6 @@ extern "C" __attribute__((visibility("default"))) int some_other_function()
 extern "C" __attribute__((visibility("default"))) const cgp_plugin_entry_t cgp_plugin_entry = {
 #if defined(BROKEN_wrong_abi)
     CGP_ABI_MAJOR + 1, 0,
-#elif defined(BROKEN_newer_minor)
-    CGP_ABI_MAJOR, CGP_ABI_MINOR + 7,
 #else
     CGP_ABI_MAJOR, CGP_ABI_MINOR,
 #endif

@@ -7,6 +7,7 @@
 
 struct PickyMomentum {
     static constexpr cgp::sdk::info info{"picky", "Picky", "0.1.0", "refuses some hyperparameter pairs"};
+    enum { lr, beta1, beta2, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 0.1, 0.0, 1.0, 0},
         {"beta1", "first decay", 0.9, 0.0, 1.0, 0},
@@ -16,7 +17,7 @@ struct PickyMomentum {
 
     static std::string validate(const double* hp)
     {
-        return hp[1] + hp[2] > 1.5 ? "beta1 + beta2 must not exceed 1.5" : "";
+        return hp[beta1] + hp[beta2] > 1.5 ? "beta1 + beta2 must not exceed 1.5" : "";
     }
 
     template <class T>
@@ -26,10 +27,10 @@ struct PickyMomentum {
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t)
     {
-        return {static_cast<T>(hp[0])};
+        return {static_cast<T>(hp[lr])};
     }
     template <class V, class C>
-    static void update(V& p, const V& g, V*, const C& c)
+    static void update(V& p, const V& g, auto&, const C& c)
     {
         p = p - V(c.lr) * g;
     }

@@ -122,7 +122,7 @@ Outcome check_zero_gradient(const Plugin& plugin)
         check_still<float>(stepper, scalar);
         check_still<double>(stepper, scalar);
     }
-    return pass("20 steps of zero gradient from zero state left every parameter bitwise unchanged (f32 and f64, both "
+    return pass("20 steps of zero gradient from the starting state left every parameter bitwise unchanged (f32 and f64, both "
                 "paths)");
 }
 

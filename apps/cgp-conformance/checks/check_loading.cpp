@@ -71,7 +71,7 @@ Outcome check_loading(const Plugin& plugin)
 
     note_progress("calling get_descriptor() repeatedly");
     const cgp_optimizer_descriptor* first = entry.get_descriptor();
-    if (first != &plugin.descriptor())
+    if (first != plugin.descriptor_object())
         fail("get_descriptor() returned another object on its second call; return the address of one static "
              "descriptor");
     const DescriptorContents before = contents_of(*first);

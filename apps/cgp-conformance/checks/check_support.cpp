@@ -31,10 +31,20 @@ Arrays<T> Arrays<T>::clone() const
     return c;
 }
 
-Stepper::Stepper(const Plugin& plugin, std::vector<double> hparams) : plugin_(plugin), hparams_(std::move(hparams))
+namespace {
+
+std::size_t validated_state_count(const Plugin& plugin, const std::vector<double>& hparams)
 {
-    plugin_.validate(hparams_);
-    state_count_ = plugin_.state_count(hparams_);
+    plugin.validate(hparams);
+    return plugin.state_count(hparams);
+}
+
+} // namespace
+
+Stepper::Stepper(const Plugin& plugin, std::vector<double> hparams)
+    : plugin_(plugin), hparams_(std::move(hparams)), state_count_(validated_state_count(plugin_, hparams_)),
+      initial_(plugin_, hparams_, state_count_)
+{
 }
 
 template <class T>
@@ -61,6 +71,9 @@ int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, co
 template <class T>
 void Stepper::step(std::uint64_t t, bool scalar, Arrays<T>& a) const
 {
+    if (t == 1)
+        for (std::size_t k = 0; k < a.state.size(); ++k)
+            initial_.fill(k, a.params.span(), a.state[k].span());
     std::string message;
     const int status = try_step<T>(t, scalar, a.size(), a.params.data(), a.grads.data(), a.state_ptrs.data(), message);
     if (status != CGP_OK)

@@ -8,6 +8,7 @@
 
 #include <cgp/tape/aligned.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/host/extension.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/data/rng.hpp>
 
@@ -84,7 +85,9 @@ public:
     template <class T>
     int try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, const T* grads, T* const* state,
                  std::string& message) const;
-    // One step on Arrays; any status but CGP_OK fails the check.
+    // One step on Arrays; any status but CGP_OK fails the check. At t = 1 it first fills the state
+    // arrays as a training run does (zero, or the plugin's cgp.initial_state/1 declaration from the
+    // current parameters), so every check starts where a run starts.
     template <class T>
     void step(std::uint64_t t, bool scalar, Arrays<T>& a) const;
 
@@ -92,6 +95,7 @@ private:
     const Plugin& plugin_;
     std::vector<double> hparams_;
     std::size_t state_count_ = 0;
+    InitialState initial_;
 };
 
 // Normal values times `scale`.

@@ -30,5 +30,6 @@ Outcome check_converges_rosenbrock(const Plugin& plugin);
 Outcome check_converges_logistic_regression(const Plugin& plugin);
 // check_reference.cpp
 Outcome check_reference_trajectory(const Plugin& plugin);
+Outcome check_initial_state(const Plugin& plugin);
 
 } // namespace cgp::conformance

@@ -61,10 +61,32 @@ void run_adam(const HyperParams& hp, std::uint64_t t, std::span<double> params, 
     adam_step(s, t, params, grads, state[0], state[1]);
 }
 
+void run_adagrad(const HyperParams& hp, std::uint64_t t, std::span<double> params, std::span<const double> grads,
+                 std::span<const std::span<double>> state)
+{
+    check_state(state, 1, params.size());
+    AdagradSettings s;
+    s.lr = require(hp, "lr");
+    s.lr_decay = require(hp, "lr_decay");
+    s.eps = require(hp, "eps");
+    s.weight_decay = lookup(hp, "weight_decay", 0.0);
+    s.maximize = lookup(hp, "maximize", 0.0) != 0.0;
+    adagrad_step(s, t, params, grads, state[0]);
+}
+
+void start_adagrad(const HyperParams& hp, std::span<const double> params, std::span<const std::span<double>> state)
+{
+    check_state(state, 1, params.size());
+    for (double& x : state[0])
+        x = require(hp, "initial_accumulator_value");
+}
+
 const Algorithm kAlgorithms[] = {
     {"sgd", {"lr"}, {}, {}, &run_sgd},
     {"sgd-momentum", {"lr", "momentum"}, {}, {"b"}, &run_sgd_momentum},
     {"adam", {"lr", "beta1", "beta2", "eps"}, {"eps_inside_sqrt"}, {"m", "v"}, &run_adam},
+    {"adagrad", {"lr", "lr_decay", "eps", "initial_accumulator_value"}, {"weight_decay", "maximize"}, {"sum"},
+     &run_adagrad, &start_adagrad},
 };
 
 } // namespace
@@ -111,6 +133,21 @@ void adam_step(const AdamSettings& s, std::uint64_t t, std::span<double> params,
         v[i] = s.beta2 * v[i] + (1.0 - s.beta2) * (g * g);
         const double denom = s.eps_inside_sqrt ? std::sqrt(v[i] / bc2 + s.eps) : std::sqrt(v[i]) / std::sqrt(bc2) + s.eps;
         params[i] = params[i] - step_size * (m[i] / denom);
+    }
+}
+
+// torch.optim.Adagrad, _single_tensor_adagrad, dense branch: grad.add(param, alpha=weight_decay),
+// state_sum.addcmul_(grad, grad), std = state_sum.sqrt().add_(eps), param.addcdiv_(grad, std, -clr).
+void adagrad_step(const AdagradSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
+                  std::span<double> sum)
+{
+    const double clr = s.lr / (1.0 + static_cast<double>(t - 1) * s.lr_decay);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        double g = s.maximize ? -grads[i] : grads[i];
+        if (s.weight_decay != 0.0)
+            g = g + s.weight_decay * params[i];
+        sum[i] = sum[i] + g * g;
+        params[i] = params[i] - clr * (g / (std::sqrt(sum[i]) + s.eps));
     }
 }
 

@@ -35,6 +35,9 @@ const Check kChecks[] = {
      &check_nonfinite_gradients},
     {"reference_trajectory", "a declared algorithm matches the host's double-precision reference",
      &check_reference_trajectory},
+    {"initial_state", "a declared initial state (cgp.initial_state/1) is well formed and pure, and stepping from it "
+                      "stays finite",
+     &check_initial_state},
 };
 
 } // namespace

@@ -1,6 +1,9 @@
-// Plugin::load: opening a plugin file (Boost.DLL), checking its entry and descriptor, and the
-// schema queries of a loaded plugin.
+// Plugin::load: checking a plugin file's entry before loading it, opening it (Boost.DLL), reading its
+// descriptor by abi.h's growth rule and checking it, and the schema queries of a loaded plugin.
+#include "entry_reader.hpp"
+
 #include <cgp/host/cpu.hpp>
+#include <cgp/host/extension.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/io/error.hpp>
 
@@ -9,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <dlfcn.h>
 #include <set>
 
@@ -49,7 +53,18 @@ std::string format_number(double v)
     return fmt::format("{:g}", v);
 }
 
-const char* kKnownAlgorithms[] = {"sgd", "sgd-momentum", "adam"};
+// The descriptor by the growth rule: the fields struct_size covers, the rest zero (absent).
+cgp_optimizer_descriptor read_descriptor(const fs::path& path, const cgp_optimizer_descriptor& d)
+{
+    if (d.struct_size < CGP_DESCRIPTOR_SIZE_1_0)
+        refuse(path, fmt::format("invalid descriptor: struct_size {} is smaller than ABI {}.0's {}", d.struct_size,
+                                 CGP_ABI_MAJOR, CGP_DESCRIPTOR_SIZE_1_0),
+               "set struct_size to sizeof(cgp_optimizer_descriptor), as cgp::sdk does");
+    cgp_optimizer_descriptor known{};
+    std::memcpy(static_cast<void*>(&known), &d, std::min<std::size_t>(d.struct_size, sizeof known));
+    known.struct_size = d.struct_size;
+    return known;
+}
 } // namespace
 
 std::string HyperParam::option_name() const
@@ -75,6 +90,18 @@ std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
     if (fs::is_directory(path, ec))
         refuse(path, "is a directory, not a plugin file");
 
+    // Checked from the file, before the library is loaded and any of its code runs.
+    const EntryFields file_entry = read_entry_fields(path);
+    if (file_entry.abi_major != CGP_ABI_MAJOR)
+        refuse(path,
+               fmt::format("built for plugin ABI {}.{}, this cgp speaks ABI {}.x", file_entry.abi_major,
+                           file_entry.abi_minor, CGP_ABI_MAJOR),
+               fmt::format("rebuild the plugin against cgp-sdk {}.x", CGP_ABI_MAJOR));
+    if (const std::uint32_t missing = file_entry.isa_required & ~cpu_isa())
+        refuse(path, fmt::format("needs instructions this CPU lacks: {}", isa_names(missing)),
+               "rebuild the plugin without -march=native or -m<isa> flags; cgp_add_plugin adds SIMD variants that "
+               "are chosen at run time");
+
     std::shared_ptr<Plugin> p(new Plugin());
     p->path_ = path;
     p->lib_ = std::make_unique<Library>();
@@ -89,32 +116,21 @@ std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
         refuse(path, fmt::format("no entry symbol '{}': not a cgp optimizer plugin", CGP_PLUGIN_ENTRY_SYMBOL),
                "plugins define it with CGP_REGISTER_OPTIMIZER(Class) from <cgp/sdk/optimizer.hpp>");
     const auto& entry = lib.get<const cgp_plugin_entry_t>(CGP_PLUGIN_ENTRY_SYMBOL);
+    if (entry.abi_major != file_entry.abi_major || entry.abi_minor != file_entry.abi_minor ||
+        entry.isa_required != file_entry.isa_required)
+        refuse(path, "the loaded entry symbol differs from the file's: it must be constant data",
+               "define it with CGP_REGISTER_OPTIMIZER(Class), a constant initialiser");
     p->abi_major_ = entry.abi_major;
     p->abi_minor_ = entry.abi_minor;
     p->isa_required_ = entry.isa_required;
-    if (entry.abi_major != CGP_ABI_MAJOR)
-        refuse(path,
-               fmt::format("built for plugin ABI {}.{}, this cgp speaks ABI {}.x", entry.abi_major, entry.abi_minor,
-                           CGP_ABI_MAJOR),
-               fmt::format("rebuild the plugin against cgp-sdk {}.x", CGP_ABI_MAJOR));
-    if (entry.abi_minor > CGP_ABI_MINOR)
-        refuse(path,
-               fmt::format("built for plugin ABI {}.{}, newer than this cgp's {}.{}", entry.abi_major, entry.abi_minor,
-                           CGP_ABI_MAJOR, CGP_ABI_MINOR),
-               "update cgp, or rebuild the plugin against this cgp's SDK");
-    if (const std::uint32_t missing = entry.isa_required & ~cpu_isa())
-        refuse(path, fmt::format("needs instructions this CPU lacks: {}", isa_names(missing)),
-               "rebuild the plugin without -march=native or -m<isa> flags; cgp_add_plugin adds SIMD variants that "
-               "are chosen at run time");
     if (entry.get_descriptor == nullptr)
         refuse(path, "invalid entry: get_descriptor is null");
-    const cgp_optimizer_descriptor* d = entry.get_descriptor();
-    if (d == nullptr)
+    const cgp_optimizer_descriptor* raw = entry.get_descriptor();
+    if (raw == nullptr)
         refuse(path, "get_descriptor() returned no descriptor");
-    if (d->struct_size < sizeof(cgp_optimizer_descriptor))
-        refuse(path, fmt::format("invalid descriptor: struct_size {} is smaller than ABI {}.{}'s {}", d->struct_size,
-                                 CGP_ABI_MAJOR, CGP_ABI_MINOR, sizeof(cgp_optimizer_descriptor)));
-    p->desc_ = d;
+    p->raw_desc_ = raw;
+    p->desc_ = read_descriptor(path, *raw);
+    const cgp_optimizer_descriptor* d = &p->desc_;
     p->id_ = checked_string(path, d->id, "id");
     if (!well_formed_name(p->id_, ".+-"))
         refuse(path, fmt::format("invalid descriptor: id '{}' is not of the form [a-z][a-z0-9_.+-]*", p->id_));
@@ -122,11 +138,12 @@ std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
     p->version_ = checked_string(path, d->version, "version");
     p->summary_ = checked_string(path, d->summary, "summary");
     if (d->algorithm != nullptr) {
+        // Any well-formed name: a host without a reference for it still loads the plugin.
         p->algorithm_ = d->algorithm;
-        if (std::find(std::begin(kKnownAlgorithms), std::end(kKnownAlgorithms), p->algorithm_) ==
-            std::end(kKnownAlgorithms))
-            refuse(path, fmt::format("invalid descriptor: unknown reference algorithm '{}'", p->algorithm_),
-                   "use \"sgd\", \"sgd-momentum\", \"adam\", or NULL");
+        if (!well_formed_name(p->algorithm_, ".+-"))
+            refuse(path, fmt::format("invalid descriptor: reference algorithm '{}' is not of the form "
+                                     "[a-z][a-z0-9_.+-]*", p->algorithm_),
+                   "name the algorithm (\"adam\", \"sgd-momentum\") or leave it NULL");
     }
     if (d->state_count == nullptr || d->validate == nullptr || d->step_f32 == nullptr || d->step_f64 == nullptr ||
         d->simd_path == nullptr)
@@ -171,10 +188,16 @@ std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
                                          format_number(v), h.name, h.range_text()));
         }
     }
+    check_known_extensions(*p);
     return p;
 }
 
 Plugin::~Plugin() = default;
+
+const void* Plugin::raw_extension(const char* id) const noexcept
+{
+    return desc_.get_extension != nullptr ? desc_.get_extension(id) : nullptr;
+}
 
 int Plugin::find_hparam(std::string_view name) const noexcept
 {
@@ -212,7 +235,7 @@ void Plugin::validate(std::span<const double> values) const
                                     format_number(v), id_, h.range_text()));
     }
     char msg[512] = {0};
-    const int status = desc_->validate(values.data(), msg, sizeof msg);
+    const int status = desc_.validate(values.data(), msg, sizeof msg);
     if (status != CGP_OK)
         throw Error(fmt::format("optimizer '{}' rejects its hyperparameters: {}", id_,
                                 msg[0] != '\0' ? msg : "(no message)"));
@@ -220,7 +243,7 @@ void Plugin::validate(std::span<const double> values) const
 
 std::size_t Plugin::state_count(std::span<const double> values) const
 {
-    const std::uint32_t n = desc_->state_count(values.data());
+    const std::uint32_t n = desc_.state_count(values.data());
     if (n > 16)
         throw Error(fmt::format("plugin '{}': state_count() returned {} (at most 16)", path_.string(), n));
     return n;
@@ -228,7 +251,7 @@ std::size_t Plugin::state_count(std::span<const double> values) const
 
 std::string Plugin::simd_path(bool scalar) const
 {
-    const char* s = desc_->simd_path(scalar ? CGP_STEP_SCALAR : 0u);
+    const char* s = desc_.simd_path(scalar ? CGP_STEP_SCALAR : 0u);
     return s != nullptr ? s : "?";
 }
 

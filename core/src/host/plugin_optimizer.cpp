@@ -6,11 +6,39 @@
 
 namespace cgp {
 
-PluginOptimizer::PluginOptimizer(std::shared_ptr<const Plugin> plugin, std::vector<double> hparams)
-    : plugin_(std::move(plugin)), hparams_(std::move(hparams))
+namespace {
+
+std::size_t validated_state_count(const Plugin& plugin, const std::vector<double>& hparams)
 {
-    plugin_->validate(hparams_);
-    state_count_ = plugin_->state_count(hparams_);
+    plugin.validate(hparams);
+    return plugin.state_count(hparams);
+}
+
+} // namespace
+
+PluginOptimizer::PluginOptimizer(std::shared_ptr<const Plugin> plugin, std::vector<double> hparams)
+    : plugin_(std::move(plugin)), hparams_(std::move(hparams)), state_count_(validated_state_count(*plugin_, hparams_)),
+      initial_(*plugin_, hparams_, state_count_)
+{
+}
+
+template <class T>
+void PluginOptimizer::fill_initial(std::span<const T> params, std::span<AlignedArray<T>> state) const
+{
+    if (state.size() != state_count_)
+        throw Error("internal error: initial state for mismatched arrays");
+    for (std::size_t k = 0; k < state.size(); ++k)
+        initial_.fill(k, params, state[k].span());
+}
+
+void PluginOptimizer::initialize_state(std::span<const float> params, std::span<AlignedArray<float>> state) const
+{
+    fill_initial<float>(params, state);
+}
+
+void PluginOptimizer::initialize_state(std::span<const double> params, std::span<AlignedArray<double>> state) const
+{
+    fill_initial<double>(params, state);
 }
 
 template <class T, class Fn>

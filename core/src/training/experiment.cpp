@@ -106,6 +106,7 @@ EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, Plugi
 {
     Rng init(Seeds::from(s.seed).init);
     init_uniform(tape.params(), init);
+    opt.initialize_state(tape.params(), trainer.state().optimizer_state);
 }
 
 template <class T>

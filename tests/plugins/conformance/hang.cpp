@@ -7,6 +7,7 @@
 
 struct Hang {
     static constexpr cgp::sdk::info info{"hang", "Hang", "0.0.1", "never returns from a step after step 10"};
+    enum { lr, hparam_count };
     static constexpr cgp_hparam hparams[] = {{"lr", "learning rate", 0.01, 0.0, 1.0, 0}};
     static constexpr unsigned max_state = 0;
 
@@ -20,10 +21,10 @@ struct Hang {
         volatile std::uint64_t k = 0;
         while (t > 10) // the defect: spins for ever
             k = k + 1;
-        return {static_cast<T>(hp[0])};
+        return {static_cast<T>(hp[lr])};
     }
     template <class V, class C>
-    static void update(V& p, const V& g, V*, const C& c)
+    static void update(V& p, const V& g, auto&, const C& c)
     {
         p = p - V(c.lr) * g;
     }

@@ -13,6 +13,7 @@ std::atomic<std::uint64_t> calls_so_far{0}; // the defect: hidden state outside 
 struct NonDeterministic {
     static constexpr cgp::sdk::info info{"nondeterministic", "Non-deterministic", "0.0.1",
                                          "warm-up counted in a global, not in t"};
+    enum { lr, hparam_count };
     static constexpr cgp_hparam hparams[] = {{"lr", "learning rate", 0.01, 0.0, 1.0, 0}};
     static constexpr unsigned max_state = 0;
 
@@ -25,10 +26,10 @@ struct NonDeterministic {
     {
         const double calls = static_cast<double>(++calls_so_far);
         const double warmup = calls < 100 ? calls / 100 : 1.0;
-        return {static_cast<T>(hp[0] * warmup)};
+        return {static_cast<T>(hp[lr] * warmup)};
     }
     template <class V, class C>
-    static void update(V& p, const V& g, V*, const C& c)
+    static void update(V& p, const V& g, auto&, const C& c)
     {
         p = p - V(c.lr) * g;
     }

@@ -31,7 +31,7 @@ struct RawAbiPlugin {
 
     static constexpr cgp_optimizer_descriptor descriptor = {
         sizeof(cgp_optimizer_descriptor), 0, Impl::id, Impl::id, "0.0.1", Impl::summary, nullptr, 1, 0, hparams, 0, 0,
-        &state_count, &validate, &step_f32, &step_f64, &simd_path,
+        &state_count, &validate, &step_f32, &step_f64, &simd_path, nullptr,
     };
     static const cgp_optimizer_descriptor* get_descriptor() { return &descriptor; }
 };

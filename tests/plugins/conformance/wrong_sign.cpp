@@ -6,6 +6,7 @@
 
 struct WrongSign {
     static constexpr cgp::sdk::info info{"wrong_sign", "Wrong sign", "0.0.1", "climbs the gradient: p += lr*g"};
+    enum { lr, hparam_count };
     static constexpr cgp_hparam hparams[] = {{"lr", "learning rate", 0.01, 0.0, 1.0, 0}};
     static constexpr unsigned max_state = 0;
 
@@ -16,10 +17,10 @@ struct WrongSign {
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t)
     {
-        return {static_cast<T>(hp[0])};
+        return {static_cast<T>(hp[lr])};
     }
     template <class V, class C>
-    static void update(V& p, const V& g, V*, const C& c)
+    static void update(V& p, const V& g, auto&, const C& c)
     {
         p = p + V(c.lr) * g;
     }

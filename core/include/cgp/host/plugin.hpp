@@ -1,11 +1,14 @@
 // cgp/host/plugin.hpp: loading an optimizer plugin (Boost.DLL) and checking its entry and descriptor.
 //
-// Plugin::load checks, in this order and before calling any plugin code: the file loads (RTLD_NOW),
-// it exports cgp_plugin_entry, its ABI major equals ours and its minor is not newer, and the CPU has
-// every instruction set it requires. Only then is get_descriptor() called, and the descriptor is
-// validated (strings present, hyperparameter names well formed and unique, defaults inside their
-// ranges, functions present). Every refusal is a cgp::Error naming the plugin path and saying what to
-// try. A Plugin keeps its library loaded; everything bound to it holds a shared_ptr.
+// Plugin::load checks, in this order: the file is a 64-bit ELF shared object for this machine that
+// defines cgp_plugin_entry; the entry's ABI major, read from the file without loading it, equals
+// ours (any minor: abi.h's growth rule); the CPU has every instruction set it requires. Only then is
+// the library loaded (its constructors run) and get_descriptor() called; the descriptor is read as
+// far as its struct_size covers (absent fields take their documented defaults) and validated
+// (strings present, hyperparameter names well formed and unique, defaults inside their ranges,
+// functions present, the extensions this host knows of a version and size it knows). Every refusal
+// is a cgp::Error naming the plugin path and saying what to try. A Plugin keeps its library loaded;
+// everything bound to it holds a shared_ptr.
 #pragma once
 
 #include <cgp/sdk/abi.h>
@@ -39,7 +42,14 @@ public:
     ~Plugin();
 
     const std::filesystem::path& path() const noexcept { return path_; }
-    const cgp_optimizer_descriptor& descriptor() const noexcept { return *desc_; }
+    // The descriptor as this host knows it (ABI CGP_ABI_MAJOR.CGP_ABI_MINOR): the fields the plugin's
+    // struct_size covers, and the documented defaults (null) for the ones it does not.
+    const cgp_optimizer_descriptor& descriptor() const noexcept { return desc_; }
+    // The plugin's own descriptor object, for identity checks only (its size is its struct_size).
+    const void* descriptor_object() const noexcept { return raw_desc_; }
+    // The plugin's extension struct by id ("cgp.initial_state/1"), unchecked; nullptr when the plugin
+    // offers none (or is a 1.0 plugin). cgp/host/extension.hpp checks version and size.
+    const void* raw_extension(const char* id) const noexcept;
     const std::string& id() const noexcept { return id_; }
     const std::string& name() const noexcept { return name_; }
     const std::string& version() const noexcept { return version_; }
@@ -64,7 +74,8 @@ private:
     Plugin() = default;
     struct Library;
     std::unique_ptr<Library> lib_; // declared first: destroyed last
-    const cgp_optimizer_descriptor* desc_ = nullptr;
+    cgp_optimizer_descriptor desc_{};
+    const cgp_optimizer_descriptor* raw_desc_ = nullptr;
     std::filesystem::path path_;
     std::string id_, name_, version_, summary_, algorithm_;
     std::vector<HyperParam> hparams_;

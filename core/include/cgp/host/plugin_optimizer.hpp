@@ -2,7 +2,9 @@
 // training run steps.
 #pragma once
 
+#include <cgp/host/extension.hpp>
 #include <cgp/host/plugin.hpp>
+#include <cgp/tape/aligned.hpp>
 #include <cgp/training/optimizer.hpp>
 
 #include <memory>
@@ -15,7 +17,7 @@ namespace cgp {
 // A plugin bound to hyperparameter values: the Optimizer a training run uses.
 class PluginOptimizer final : public Optimizer {
 public:
-    // Validates the values (throws cgp::Error).
+    // Validates the values and reads the initial state the plugin declares (throws cgp::Error).
     PluginOptimizer(std::shared_ptr<const Plugin> plugin, std::vector<double> hparams);
 
     std::string id() const override { return plugin_->id(); }
@@ -25,6 +27,12 @@ public:
     void step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
               std::span<double* const> state, bool scalar = false) override;
 
+    // Fills freshly allocated state arrays (each params.size() elements) before step 1: zero, or
+    // what the plugin declares through cgp.initial_state/1. Not for a resumed run.
+    void initialize_state(std::span<const float> params, std::span<AlignedArray<float>> state) const;
+    void initialize_state(std::span<const double> params, std::span<AlignedArray<double>> state) const;
+    const InitialState& initial_state() const noexcept { return initial_; }
+
     const Plugin& plugin() const noexcept { return *plugin_; }
     const std::vector<double>& hparams() const noexcept { return hparams_; }
 
@@ -32,9 +40,12 @@ private:
     template <class T, class Fn>
     void run(Fn fn, std::uint64_t t, std::span<T> params, std::span<const T> grads, std::span<T* const> state,
              bool scalar);
+    template <class T>
+    void fill_initial(std::span<const T> params, std::span<AlignedArray<T>> state) const;
     std::shared_ptr<const Plugin> plugin_;
     std::vector<double> hparams_;
     std::size_t state_count_ = 0;
+    InitialState initial_;
 };
 
 } // namespace cgp

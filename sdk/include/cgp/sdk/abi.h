@@ -1,4 +1,4 @@
-/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.0).
+/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.1).
  *
  * This header is the whole contract between the cgp host (cgp-run, cgp-sweep, cgp-bench,
  * cgp-conformance) and an optimizer plugin. It holds only C types: no C++ type, exception or
@@ -6,26 +6,53 @@
  * file to know what they promise.
  *
  * Life of a plugin, as the host sees it:
- *   1. dlopen(path, RTLD_NOW) through Boost.DLL; resolve the data symbol `cgp_plugin_entry`.
- *   2. Read entry.abi_major / entry.abi_minor. Refuse the plugin, without calling anything in it,
- *      unless abi_major == CGP_ABI_MAJOR and abi_minor <= the host's CGP_ABI_MINOR.
- *   3. Read entry.isa_required. Refuse the plugin, without calling anything in it, when the CPU
- *      lacks one of those instruction sets.
- *   4. Call entry.get_descriptor() and validate what it returns (strings present, hyperparameter
- *      names unique and well formed, defaults inside [min, max], step functions present).
- *   5. For a training run: check the user's hyperparameters against the schema, call validate(),
- *      call state_count(), allocate that many zeroed state arrays, then call step_f32 or step_f64
- *      once per training iteration with t = 1, 2, 3, ...
- *   6. dlclose when nothing from the plugin is alive any more.
+ *   1. Read the ELF file without loading it: find the data symbol `cgp_plugin_entry` in its dynamic
+ *      symbol table and read entry.abi_major, entry.abi_minor and entry.isa_required from the file.
+ *      Refuse the plugin, before any of its code (constructors, static initialisers) has run, unless
+ *      abi_major == CGP_ABI_MAJOR (any minor: see "Growth" below) and the CPU has every instruction
+ *      set in isa_required.
+ *   2. dlopen(path, RTLD_NOW) through Boost.DLL; resolve `cgp_plugin_entry` again.
+ *   3. Call entry.get_descriptor() and validate what it returns (strings present, hyperparameter
+ *      names unique and well formed, defaults inside [min, max], step functions present), reading
+ *      only the fields its struct_size covers.
+ *   4. For a training run: check the user's hyperparameters against the schema, call validate(),
+ *      call state_count(), allocate that many state arrays and fill them (zero, or what the
+ *      "cgp.initial_state/1" extension declares), then call step_f32 or step_f64 once per training
+ *      iteration with t = 1, 2, 3, ...
+ *   5. dlclose when nothing from the plugin is alive any more.
+ *
+ * Growth (how this contract changes without breaking anyone; CLAP's rule):
+ *   - Same major = compatible, in both directions. A host loads a plugin of any minor of its major:
+ *     an older plugin (1.0 in a 1.1 host) and a newer one (1.2 in a 1.1 host) alike. A new major
+ *     is a break: the host refuses every other major.
+ *   - A minor version only appends fields at the end of a struct that carries struct_size (the
+ *     descriptor, cgp_step_args, every extension struct), and only adds flags and extensions. No
+ *     field moves, changes type or changes meaning within a major.
+ *   - The reader of a struct reads only the fields its struct_size covers. A field the struct_size
+ *     does not cover is absent and has the default documented beside it (a null function pointer:
+ *     the capability is absent). A struct_size larger than the reader knows is fine: the reader
+ *     ignores the tail it does not know. A struct_size smaller than the struct of ABI x.0 is an
+ *     invalid struct and is refused.
+ *   - Optional capabilities come as extensions (get_extension below), not as new required fields,
+ *     so a plugin that does not know an extension simply does not offer it.
+ *
+ * Extensions: a versioned struct named by a string id "<vendor>.<name>/<version>" (for example
+ * "cgp.initial_state/1"). The host asks descriptor.get_extension(id); the plugin returns a pointer
+ * to a constant struct, or NULL when it does not offer that id. Every extension struct starts with
+ * uint32_t struct_size and uint32_t version (the number after the slash) and grows as above; an
+ * incompatible change is a new id ("/2"), which a plugin may offer beside the old one. The host
+ * refuses a plugin whose extension struct has another version or is smaller than the host's struct
+ * of that version, naming the extension.
  *
  * Memory (all of it owned by the host):
  *   - params, grads and every state array hold `count` elements of the step's type (float for
  *     step_f32, double for step_f64). Each is aligned to CGP_ALIGNMENT bytes and allocated rounded
  *     up to a multiple of CGP_ALIGNMENT bytes. A plugin may READ elements past `count` up to that
  *     rounding, but must WRITE only elements [0, count).
- *   - State arrays are zero when the run starts, and only the plugin writes them afterwards. The
- *     host saves them in checkpoints and restores them bit for bit; so a step must depend only on
- *     its arguments (params, grads, state, hyperparameters, t): no hidden or global state.
+ *   - State arrays are zero when the run starts (or what cgp.initial_state/1 declares), and only the
+ *     plugin writes them afterwards. The host saves them in checkpoints and restores them bit for
+ *     bit; so a step must depend only on its arguments (params, grads, state, hyperparameters, t):
+ *     no hidden or global state.
  *   - The arrays never overlap one another.
  *   - When count is 0 the array pointers may be null (the host allocates nothing); a step must then
  *     return CGP_OK without touching them.
@@ -50,9 +77,11 @@ extern "C" {
 /* ---- versions ------------------------------------------------------------------------------- */
 
 /* The ABI version this header describes. A major change breaks compatibility; a minor change only
- * appends fields or flags, which an older host ignores. */
+ * appends fields, flags and extensions (see "Growth" above).
+ *   1.0  the descriptor, step arguments and entry symbol.
+ *   1.1  cgp_optimizer_descriptor.get_extension; the extension "cgp.initial_state/1". */
 #define CGP_ABI_MAJOR 1u
-#define CGP_ABI_MINOR 0u
+#define CGP_ABI_MINOR 1u
 
 /* Name of the one symbol a plugin exports: a `const cgp_plugin_entry_t` object (data, not code). */
 #define CGP_PLUGIN_ENTRY_SYMBOL "cgp_plugin_entry"
@@ -137,7 +166,9 @@ typedef struct cgp_optimizer_descriptor {
     const char* summary;     /* one line saying what the update does */
     const char* algorithm;   /* NULL, or the reference algorithm the update implements exactly, so
                                 cgp-conformance can check its trajectories against the host's own:
-                                "sgd", "sgd-momentum" or "adam" (see docs/writing-a-plugin.md) */
+                                any well-formed name ([a-z][a-z0-9_.+-]*); a cgp without a reference
+                                for it loads the plugin and skips that check (see
+                                docs/writing-a-plugin.md for the names it knows) */
     uint32_t hparam_count;   /* number of entries in hparams (0 allowed) */
     uint32_t isa_variants;   /* CGP_ISA_* bits of extra SIMD code paths chosen at run time */
     const cgp_hparam* hparams;
@@ -160,12 +191,53 @@ typedef struct cgp_optimizer_descriptor {
     /* Name of the code path a step with these flags takes on this CPU ("scalar", "sse2", "avx2",
      * "avx512f", ...), for reports. Pure function; returns a static string. */
     const char* (*simd_path)(uint32_t step_flags);
+
+    /* ---- ABI 1.1: fields below are absent when struct_size does not cover them ---- */
+
+    /* The plugin's extension struct named `id` ("cgp.initial_state/1"), or NULL when it offers none
+     * by that id. Absent (a 1.0 plugin) or NULL: the plugin offers no extension. The returned struct
+     * and everything it points to live as long as the library is loaded and never change. Pure
+     * function, callable from any thread; the host calls it while loading and binding a plugin,
+     * never inside a step. */
+    const void* (*get_extension)(const char* id);
 } cgp_optimizer_descriptor;
+
+/* Size of the 1.0 descriptor: the smallest struct_size a host accepts. */
+#define CGP_DESCRIPTOR_SIZE_1_0 112u
+
+/* ---- extension "cgp.initial_state/1": initial values of the state arrays ---------------------- */
+
+#define CGP_EXT_INITIAL_STATE "cgp.initial_state/1"
+
+/* What a state array holds before step 1. */
+#define CGP_INITIAL_ZERO 0u     /* every element 0: what an array holds without this extension */
+#define CGP_INITIAL_CONSTANT 1u /* every element equals value (rounded to the step's type) */
+#define CGP_INITIAL_PARAMS 2u   /* a copy of the initial parameters (value unused) */
+
+/* A plugin whose state does not start at zero (Adagrad's initial accumulator, a copy of the
+ * parameters for averaging methods) offers this struct. Without it every state array starts at 0.
+ *
+ * When called: once per run, after validate() accepted the hyperparameters and state_count() was
+ * read, on the thread that sets the run up; never inside a step, and not when a run resumes from a
+ * checkpoint (the saved state is restored instead). Threads: like every plugin function, it may be
+ * called from several threads at once. Ownership: kinds and values are the host's arrays of
+ * state_count elements; the plugin writes every element of both and keeps neither pointer. */
+typedef struct cgp_initial_state_ext {
+    uint32_t struct_size; /* sizeof(cgp_initial_state_ext) as the plugin knows it */
+    uint32_t version;     /* 1 */
+    /* Fills kinds[k] (CGP_INITIAL_*) and values[k] (finite) for state arrays k = 0 .. state_count-1,
+     * for these hyperparameters (already validated). Returns CGP_OK, or a CGP_ERR_* code with a
+     * message. Pure function; must not allocate. */
+    int (*initial_state)(const double* hparams, uint32_t state_count, uint32_t* kinds, double* values, char* msg,
+                         size_t msg_size);
+} cgp_initial_state_ext;
 
 /* ---- the entry symbol ----------------------------------------------------------------------- */
 
-/* The one exported symbol, named CGP_PLUGIN_ENTRY_SYMBOL. It is constant data, readable without
- * running any plugin code, so the host checks versions and instruction sets first. */
+/* The one exported symbol, named CGP_PLUGIN_ENTRY_SYMBOL. It is constant data with a constant
+ * initialiser (the compiler places it in .rodata or .data.rel.ro), so the host reads its three
+ * integer fields straight from the ELF file and checks versions and instruction sets before the
+ * library is loaded and any of its code runs. Its layout never changes within a major. */
 typedef struct cgp_plugin_entry_t {
     uint32_t abi_major;    /* CGP_ABI_MAJOR the plugin was built with */
     uint32_t abi_minor;    /* CGP_ABI_MINOR the plugin was built with */

@@ -7,25 +7,36 @@
 // variant the CPU has (when cgp_add_plugin compiled the file for several), and turns exceptions into
 // status codes. Nothing here allocates inside a step.
 //
-// The class must provide:
+// The class must provide (CGP_REGISTER_OPTIMIZER checks each when the plugin compiles, and names
+// the member that is missing; see plugin_checks.hpp):
 //   static constexpr cgp::sdk::info info{id, name, version, summary, algorithm-or-nullptr};
+//   enum { lr, ..., hparam_count };                     // one enumerator per hparams[] entry, then
+//                                                       // hparam_count: the lengths must agree
 //   static constexpr cgp_hparam hparams[] = {{name, help, default, min, max, flags}, ...};
 //   static constexpr unsigned max_state = K;            // upper bound of state arrays (0..16)
 //   template <class T> struct constants { ... };        // per-step values, computed once per step
 //   template <class T> static constants<T> prepare(const double* hp, std::uint64_t t);
-//   template <class V, class C> static void update(V& p, const V& g, V* s, const C& c);
+//   template <class V, class C>
+//   static void update(V& p, const V& g, cgp::sdk::states<V, max_state>& s, const C& c);
 // and may provide:
 //   static std::uint32_t state_count(const double* hp);   // default: max_state
 //   static std::string validate(const double* hp);        // "" when valid; default: always valid
 //   static constexpr std::uint32_t simd_max_ulp = N;      // default 0: SIMD equals scalar bitwise
+//   static void initial_state(const double* hp, cgp::sdk::initial_values<max_state>& init);
+//                                                         // offers "cgp.initial_state/1": state
+//                                                         // arrays start at init.constant(k, value)
+//                                                         // or init.copy_of_params(k); default 0
 //
-// In update(), use the operators + - * / and the functions of cgp/sdk/math.hpp (sqrt, abs, min,
-// max, select, ...): they work for both V kinds, so the scalar and SIMD forms are one text.
-// See plugins/adam/adam.cpp for a complete example.
+// In update(), index the state with constants (s[0], s[m]): an index past max_state is a compile
+// error (state_index_past_max_state). Use the operators + - * / and the functions of
+// cgp/sdk/math.hpp (sqrt, abs, min, max, select, ...): they work for both V kinds, so the scalar and
+// SIMD forms are one text. See plugins/adam/adam.cpp and plugins/adagrad/adagrad.cpp (initial
+// state) for complete examples.
 #pragma once
 
 #include <cgp/sdk/abi.h>
 #include <cgp/sdk/math.hpp>
+#include <cgp/sdk/state.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -92,10 +103,12 @@ inline void apply(std::size_t begin, std::size_t end, T* p, const T* g, T* const
     for (std::size_t i = begin; i < end; i += Lanes) {
         V pv = vec_load<V>(p + i);
         V gv = vec_load<V>(g + i);
-        V sv[NS > 0 ? NS : 1];
+        // Every declared index is in bounds; arrays past NS (unused with these hyperparameters) are 0.
+        V sv[Opt::max_state > 0 ? Opt::max_state : 1] = {};
         for (unsigned k = 0; k < NS; ++k)
             sv[k] = vec_load<V>(s[k] + i);
-        Opt::update(pv, gv, sv, c);
+        states<V, Opt::max_state> sview(sv);
+        Opt::update(pv, gv, sview, c);
         vec_store(p + i, pv);
         for (unsigned k = 0; k < NS; ++k)
             vec_store(s[k] + i, sv[k]);
@@ -161,6 +174,7 @@ using variant_fn = std::size_t (*)(const void* constants, std::size_t n, T* p, c
 #include <cgp/sdk/plugin_glue.hpp>
 
 #define CGP_REGISTER_OPTIMIZER(Class)                                                                \
+    static_assert(::cgp::sdk::detail::check_plugin_class<Class>());                                  \
     extern "C" __attribute__((visibility("default"))) const cgp_plugin_entry_t cgp_plugin_entry = {    \
         CGP_ABI_MAJOR, CGP_ABI_MINOR, ::cgp::sdk::detail::compiled_isa(), 0u,                        \
         &::cgp::sdk::detail::glue<Class>::descriptor};

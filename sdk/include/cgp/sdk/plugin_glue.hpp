@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cgp/sdk/abi.h>
+#include <cgp/sdk/plugin_checks.hpp>
+#include <cgp/sdk/state.hpp>
 
 #include <xsimd/xsimd.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <iterator>
 #include <string>
@@ -95,6 +98,26 @@ inline const variant_choice& best_variant() noexcept
     return choice;
 }
 
+// Runs body() and turns an exception into CGP_ERR_INTERNAL with its message: nothing crosses the C
+// boundary as an exception.
+template <class Body>
+int guarded(char* msg, std::size_t msg_size, const char* unknown, Body&& body) noexcept
+{
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        write_message(msg, msg_size, e.what());
+    } catch (...) {
+        write_message(msg, msg_size, unknown);
+    }
+    return CGP_ERR_INTERNAL;
+}
+
+template <class Opt>
+concept has_initial_state = requires(const double* hp, initial_values<Opt::max_state>& init) {
+    Opt::initial_state(hp, init);
+};
+
 template <class Opt>
 struct glue {
     static constexpr std::uint32_t hparam_count = static_cast<std::uint32_t>(std::size(Opt::hparams));
@@ -106,7 +129,7 @@ struct glue {
 
     static int validate_fn(const double* hp, char* msg, std::size_t msg_size) noexcept
     {
-        try {
+        return guarded(msg, msg_size, "unknown exception in validate", [&]() -> int {
             if constexpr (has_validate<Opt>::value) {
                 const std::string problem = Opt::validate(hp);
                 if (!problem.empty()) {
@@ -119,13 +142,7 @@ struct glue {
                 return CGP_ERR_INTERNAL;
             }
             return CGP_OK;
-        } catch (const std::exception& e) {
-            write_message(msg, msg_size, e.what());
-            return CGP_ERR_INTERNAL;
-        } catch (...) {
-            write_message(msg, msg_size, "unknown exception in validate");
-            return CGP_ERR_INTERNAL;
-        }
+        });
     }
 
     template <class T, unsigned... K>
@@ -140,7 +157,7 @@ struct glue {
     static int step(const cgp_step_args* args, T* p, const T* g, T* const* s, char* msg,
                     std::size_t msg_size) noexcept
     {
-        try {
+        return guarded(msg, msg_size, "unknown exception in step", [&]() -> int {
             if (args == nullptr || (args->count > 0 && (p == nullptr || g == nullptr))) {
                 write_message(msg, msg_size, "step called with a null argument");
                 return CGP_ERR_INVALID_ARGUMENT;
@@ -168,13 +185,7 @@ struct glue {
             }
             scalar_tail<T>(done, n, p, g, s, ns, c, std::make_integer_sequence<unsigned, Opt::max_state + 1>{});
             return CGP_OK;
-        } catch (const std::exception& e) {
-            write_message(msg, msg_size, e.what());
-            return CGP_ERR_INTERNAL;
-        } catch (...) {
-            write_message(msg, msg_size, "unknown exception in step");
-            return CGP_ERR_INTERNAL;
-        }
+        });
     }
 
     static int step_f32(const cgp_step_args* a, float* p, const float* g, float* const* s, char* msg,
@@ -191,6 +202,30 @@ struct glue {
     static const char* simd_path(std::uint32_t flags) noexcept
     {
         return (flags & CGP_STEP_SCALAR) != 0 ? "scalar" : best_variant().name;
+    }
+
+    static int initial_state_fn(const double* hp, std::uint32_t count, std::uint32_t* kinds, double* values,
+                                char* msg, std::size_t msg_size) noexcept
+    {
+        return guarded(msg, msg_size, "unknown exception in initial_state", [&]() -> int {
+            initial_values<Opt::max_state> init(count, kinds, values);
+            if constexpr (has_initial_state<Opt>)
+                Opt::initial_state(hp, init);
+            return CGP_OK;
+        });
+    }
+    static constexpr cgp_initial_state_ext initial_state_ext = {sizeof(cgp_initial_state_ext), 1u,
+                                                                &initial_state_fn};
+
+    // The extensions the class declares through its members.
+    static const void* get_extension(const char* id) noexcept
+    {
+        if (id == nullptr)
+            return nullptr;
+        if constexpr (has_initial_state<Opt>)
+            if (std::strcmp(id, CGP_EXT_INITIAL_STATE) == 0)
+                return &initial_state_ext;
+        return nullptr;
     }
 
     static constexpr cgp_optimizer_descriptor desc = {
@@ -211,6 +246,7 @@ struct glue {
         &step_f32,
         &step_f64,
         &simd_path,
+        &get_extension,
     };
 
     static const cgp_optimizer_descriptor* descriptor() noexcept { return &desc; }

@@ -1,0 +1,48 @@
+// cgp/host/extension.hpp: a plugin's extensions (abi.h, get_extension) by id, checked against the
+// versions and sizes this host knows, and the one the host applies: cgp.initial_state/1.
+#pragma once
+
+#include <cgp/host/plugin.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace cgp {
+
+// The plugin's extension struct `id`, or nullptr when the plugin offers none by that id. Throws
+// cgp::Error naming the plugin path and the extension when the struct says another version than
+// `version`, or its struct_size is smaller than known_size (this host's struct of that version).
+const void* find_extension(const Plugin& plugin, const char* id, std::uint32_t version, std::size_t known_size);
+
+template <class Ext>
+const Ext* find_extension(const Plugin& plugin, const char* id, std::uint32_t version)
+{
+    return static_cast<const Ext*>(find_extension(plugin, id, version, sizeof(Ext)));
+}
+
+// Checks every extension this host knows, so Plugin::load refuses a bad one before any run.
+void check_known_extensions(const Plugin& plugin);
+
+// What each state array holds before step 1: cgp.initial_state/1's declaration, or all zero.
+class InitialState {
+public:
+    // Asks the plugin for these (validated) hyperparameters; throws cgp::Error naming the plugin when
+    // it refuses, or declares an unknown kind or a non-finite value.
+    InitialState(const Plugin& plugin, std::span<const double> hparams, std::size_t state_count);
+
+    std::uint32_t kind(std::size_t k) const noexcept { return kinds_[k]; } // CGP_INITIAL_*
+    double value(std::size_t k) const noexcept { return values_[k]; }
+    bool all_zero() const noexcept;
+
+    // Fills state array k (params.size() elements) with its initial values.
+    void fill(std::size_t k, std::span<const float> params, std::span<float> array) const noexcept;
+    void fill(std::size_t k, std::span<const double> params, std::span<double> array) const noexcept;
+
+private:
+    std::vector<std::uint32_t> kinds_;
+    std::vector<double> values_;
+};
+
+} // namespace cgp

@@ -1,0 +1,186 @@
+/* cgp/sdk/abi_1_0.h: FROZEN copy of cgp/sdk/abi.h as it was at ABI 1.0, for tests/abi only. Never edit:
+ * a plugin built against it must load, train, resume and conform in every later 1.x host.
+ *
+ * The optimizer plugin contract, as plain C (ABI 1.0).
+ *
+ * This header is the whole contract between the cgp host (cgp-run, cgp-sweep, cgp-bench,
+ * cgp-conformance) and an optimizer plugin. It holds only C types: no C++ type, exception or
+ * ownership crosses the boundary. The C++ helpers in optimizer.hpp implement it for you; read this
+ * file to know what they promise.
+ *
+ * Life of a plugin, as the host sees it:
+ *   1. dlopen(path, RTLD_NOW) through Boost.DLL; resolve the data symbol `cgp_plugin_entry`.
+ *   2. Read entry.abi_major / entry.abi_minor. Refuse the plugin, without calling anything in it,
+ *      unless abi_major == CGP_ABI_MAJOR and abi_minor <= the host's CGP_ABI_MINOR.
+ *   3. Read entry.isa_required. Refuse the plugin, without calling anything in it, when the CPU
+ *      lacks one of those instruction sets.
+ *   4. Call entry.get_descriptor() and validate what it returns (strings present, hyperparameter
+ *      names unique and well formed, defaults inside [min, max], step functions present).
+ *   5. For a training run: check the user's hyperparameters against the schema, call validate(),
+ *      call state_count(), allocate that many zeroed state arrays, then call step_f32 or step_f64
+ *      once per training iteration with t = 1, 2, 3, ...
+ *   6. dlclose when nothing from the plugin is alive any more.
+ *
+ * Memory (all of it owned by the host):
+ *   - params, grads and every state array hold `count` elements of the step's type (float for
+ *     step_f32, double for step_f64). Each is aligned to CGP_ALIGNMENT bytes and allocated rounded
+ *     up to a multiple of CGP_ALIGNMENT bytes. A plugin may READ elements past `count` up to that
+ *     rounding, but must WRITE only elements [0, count).
+ *   - State arrays are zero when the run starts, and only the plugin writes them afterwards. The
+ *     host saves them in checkpoints and restores them bit for bit; so a step must depend only on
+ *     its arguments (params, grads, state, hyperparameters, t): no hidden or global state.
+ *   - The arrays never overlap one another.
+ *   - When count is 0 the array pointers may be null (the host allocates nothing); a step must then
+ *     return CGP_OK without touching them.
+ *
+ * Threads: every function here may be called from any thread, and concurrently from several
+ * threads on different arrays (cgp-sweep runs many trainings at once in one process). A plugin
+ * keeps no mutable global state.
+ *
+ * Errors: functions returning int return CGP_OK (0) or a CGP_ERR_* code; on error they write one
+ * NUL-terminated line into the host's `msg` buffer (truncated to msg_size) saying what is wrong.
+ */
+#ifndef CGP_SDK_ABI_H
+#define CGP_SDK_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- versions ------------------------------------------------------------------------------- */
+
+/* The ABI version this header describes. A major change breaks compatibility; a minor change only
+ * appends fields or flags, which an older host ignores. */
+#define CGP_ABI_MAJOR 1u
+#define CGP_ABI_MINOR 0u
+
+/* Name of the one symbol a plugin exports: a `const cgp_plugin_entry_t` object (data, not code). */
+#define CGP_PLUGIN_ENTRY_SYMBOL "cgp_plugin_entry"
+
+/* Alignment of every array the host passes, in bytes; also the rounding of their allocated size. */
+#define CGP_ALIGNMENT 64u
+
+/* ---- instruction sets ----------------------------------------------------------------------- */
+
+/* Bits naming instruction sets, used in cgp_plugin_entry.isa_required (what the plugin's code
+ * executes unconditionally) and cgp_optimizer_descriptor.isa_variants (extra code paths the plugin
+ * selects at run time when the CPU has them). */
+#define CGP_ISA_SSE2 (1u << 0)
+#define CGP_ISA_SSE4_2 (1u << 1)
+#define CGP_ISA_AVX (1u << 2)
+#define CGP_ISA_AVX2 (1u << 3)
+#define CGP_ISA_FMA3 (1u << 4)
+#define CGP_ISA_AVX512F (1u << 5)
+#define CGP_ISA_AVX512BW (1u << 6)
+#define CGP_ISA_NEON (1u << 16)
+
+/* ---- status codes --------------------------------------------------------------------------- */
+
+#define CGP_OK 0
+#define CGP_ERR_INVALID_ARGUMENT 1 /* a hyperparameter or argument is out of its domain */
+#define CGP_ERR_UNSUPPORTED 2      /* the request is valid but this plugin cannot do it */
+#define CGP_ERR_INTERNAL 3         /* anything else; msg says what */
+
+/* ---- hyperparameters ------------------------------------------------------------------------ */
+
+/* Flags of a hyperparameter. */
+#define CGP_HPARAM_INTEGER (1u << 0)       /* the value must be a whole number (0/1 for a switch) */
+#define CGP_HPARAM_MIN_EXCLUSIVE (1u << 1) /* the value must be > min_value (not >=) */
+#define CGP_HPARAM_MAX_EXCLUSIVE (1u << 2) /* the value must be < max_value (not <=) */
+
+/* One entry of the hyperparameter schema. The host shows `name` as a command-line option, with
+ * underscores written as dashes (`eps_inside_sqrt` -> `--eps-inside-sqrt`).
+ * Values always travel as double, in schema order, whatever the step's type. */
+typedef struct cgp_hparam {
+    const char* name;     /* [a-z][a-z0-9_]*, unique within the plugin; "lr" is the learning rate */
+    const char* help;     /* one line for --help, without the range (the host prints it) */
+    double default_value; /* must lie inside the range below */
+    double min_value;     /* finite; the value is rejected when below (or at, with MIN_EXCLUSIVE) */
+    double max_value;     /* finite; the value is rejected when above (or at, with MAX_EXCLUSIVE) */
+    uint32_t flags;       /* CGP_HPARAM_* */
+} cgp_hparam;
+
+/* ---- a step --------------------------------------------------------------------------------- */
+
+/* Flags of a step call. */
+#define CGP_STEP_SCALAR (1u << 0) /* run the plain scalar form of the update (no SIMD) */
+
+/* What one step call works on, besides the arrays. */
+typedef struct cgp_step_args {
+    uint32_t struct_size;  /* sizeof(cgp_step_args) as the host knows it */
+    uint32_t flags;        /* CGP_STEP_* */
+    uint64_t step;         /* t: 1 on the first step of a run, then 2, 3, ... (resumes continue) */
+    size_t count;          /* number of elements in params, grads and each state array; may be 0 */
+    const double* hparams; /* hparam_count values in schema order, already checked by the host
+                              against the schema and by validate() */
+} cgp_step_args;
+
+/* The update, for one type. params: updated in place. grads: read only. state: state_count(hp)
+ * pointers, each to `count` elements the plugin reads and writes. msg/msg_size: see Errors above.
+ * Must not allocate memory, must not keep any pointer after returning. */
+typedef int (*cgp_step_f32_fn)(const cgp_step_args* args, float* params, const float* grads,
+                               float* const* state, char* msg, size_t msg_size);
+typedef int (*cgp_step_f64_fn)(const cgp_step_args* args, double* params, const double* grads,
+                               double* const* state, char* msg, size_t msg_size);
+
+/* ---- the descriptor ------------------------------------------------------------------------- */
+
+/* Everything the host needs to know about an optimizer. Returned by get_descriptor(); the object
+ * and every string and array it points to live as long as the library is loaded, never change, and
+ * are never freed by the host. */
+typedef struct cgp_optimizer_descriptor {
+    uint32_t struct_size;    /* sizeof(cgp_optimizer_descriptor) as the plugin knows it */
+    uint32_t reserved0;      /* zero */
+    const char* id;          /* short stable identifier, [a-z][a-z0-9_.+-]*, e.g. "adam" */
+    const char* name;        /* human name, e.g. "Adam" */
+    const char* version;     /* the plugin's own version, e.g. "1.0.0" */
+    const char* summary;     /* one line saying what the update does */
+    const char* algorithm;   /* NULL, or the reference algorithm the update implements exactly, so
+                                cgp-conformance can check its trajectories against the host's own:
+                                "sgd", "sgd-momentum" or "adam" (see docs/writing-a-plugin.md) */
+    uint32_t hparam_count;   /* number of entries in hparams (0 allowed) */
+    uint32_t isa_variants;   /* CGP_ISA_* bits of extra SIMD code paths chosen at run time */
+    const cgp_hparam* hparams;
+    uint32_t simd_max_ulp;   /* largest difference, in units in the last place, between the SIMD
+                                and the scalar result of a step; 0 promises bitwise equality */
+    uint32_t reserved1;      /* zero */
+
+    /* Number of state arrays (each `count` elements) the update needs for these hyperparameters;
+     * at most 16. Pure function. */
+    uint32_t (*state_count)(const double* hparams);
+
+    /* Checks relations the schema's ranges cannot express (the host has already checked each value
+     * against its range and that it is finite). Returns CGP_OK or CGP_ERR_INVALID_ARGUMENT with a
+     * message naming the hyperparameter. Pure function. */
+    int (*validate)(const double* hparams, char* msg, size_t msg_size);
+
+    cgp_step_f32_fn step_f32;
+    cgp_step_f64_fn step_f64;
+
+    /* Name of the code path a step with these flags takes on this CPU ("scalar", "sse2", "avx2",
+     * "avx512f", ...), for reports. Pure function; returns a static string. */
+    const char* (*simd_path)(uint32_t step_flags);
+} cgp_optimizer_descriptor;
+
+/* ---- the entry symbol ----------------------------------------------------------------------- */
+
+/* The one exported symbol, named CGP_PLUGIN_ENTRY_SYMBOL. It is constant data, readable without
+ * running any plugin code, so the host checks versions and instruction sets first. */
+typedef struct cgp_plugin_entry_t {
+    uint32_t abi_major;    /* CGP_ABI_MAJOR the plugin was built with */
+    uint32_t abi_minor;    /* CGP_ABI_MINOR the plugin was built with */
+    uint32_t isa_required; /* CGP_ISA_* bits the plugin's code uses unconditionally */
+    uint32_t reserved;     /* zero */
+    /* Returns the descriptor. Called after the checks above; cheap; may be called many times and
+     * returns the same object each time. */
+    const cgp_optimizer_descriptor* (*get_descriptor)(void);
+} cgp_plugin_entry_t;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CGP_SDK_ABI_H */
