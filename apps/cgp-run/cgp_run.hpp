@@ -25,7 +25,6 @@ struct RunOptions {
     bool quiet = false;
     bool list = false;
     bool help = false;
-    double lr = 0.0;
     std::uint64_t early_stop = 0;
     double min_delta = 0.0;
     std::string checkpoint;

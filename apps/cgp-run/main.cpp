@@ -71,9 +71,6 @@ int run(int argc, char** argv)
         std::cout << "cgp-run: train a model with an optimizer plugin.\n\n"
                      "usage: cgp-run [--optimizer NAME|PATH] [options]\n"
                   << all << '\n';
-        if (plugin && plugin->find_hparam("lr") >= 0)
-            std::cout << fmt::format("{}'s learning rate is --lr (default {:g}).\n", plugin->id(),
-                                     plugin->hparams()[static_cast<std::size_t>(plugin->find_hparam("lr"))].default_value);
         return cli::kOk;
     }
     po::variables_map vm;
@@ -143,7 +140,7 @@ int run(int argc, char** argv)
     case StopReason::Completed:
     case StopReason::Observer: return cli::kOk;
     case StopReason::NonFinite:
-        fmt::print(stderr, "{}: {}\n", kProgram, summary.message);
+        fmt::print(stderr, "{}: {}\n", kProgram, cli::stop_message(summary, *plugin));
         return cli::kDiverged;
     case StopReason::Interrupted:
         return cli::stop_signal().load() == SIGTERM ? cli::kSigterm : cli::kSigint;

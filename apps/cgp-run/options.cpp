@@ -61,7 +61,6 @@ po::options_description main_options(RunOptions& o)
     for (const auto& opt : run.options())
         if (opt->long_name() != "plugin-dir")
             run_without_dir.add(opt);
-    run_without_dir.add_options()("lr", po::value(&o.lr), "learning rate (the optimizer's lr hyperparameter)");
     d.add(run_without_dir).add(output_options(o)).add(figure_options(o));
     return d;
 }

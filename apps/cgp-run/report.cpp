@@ -51,7 +51,8 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
     if (s.skipped > 0)
         fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
     if (s.reason != StopReason::Completed)
-        fmt::print("stopped         {}: {}\n", std::string(to_string(s.reason)), s.message);
+        fmt::print("stopped         {}: {}\n", std::string(to_string(s.reason)),
+                   cli::stop_message(s, opt.plugin()));
 }
 
 void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
@@ -85,7 +86,7 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["skipped"] = s.skipped;
     j["stop"] = std::string(to_string(s.reason));
     if (s.reason != StopReason::Completed)
-        j["message"] = s.message;
+        j["message"] = cli::stop_message(s, opt.plugin());
     std::cout << j.dump(2) << '\n';
 }
 

@@ -140,8 +140,6 @@ RunSettings run_settings(const CommonOptions& o)
 void add_hparam_options(po::options_description& desc, const Plugin& plugin, const po::options_description& own)
 {
     for (const HyperParam& h : plugin.hparams()) {
-        if (h.name == "lr")
-            continue; // --lr is a program option
         const std::string opt = h.option_name();
         if (own.find_nothrow(opt, false) != nullptr)
             throw Error(fmt::format("plugin '{}': hyperparameter '{}' has the name of a program option; rename it",
@@ -159,15 +157,15 @@ std::vector<double> hparam_values(const Plugin& plugin, const po::variables_map&
         if (vm.count(opt))
             v[i] = vm[opt].as<double>();
     }
-    if (vm.count("lr")) {
-        const int i = plugin.find_hparam("lr");
-        if (i < 0)
-            throw UsageError(fmt::format("optimizer '{}' has no learning rate (hyperparameter lr); its "
-                                         "hyperparameters are:\n{}",
-                                         plugin.id(), describe_hparams(plugin)));
-        v[static_cast<std::size_t>(i)] = vm["lr"].as<double>();
-    }
     return v;
+}
+
+std::string stop_message(const TrainSummary& summary, const Plugin& plugin)
+{
+    const int lr = plugin.find_hparam("lr");
+    if (!summary.advises_learning_rate || lr < 0)
+        return summary.message;
+    return fmt::format("{} (--{})", summary.message, plugin.hparams()[static_cast<std::size_t>(lr)].option_name());
 }
 
 std::string describe_hparams(const Plugin& plugin)

@@ -66,8 +66,10 @@ RunSettings run_settings(const CommonOptions& o);
 // The option name of each hyperparameter ("beta1", "eps-inside-sqrt"). Refuses plugins whose
 // hyperparameters collide with the program's own options.
 void add_hparam_options(po::options_description& desc, const Plugin& plugin, const po::options_description& own);
-// Hyperparameter values: defaults overridden by the options given (and --lr for "lr").
+// Hyperparameter values: defaults overridden by the options given.
 std::vector<double> hparam_values(const Plugin& plugin, const po::variables_map& vm);
+// Why a run stopped, with the option spelling of the learning rate added where the message advises it.
+std::string stop_message(const TrainSummary& summary, const Plugin& plugin);
 // "  --beta1  0.9  [0, 1)  decay of the first moment m" lines.
 std::string describe_hparams(const Plugin& plugin);
 

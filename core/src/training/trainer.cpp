@@ -133,7 +133,8 @@ TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserve
         if (!nonfinite.empty()) {
             close_window(false);
             summary.reason = StopReason::NonFinite;
-            summary.message = nonfinite + "; try a smaller learning rate (--lr)";
+            summary.message = nonfinite + "; try a smaller learning rate";
+            summary.advises_learning_rate = true;
             break;
         }
         if (st.window_count == options.log_every && !close_window(true)) {

@@ -64,6 +64,7 @@ struct TrainSummary {
     double iterations_per_second = 0.0;
     StopReason reason = StopReason::Completed;
     std::string message;           // why it stopped, when not Completed
+    bool advises_learning_rate = false; // message ends "try a smaller learning rate" (programs add the option)
     std::vector<LossRecord> records;
 };
 
