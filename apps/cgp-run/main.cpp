@@ -86,8 +86,7 @@ int run(int argc, char** argv)
     if (!o.checkpoint.empty()) {
         check_output_path(o.checkpoint, "--checkpoint");
         settings.checkpoint_path = o.checkpoint;
-        settings.checkpoint_every = o.checkpoint_every;
-    } else if (o.checkpoint_every > 0) {
+    } else if (settings.train.checkpoint_every > 0) {
         throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");
     }
     std::optional<Checkpoint> resume_from;

@@ -39,13 +39,13 @@ po::options_description run_options(CommonOptions& o, bool with_sizes)
     po::options_description d("Training");
     if (with_sizes)
         d.add_options()
-            ("iterations", po::value(&o.iterations)->default_value(20000), "training iterations")
-            ("batch-size", po::value(&o.batch_size)->default_value(8), "samples per iteration")
-            ("seed", po::value(&o.seed)->default_value(0), "seed of the initial weights, the data and the sampling");
+            ("iterations", po::value(&o.settings.iterations)->default_value(20000), "training iterations")
+            ("batch-size", po::value(&o.settings.batch_size)->default_value(8), "samples per iteration")
+            ("seed", po::value(&o.settings.seed)->default_value(0), "seed of the initial weights, the data and the sampling");
     d.add_options()
         ("dtype", po::value(&o.dtype)->default_value("f32"), "f32 or f64")
         ("simd", po::value(&o.simd)->default_value("auto"), "graph kernels: auto, scalar, sse2, avx2 or avx512")
-        ("log-every", po::value(&o.log_every)->default_value(100), "iterations per loss record")
+        ("log-every", po::value(&o.settings.train.log_every)->default_value(100), "iterations per loss record")
         ("on-nonfinite", po::value(&o.on_nonfinite)->default_value("stop"),
          "when a loss or gradient is NaN/Inf: stop, or skip the step")
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "a folder to search for optimizer plugins (repeatable)");
@@ -118,15 +118,11 @@ DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm)
 
 RunSettings run_settings(const CommonOptions& o)
 {
-    RunSettings s;
-    s.iterations = o.iterations;
-    s.batch_size = o.batch_size;
-    s.seed = o.seed;
+    RunSettings s = o.settings;
     s.dtype = parse_dtype(o.dtype);
     s.simd = parse_simd_path(o.simd);
-    if (o.log_every == 0)
+    if (s.train.log_every == 0)
         throw UsageError("--log-every must be at least 1");
-    s.train.log_every = o.log_every;
     if (o.on_nonfinite == "stop")
         s.train.on_nonfinite = OnNonFinite::Stop;
     else if (o.on_nonfinite == "skip")

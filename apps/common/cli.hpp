@@ -32,7 +32,8 @@ public:
     using Error::Error;
 };
 
-// Raw option values, before they become a ModelChoice / DataChoice / RunSettings.
+// Option values: raw text for what still needs parsing (a ModelChoice, a DataChoice, the dtype, the
+// SIMD path); the run's numbers go straight into the RunSettings they belong to.
 struct CommonOptions {
     std::string model;
     std::vector<std::string> expressions;
@@ -44,12 +45,9 @@ struct CommonOptions {
     std::vector<std::string> labels;
     bool standardize = false;
     std::size_t dataset_size = 5000;
-    std::uint64_t iterations = 20000;
-    std::size_t batch_size = 8;
-    std::uint64_t seed = 0;
+    RunSettings settings;
     std::string dtype = "f32";
     std::string simd = "auto";
-    std::uint64_t log_every = 100;
     std::string on_nonfinite = "stop";
     std::vector<std::string> plugin_dirs;
 };
@@ -57,10 +55,11 @@ struct CommonOptions {
 po::options_description model_options(CommonOptions& o);
 po::options_description data_options(CommonOptions& o);
 // Loop settings; with_sizes = false leaves out --iterations/--batch-size/--seed (cgp-sweep has its own).
-po::options_description run_options(CommonOptions& o, bool with_sizes = true);
+po::options_description run_options(CommonOptions& o, bool with_sizes);
 
 ModelChoice model_choice(const CommonOptions& o, const po::variables_map& vm);
 DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm);
+// o.settings with the dtype, the SIMD path and --on-nonfinite parsed.
 RunSettings run_settings(const CommonOptions& o);
 
 // The option name of each hyperparameter ("beta1", "eps-inside-sqrt"). Refuses plugins whose

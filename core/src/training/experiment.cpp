@@ -109,9 +109,10 @@ EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, Plugi
 }
 
 template <class T>
-TrainSummary EngineT<T>::run(const TrainOptions& options, std::span<TrainObserver* const> observers)
+TrainSummary EngineT<T>::run(std::uint64_t iterations, const TrainOptions& options,
+                             std::span<TrainObserver* const> observers)
 {
-    return trainer.run(options, observers);
+    return trainer.run(iterations, options, observers);
 }
 
 template <class T>
@@ -194,7 +195,6 @@ Experiment::Experiment(const ModelSpec& model, const DataChoice& data, std::shar
         throw Error("--batch-size must be at least 1");
     if (settings_.batch_size > (1u << 20))
         throw Error("--batch-size is too large (at most 1048576)");
-    settings_.train.iterations = settings_.iterations;
     optimizer_ = std::make_unique<PluginOptimizer>(std::move(plugin), std::move(hparams));
 
     const bool generated = data.source == "generated";
@@ -234,11 +234,11 @@ Experiment::~Experiment() = default;
 TrainSummary Experiment::run(std::span<TrainObserver* const> observers)
 {
     TrainOptions options = settings_.train;
-    if (!settings_.checkpoint_path.empty()) {
-        options.checkpoint_every = settings_.checkpoint_every;
+    if (!settings_.checkpoint_path.empty())
         options.checkpoint = [this] { write_checkpoint(settings_.checkpoint_path, checkpoint()); };
-    }
-    return engine_->run(options, observers);
+    else
+        options.checkpoint_every = 0;
+    return engine_->run(settings_.iterations, options, observers);
 }
 
 Checkpoint Experiment::checkpoint() const

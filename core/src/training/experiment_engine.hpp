@@ -10,7 +10,8 @@ namespace cgp {
 
 struct Experiment::Engine {
     virtual ~Engine() = default;
-    virtual TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers) = 0;
+    virtual TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
+                             std::span<TrainObserver* const> observers) = 0;
     virtual SimdPath path() const noexcept = 0;
     virtual std::vector<double> params() const = 0;
     // The run's state into c (parameters, optimizer state, counters, records, sampler), and back.
@@ -21,7 +22,8 @@ struct Experiment::Engine {
 template <class T>
 struct EngineT final : Experiment::Engine {
     EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt, const RunSettings& s);
-    TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers) override;
+    TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
+                     std::span<TrainObserver* const> observers) override;
     SimdPath path() const noexcept override { return tape.simd_path(); }
     std::vector<double> params() const override;
     void capture(Checkpoint& c) const override;

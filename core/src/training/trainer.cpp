@@ -54,7 +54,8 @@ Trainer<T>::Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer)
 }
 
 template <class T>
-TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserver* const> observers)
+TrainSummary Trainer<T>::run(std::uint64_t iterations, const TrainOptions& options,
+                             std::span<TrainObserver* const> observers)
 {
     using clock = std::chrono::steady_clock;
     if (options.log_every == 0)
@@ -62,7 +63,7 @@ TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserve
     TrainState<T>& st = state_;
     TrainSummary summary;
     TrainStatus status;
-    status.total = options.iterations;
+    status.total = iterations;
     const auto start = clock::now();
     const auto seconds = [&start] { return std::chrono::duration<double>(clock::now() - start).count(); };
     auto sync_status = [&](double last_loss) {
@@ -107,7 +108,7 @@ TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserve
         return go_on;
     };
 
-    while (st.iteration < options.iterations) {
+    while (st.iteration < iterations) {
         sampler_.next(B, std::span<T* const>(inputs_), std::span<T* const>(targets_));
         const double loss = tape_.forward();
         tape_.backward();

@@ -51,9 +51,8 @@ struct RunSettings {
     std::uint64_t seed = 0;
     Dtype dtype = Dtype::F32;
     SimdPath simd = SimdPath::Auto;
-    TrainOptions train;                   // iterations is copied from above
+    TrainOptions train;                   // the loop's behaviour: log_every, on_nonfinite, checkpoint_every, ...
     std::filesystem::path checkpoint_path; // write checkpoints here (atomically), when set
-    std::uint64_t checkpoint_every = 0;    // ... every this many iterations, and at the end
 };
 
 // The random streams of a run, all derived from --seed: initial weights, data generation, sampling.

@@ -30,8 +30,8 @@ enum class StopReason { Completed, Observer, NonFinite, Interrupted };
 // "completed", "early-stop", "non-finite", "interrupted" (as in JSON reports).
 std::string_view to_string(StopReason r) noexcept;
 
+// How the loop behaves. How long it runs is the caller's (RunSettings::iterations for an Experiment).
 struct TrainOptions {
-    std::uint64_t iterations = 1000;           // total, counting iterations done before a resume
     std::uint64_t log_every = 100;
     OnNonFinite on_nonfinite = OnNonFinite::Stop;
     bool scalar_optimizer = false;             // run the optimizer's scalar form
@@ -101,9 +101,10 @@ public:
     TrainState<T>& state() noexcept { return state_; }
     const TrainState<T>& state() const noexcept { return state_; }
 
-    // Trains until options.iterations are done (or a stop); may be called again after restoring a
-    // state (resume) to continue exactly.
-    TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers);
+    // Trains until `iterations` are done in total, counting those before a resume (or a stop); may be
+    // called again after restoring a state (resume) to continue exactly.
+    TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
+                     std::span<TrainObserver* const> observers);
 
 private:
     Tape<T>& tape_;
