@@ -85,8 +85,8 @@ int run(int argc, char** argv)
         check_output_path(o.loss_csv, "--loss-csv");
     if (!o.checkpoint.empty()) {
         check_output_path(o.checkpoint, "--checkpoint");
-        settings.checkpoint_path = o.checkpoint;
-    } else if (settings.train.checkpoint_every > 0) {
+        settings.checkpoint.path = o.checkpoint;
+    } else if (settings.checkpoint.every > 0) {
         throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");
     }
     std::optional<Checkpoint> resume_from;
@@ -103,9 +103,9 @@ int run(int argc, char** argv)
     if (resume_from) {
         for (const std::string& note : ex.resume(*resume_from, o.resume))
             fmt::print(stderr, "{}: note: {}\n", kProgram, note);
-        if (resume_from->iteration >= settings.iterations)
+        if (resume_from->loop.iteration >= settings.iterations)
             throw Error(fmt::format("checkpoint '{}' is at iteration {} already; ask for more with --iterations",
-                                    o.resume, resume_from->iteration));
+                                    o.resume, resume_from->loop.iteration));
     }
 
     std::vector<TrainObserver*> observers;
@@ -122,7 +122,7 @@ int run(int argc, char** argv)
     if (!o.loss_csv.empty()) {
         csv.emplace(o.loss_csv);
         if (resume_from)
-            csv->write_existing(resume_from->records);
+            csv->write_existing(resume_from->loop.records);
         observers.push_back(&*csv);
     }
     if (o.early_stop > 0) {

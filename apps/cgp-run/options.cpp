@@ -16,7 +16,7 @@ po::options_description output_options(RunOptions& o)
          "stop after this many loss records without improvement (0: never)")
         ("min-delta", po::value(&o.min_delta)->default_value(0.0), "improvement that resets --early-stop")
         ("checkpoint", po::value(&o.checkpoint), "write the complete training state to this file (atomically)")
-        ("checkpoint-every", po::value(&o.common.settings.train.checkpoint_every)->default_value(0),
+        ("checkpoint-every", po::value(&o.common.settings.checkpoint.every)->default_value(0),
          "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")
         ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total");
     return d;

@@ -124,10 +124,10 @@ int inspect_checkpoint(const std::string& path)
                c.param_count);
     fmt::print("optimizer       {} {} ({} state arrays)\n", c.plugin_id, c.plugin_version, c.state.size());
     fmt::print("hyperparameters {}\n", hp.empty() ? "(none)" : hp);
-    fmt::print("iteration       {} ({} steps, {} skipped; batch {}, {}, seed {})\n", c.iteration, c.step, c.skipped,
+    fmt::print("iteration       {} ({} steps, {} skipped; batch {}, {}, seed {})\n", c.loop.iteration, c.loop.step, c.loop.skipped,
                c.batch_size, c.dtype, c.seed);
-    fmt::print("loss records    {} (every {} iterations){}\n", c.records.size(), c.log_every,
-               c.records.empty() ? "" : fmt::format(", last {:.6f}", c.records.back().loss));
+    fmt::print("loss records    {} (every {} iterations){}\n", c.loop.records.size(), c.log_every,
+               c.loop.records.empty() ? "" : fmt::format(", last {:.6f}", c.loop.records.back().loss));
     return cli::kOk;
 }
 

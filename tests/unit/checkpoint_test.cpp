@@ -80,11 +80,11 @@ BOOST_AUTO_TEST_CASE(resume_is_bitwise_exact_for_every_plugin_in_f32_and_f64)
                 {
                     BOOST_TEST(a.params == b.params);
                     BOOST_TEST(a.state == b.state);
-                    BOOST_TEST(a.iteration == b.iteration);
-                    BOOST_REQUIRE(a.records.size() == b.records.size());
-                    for (std::size_t i = 0; i < a.records.size(); ++i) {
-                        BOOST_TEST(a.records[i].loss == b.records[i].loss);
-                        BOOST_TEST(a.records[i].iteration == b.records[i].iteration);
+                    BOOST_TEST(a.loop.iteration == b.loop.iteration);
+                    BOOST_REQUIRE(a.loop.records.size() == b.loop.records.size());
+                    for (std::size_t i = 0; i < a.loop.records.size(); ++i) {
+                        BOOST_TEST(a.loop.records[i].loss == b.loop.records[i].loss);
+                        BOOST_TEST(a.loop.records[i].iteration == b.loop.records[i].iteration);
                     }
                 }
             }
@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(checkpoint_files_are_replaced_atomically)
     ex->run({});
     write_checkpoint(dir / "ck.bin", ex->checkpoint());
     write_checkpoint(dir / "ck.bin", ex->checkpoint());
-    BOOST_TEST(read_checkpoint(dir / "ck.bin").iteration == 100u);
+    BOOST_TEST(read_checkpoint(dir / "ck.bin").loop.iteration == 100u);
     // Nothing but the checkpoint is left in the folder.
     BOOST_TEST(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 1);
     fs::remove_all(dir);

@@ -127,13 +127,6 @@ std::vector<double> EngineT<T>::params() const
 namespace {
 
 template <class T>
-std::vector<std::uint8_t> raw_bytes(std::span<const T> v)
-{
-    const auto* p = reinterpret_cast<const std::uint8_t*>(v.data());
-    return std::vector<std::uint8_t>(p, p + v.size() * sizeof(T));
-}
-
-template <class T>
 void copy_raw(const std::vector<std::uint8_t>& from, std::span<T> to)
 {
     if (from.size() != to.size() * sizeof(T))
@@ -143,25 +136,6 @@ void copy_raw(const std::vector<std::uint8_t>& from, std::span<T> to)
 }
 
 } // namespace
-
-template <class T>
-void EngineT<T>::capture(Checkpoint& c) const
-{
-    const TrainState<T>& st = trainer.state();
-    c.param_count = tape.params().size();
-    c.params = raw_bytes<T>(tape.params());
-    c.state.clear();
-    for (const auto& a : st.optimizer_state)
-        c.state.push_back(raw_bytes<T>(a.span()));
-    c.iteration = st.iteration;
-    c.step = st.step;
-    c.skipped = st.skipped;
-    c.window_sum = st.window_sum;
-    c.window_count = st.window_count;
-    c.window_finite = st.window_finite;
-    c.records = st.records;
-    c.sampler_state = sampler->save_state();
-}
 
 template <class T>
 void EngineT<T>::restore(const Checkpoint& c)
@@ -175,13 +149,7 @@ void EngineT<T>::restore(const Checkpoint& c)
     copy_raw<T>(c.params, tape.params());
     for (std::size_t k = 0; k < c.state.size(); ++k)
         copy_raw<T>(c.state[k], st.optimizer_state[k].span());
-    st.iteration = c.iteration;
-    st.step = c.step;
-    st.skipped = c.skipped;
-    st.window_sum = c.window_sum;
-    st.window_count = c.window_count;
-    st.window_finite = c.window_finite;
-    st.records = c.records;
+    st.loop = c.loop;
 }
 
 template struct EngineT<float>;
@@ -233,15 +201,20 @@ Experiment::~Experiment() = default;
 
 TrainSummary Experiment::run(std::span<TrainObserver* const> observers)
 {
-    TrainOptions options = settings_.train;
-    if (!settings_.checkpoint_path.empty())
-        options.checkpoint = [this] { write_checkpoint(settings_.checkpoint_path, checkpoint()); };
-    else
-        options.checkpoint_every = 0;
-    return engine_->run(settings_.iterations, options, observers);
+    if (settings_.checkpoint.path.empty())
+        return engine_->run(settings_.iterations, settings_.train, observers);
+    CheckpointWriter writer(settings_.checkpoint, identity());
+    std::vector<TrainObserver*> all(observers.begin(), observers.end());
+    all.push_back(&writer);
+    return engine_->run(settings_.iterations, settings_.train, all);
 }
 
 Checkpoint Experiment::checkpoint() const
+{
+    return capture_checkpoint(identity(), engine_->snapshot());
+}
+
+Checkpoint Experiment::identity() const
 {
     Checkpoint c;
     c.model_name = graph_.name;
@@ -255,7 +228,6 @@ Checkpoint Experiment::checkpoint() const
     c.batch_size = settings_.batch_size;
     c.log_every = settings_.train.log_every;
     c.seed = settings_.seed;
-    engine_->capture(c);
     return c;
 }
 

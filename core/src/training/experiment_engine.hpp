@@ -14,8 +14,8 @@ struct Experiment::Engine {
                              std::span<TrainObserver* const> observers) = 0;
     virtual SimdPath path() const noexcept = 0;
     virtual std::vector<double> params() const = 0;
-    // The run's state into c (parameters, optimizer state, counters, records, sampler), and back.
-    virtual void capture(Checkpoint& c) const = 0;
+    // The run as it is now (without observers), and a checkpoint's state put back.
+    virtual RunSnapshot snapshot() const = 0;
     virtual void restore(const Checkpoint& c) = 0;
 };
 
@@ -26,7 +26,7 @@ struct EngineT final : Experiment::Engine {
                      std::span<TrainObserver* const> observers) override;
     SimdPath path() const noexcept override { return tape.simd_path(); }
     std::vector<double> params() const override;
-    void capture(Checkpoint& c) const override;
+    RunSnapshot snapshot() const override { return trainer.snapshot({}); }
     void restore(const Checkpoint& c) override;
 
     Tape<T> tape;

@@ -45,12 +45,26 @@ Trainer<T>::Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer)
     const std::size_t n = tape_.params().size();
     for (std::size_t s = 0; s < optimizer_.state_count(); ++s)
         state_.optimizer_state.emplace_back(n);
-    for (auto& s : state_.optimizer_state)
+    for (auto& s : state_.optimizer_state) {
         state_ptrs_.push_back(s.data());
+        state_bytes_.emplace_back(reinterpret_cast<const std::uint8_t*>(s.data()), n * sizeof(T));
+    }
     for (std::size_t k = 0; k < tape_.input_count(); ++k)
         inputs_.push_back(tape_.input(k));
     for (std::size_t o = 0; o < tape_.output_count(); ++o)
         targets_.push_back(tape_.target(o));
+}
+
+template <class T>
+RunSnapshot Trainer<T>::snapshot(std::span<TrainObserver* const> observers) const noexcept
+{
+    const std::span<const T> p = tape_.params();
+    return RunSnapshot{state_.loop,
+                       sizeof(T),
+                       {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
+                       state_bytes_,
+                       sampler_,
+                       observers};
 }
 
 template <class T>
@@ -60,7 +74,8 @@ TrainSummary Trainer<T>::run(std::uint64_t iterations, const TrainOptions& optio
     using clock = std::chrono::steady_clock;
     if (options.log_every == 0)
         throw Error("--log-every must be at least 1");
-    TrainState<T>& st = state_;
+    LoopState& st = state_.loop;
+    const RunSnapshot run = snapshot(observers);
     TrainSummary summary;
     TrainStatus status;
     status.total = iterations;
@@ -77,7 +92,6 @@ TrainSummary Trainer<T>::run(std::uint64_t iterations, const TrainOptions& optio
         o->on_begin(status);
 
     const std::uint64_t first_iteration = st.iteration;
-    std::uint64_t checkpointed = st.iteration;
     const std::size_t B = tape_.batch_size();
     std::span<T> params = tape_.params();
     std::span<const T> grads = tape_.grads();
@@ -143,10 +157,8 @@ TrainSummary Trainer<T>::run(std::uint64_t iterations, const TrainOptions& optio
             summary.message = fmt::format("stopped by an observer at iteration {}", st.iteration);
             break;
         }
-        if (options.checkpoint && options.checkpoint_every > 0 && st.iteration % options.checkpoint_every == 0) {
-            options.checkpoint();
-            checkpointed = st.iteration;
-        }
+        for (TrainObserver* o : observers)
+            o->on_iteration(status, run);
         if (options.stop_signal != nullptr && options.stop_signal->load(std::memory_order_relaxed) != 0) {
             // The open window stays open (it is part of a checkpoint), so a resumed run records
             // exactly what an uninterrupted one would.
@@ -161,8 +173,8 @@ TrainSummary Trainer<T>::run(std::uint64_t iterations, const TrainOptions& optio
         }
     }
 
-    if (options.checkpoint && summary.reason != StopReason::NonFinite && checkpointed != st.iteration)
-        options.checkpoint();
+    for (TrainObserver* o : observers)
+        o->on_last_iteration(summary.reason, run);
     if (st.window_count > 0 && summary.reason != StopReason::NonFinite)
         close_window(false);
     summary.iterations = st.iteration;
