@@ -21,6 +21,12 @@ std::string json_number(double v)
     return std::isfinite(v) ? fmt::format("{:.17g}", v) : "null";
 }
 
+// The optimizer's code path: the plugin's widest SIMD variant here, or "scalar" (--optimizer-form scalar).
+std::string optimizer_path(const Experiment& ex)
+{
+    return ex.optimizer().plugin().simd_path(ex.settings().train.optimizer_form == OptimizerForm::Scalar);
+}
+
 } // namespace
 
 void print_text(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
@@ -47,7 +53,8 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
         fmt::print("min loss        {:.6f} (record ending at iteration {})\n", s.min_loss, s.min_iteration);
     fmt::print("wall time       {:.4f} s\n", s.seconds);
     fmt::print("rate            {:.0f} iterations/s\n", s.iterations_per_second);
-    fmt::print("simd            graph {}, optimizer {}\n", to_string(ex.simd_path()), opt.plugin().simd_path());
+    fmt::print("simd            graph {}, optimizer {} ({} form)\n", to_string(ex.simd_path()), optimizer_path(ex),
+               to_string(st.train.optimizer_form));
     if (s.skipped > 0)
         fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
     if (s.reason != StopReason::Completed)
@@ -73,7 +80,9 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["parameters"] = ex.param_count();
     j["data"] = ex.data_description();
     j["dtype"] = std::string(to_string(st.dtype));
-    j["simd"] = {{"graph", std::string(to_string(ex.simd_path()))}, {"optimizer", opt.plugin().simd_path()}};
+    j["simd"] = {{"graph", std::string(to_string(ex.simd_path()))},
+                 {"optimizer", optimizer_path(ex)},
+                 {"optimizer_form", std::string(to_string(st.train.optimizer_form))}};
     j["batch_size"] = st.batch_size;
     j["seed"] = st.seed;
     j["iterations"] = s.iterations;

@@ -45,6 +45,8 @@ po::options_description run_options(CommonOptions& o, bool with_sizes)
     d.add_options()
         ("dtype", po::value(&o.dtype)->default_value("f32"), "f32 or f64")
         ("simd", po::value(&o.simd)->default_value("auto"), "graph kernels: auto, scalar, sse2, avx2 or avx512")
+        ("optimizer-form", po::value(&o.optimizer_form)->default_value("simd"),
+         "optimizer steps: simd (the plugin's widest form this CPU runs) or scalar (its scalar form)")
         ("log-every", po::value(&o.settings.train.log_every)->default_value(100), "iterations per loss record")
         ("on-nonfinite", po::value(&o.on_nonfinite)->default_value("stop"),
          "when a loss or gradient is NaN/Inf: stop, or skip the step")
@@ -121,6 +123,7 @@ RunSettings run_settings(const CommonOptions& o)
     RunSettings s = o.settings;
     s.dtype = parse_dtype(o.dtype);
     s.simd = parse_simd_path(o.simd);
+    s.train.optimizer_form = parse_optimizer_form(o.optimizer_form);
     if (s.train.log_every == 0)
         throw UsageError("--log-every must be at least 1");
     if (o.on_nonfinite == "stop")

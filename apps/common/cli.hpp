@@ -48,6 +48,7 @@ struct CommonOptions {
     RunSettings settings;
     std::string dtype = "f32";
     std::string simd = "auto";
+    std::string optimizer_form = "simd";
     std::string on_nonfinite = "stop";
     std::vector<std::string> plugin_dirs;
 };

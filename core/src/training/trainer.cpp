@@ -27,6 +27,19 @@ bool all_finite(std::span<const T> v) noexcept
 
 } // namespace
 
+std::string_view to_string(OptimizerForm f) noexcept
+{
+    return f == OptimizerForm::Scalar ? "scalar" : "simd";
+}
+
+OptimizerForm parse_optimizer_form(std::string_view text)
+{
+    for (OptimizerForm f : {OptimizerForm::Simd, OptimizerForm::Scalar})
+        if (to_string(f) == text)
+            return f;
+    throw Error(fmt::format("unknown --optimizer-form '{}'; use simd or scalar", text));
+}
+
 std::string_view to_string(StopReason r) noexcept
 {
     switch (r) {
@@ -129,7 +142,8 @@ TrainSummary Trainer<T>::run(std::uint64_t iterations, const TrainOptions& optio
         const bool finite = std::isfinite(loss) && all_finite(grads);
         ++st.iteration;
         if (finite) {
-            optimizer_.step(st.step + 1, params, grads, std::span<T* const>(state_ptrs_), options.scalar_optimizer);
+            optimizer_.step(st.step + 1, params, grads, std::span<T* const>(state_ptrs_),
+                            options.optimizer_form == OptimizerForm::Scalar);
             ++st.step;
             st.window_sum += loss;
             ++st.window_finite;

@@ -33,7 +33,7 @@ std::string_view to_string(StopReason r) noexcept;
 struct TrainOptions {
     std::uint64_t log_every = 100;
     OnNonFinite on_nonfinite = OnNonFinite::Stop;
-    bool scalar_optimizer = false;             // run the optimizer's scalar form
+    OptimizerForm optimizer_form = OptimizerForm::Simd;
     const std::atomic<int>* stop_signal = nullptr; // when it becomes non-zero, stop after this iteration
 };
 
