@@ -1,12 +1,29 @@
-// experiment_engine.hpp: the type-specific half of an Experiment (tape, sampler and trainer for f32
-// or f64), behind a small virtual interface. Internal to core.
+// experiment_engine.hpp: the parts of an Experiment, internal to core: the dataset assembly and the
+// type-specific half (tape, sampler and trainer for f32 or f64) behind a small virtual interface.
 #pragma once
 
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/training/experiment.hpp>
 #include <cgp/tape/tape.hpp>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace cgp {
+
+// Words joined by sep, for messages ("a b c").
+inline std::string join(const std::vector<std::string>& v, std::string_view sep = " ")
+{
+    std::string out;
+    for (const auto& s : v)
+        out += (out.empty() ? "" : std::string(sep)) + s;
+    return out;
+}
+
+// The run's dataset for the model: generated (from seed) or loaded from CSV, its feature columns
+// bound to the model's inputs; sampler_name says how batches will be drawn from it.
+Dataset assemble_data(const DataChoice& data, const Graph& g, std::uint64_t seed, std::string& sampler_name);
 
 struct Experiment::Engine {
     virtual ~Engine() = default;

@@ -128,6 +128,7 @@ public:
                      std::span<TrainObserver* const> observers);
 
 private:
+    class Loop; // one call of run()
     Tape<T>& tape_;
     Sampler& sampler_;
     Optimizer& optimizer_;
