@@ -88,7 +88,8 @@ struct RunSnapshot {
 
 // Hooks, in the order the loop calls them: on_begin; per iteration on_record (when a loss window
 // closes), on_iteration, on_progress (every 64 iterations); at the end on_last_iteration, on_record
-// for the last, partial window, on_end.
+// for the last, partial window, on_end. (A run stopped by a non-finite value reports its partial
+// window as it stops, before on_last_iteration.)
 class TrainObserver {
 public:
     virtual ~TrainObserver() = default;
