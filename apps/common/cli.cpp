@@ -1,6 +1,7 @@
 // Shared command-line options, hyperparameter options, two-pass parsing, signals and the error guard.
 #include "cli.hpp"
 
+#include <cgp/host/cpu.hpp>
 #include <cgp/io/error.hpp>
 
 #include <fmt/format.h>
@@ -241,6 +242,7 @@ void install_signal_handlers()
 int guard(const char* program, const std::function<int()>& body)
 {
     try {
+        check_isa_disable();
         return body();
     } catch (const UsageError& e) {
         fmt::print(stderr, "{}: {}\nhint: {} --help lists the options\n", program, e.what(), program);

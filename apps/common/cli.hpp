@@ -84,7 +84,7 @@ void parse_bootstrap(int argc, char** argv, const po::options_description& boots
 std::atomic<int>& stop_signal();
 void install_signal_handlers();
 
-// Runs body, turning exceptions into one message on stderr and an exit code.
+// Runs body (after checking CGP_ISA_DISABLE), turning exceptions into one message on stderr and an exit code.
 int guard(const char* program, const std::function<int()>& body);
 
 } // namespace cgp::cli
