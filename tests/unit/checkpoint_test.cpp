@@ -6,7 +6,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 using namespace cgp;
@@ -153,6 +156,44 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused_with_the_reason)
     std::vector<std::uint8_t> trailing = good;
     trailing.push_back(0);
     BOOST_TEST(contains(parse_error(trailing), "trailing data"));
+}
+
+BOOST_AUTO_TEST_CASE(a_checkpoint_of_a_million_row_csv_run_loads_and_resumes_exactly)
+{
+    // The shuffled-epoch sampler's state holds the order of every row: megabytes of it here.
+    const fs::path dir = fs::temp_directory_path() / ("cgp-ck-big-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path csv = dir / "big.csv";
+    {
+        std::FILE* f = std::fopen(csv.c_str(), "w");
+        BOOST_REQUIRE(f != nullptr);
+        std::fputs("a,y\n", f);
+        for (int i = 0; i < 1'000'000; ++i)
+            std::fprintf(f, "%d,%d\n", i % 7, i % 2);
+        BOOST_REQUIRE(std::fclose(f) == 0);
+    }
+    const auto p = Plugin::load(kPlugins / "sgd.so");
+    DataChoice data;
+    data.source = csv.string();
+    data.labels = {"y"};
+    const ModelSpec model = expr_model({"xo = p*a"});
+    const auto run = [&](std::uint64_t iterations, const fs::path& checkpoint, const Checkpoint* from) {
+        RunSettings s;
+        s.iterations = iterations;
+        s.checkpoint.path = checkpoint;
+        Experiment ex(model, data, p, {0.001}, s);
+        if (from != nullptr)
+            ex.resume(*from, "big.ckpt");
+        return ex.run({});
+    };
+    const TrainSummary straight = run(300, {}, nullptr);
+    run(150, dir / "big.ckpt", nullptr);
+    BOOST_TEST(fs::file_size(dir / "big.ckpt") > (1u << 20));
+    const Checkpoint saved = read_checkpoint(dir / "big.ckpt");
+    BOOST_TEST(saved.loop.iteration == 150u);
+    const TrainSummary resumed = run(300, {}, &saved);
+    BOOST_TEST(resumed.final_loss == straight.final_loss);
+    fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(checkpoint_files_are_replaced_atomically)
