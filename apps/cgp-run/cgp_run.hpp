@@ -25,11 +25,9 @@ struct RunOptions {
     bool quiet = false;
     bool list = false;
     bool help = false;
-    double lr = 0.0;
     std::uint64_t early_stop = 0;
     double min_delta = 0.0;
     std::string checkpoint;
-    std::uint64_t checkpoint_every = 0;
     std::string resume;
     std::string inspect;
     std::string plot, draw, trace; // --plot FILE, --draw FILE, --trace DIR

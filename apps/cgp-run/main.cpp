@@ -71,9 +71,6 @@ int run(int argc, char** argv)
         std::cout << "cgp-run: train a model with an optimizer plugin.\n\n"
                      "usage: cgp-run [--optimizer NAME|PATH] [options]\n"
                   << all << '\n';
-        if (plugin && plugin->find_hparam("lr") >= 0)
-            std::cout << fmt::format("{}'s learning rate is --lr (default {:g}).\n", plugin->id(),
-                                     plugin->hparams()[static_cast<std::size_t>(plugin->find_hparam("lr"))].default_value);
         return cli::kOk;
     }
     po::variables_map vm;
@@ -88,9 +85,8 @@ int run(int argc, char** argv)
         check_output_path(o.loss_csv, "--loss-csv");
     if (!o.checkpoint.empty()) {
         check_output_path(o.checkpoint, "--checkpoint");
-        settings.checkpoint_path = o.checkpoint;
-        settings.checkpoint_every = o.checkpoint_every;
-    } else if (o.checkpoint_every > 0) {
+        settings.checkpoint.path = o.checkpoint;
+    } else if (settings.checkpoint.every > 0) {
         throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");
     }
     std::optional<Checkpoint> resume_from;
@@ -107,9 +103,9 @@ int run(int argc, char** argv)
     if (resume_from) {
         for (const std::string& note : ex.resume(*resume_from, o.resume))
             fmt::print(stderr, "{}: note: {}\n", kProgram, note);
-        if (resume_from->iteration >= settings.iterations)
+        if (resume_from->loop.iteration >= settings.iterations)
             throw Error(fmt::format("checkpoint '{}' is at iteration {} already; ask for more with --iterations",
-                                    o.resume, resume_from->iteration));
+                                    o.resume, resume_from->loop.iteration));
     }
 
     std::vector<TrainObserver*> observers;
@@ -126,7 +122,7 @@ int run(int argc, char** argv)
     if (!o.loss_csv.empty()) {
         csv.emplace(o.loss_csv);
         if (resume_from)
-            csv->write_existing(resume_from->records);
+            csv->write_existing(resume_from->loop.records);
         observers.push_back(&*csv);
     }
     if (o.early_stop > 0) {
@@ -143,7 +139,7 @@ int run(int argc, char** argv)
     case StopReason::Completed:
     case StopReason::Observer: return cli::kOk;
     case StopReason::NonFinite:
-        fmt::print(stderr, "{}: {}\n", kProgram, summary.message);
+        fmt::print(stderr, "{}: {}\n", kProgram, cli::stop_message(summary, *plugin));
         return cli::kDiverged;
     case StopReason::Interrupted:
         return cli::stop_signal().load() == SIGTERM ? cli::kSigterm : cli::kSigint;

@@ -16,7 +16,7 @@ po::options_description output_options(RunOptions& o)
          "stop after this many loss records without improvement (0: never)")
         ("min-delta", po::value(&o.min_delta)->default_value(0.0), "improvement that resets --early-stop")
         ("checkpoint", po::value(&o.checkpoint), "write the complete training state to this file (atomically)")
-        ("checkpoint-every", po::value(&o.checkpoint_every)->default_value(0),
+        ("checkpoint-every", po::value(&o.common.settings.checkpoint.every)->default_value(0),
          "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")
         ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total");
     return d;
@@ -55,13 +55,12 @@ po::options_description main_options(RunOptions& o)
 {
     po::options_description d;
     d.add(cli::model_options(o.common)).add(cli::data_options(o.common));
-    po::options_description run = cli::run_options(o.common);
+    po::options_description run = cli::run_options(o.common, true);
     // --plugin-dir is in the bootstrap group.
     po::options_description run_without_dir("Training");
     for (const auto& opt : run.options())
         if (opt->long_name() != "plugin-dir")
             run_without_dir.add(opt);
-    run_without_dir.add_options()("lr", po::value(&o.lr), "learning rate (the optimizer's lr hyperparameter)");
     d.add(run_without_dir).add(output_options(o)).add(figure_options(o));
     return d;
 }

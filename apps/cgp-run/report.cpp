@@ -21,6 +21,12 @@ std::string json_number(double v)
     return std::isfinite(v) ? fmt::format("{:.17g}", v) : "null";
 }
 
+// The optimizer's code path: the plugin's widest SIMD variant here, or "scalar" (--optimizer-form scalar).
+std::string optimizer_path(const Experiment& ex)
+{
+    return ex.optimizer().plugin().simd_path(ex.settings().train.optimizer_form == OptimizerForm::Scalar);
+}
+
 } // namespace
 
 void print_text(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
@@ -47,11 +53,13 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
         fmt::print("min loss        {:.6f} (record ending at iteration {})\n", s.min_loss, s.min_iteration);
     fmt::print("wall time       {:.4f} s\n", s.seconds);
     fmt::print("rate            {:.0f} iterations/s\n", s.iterations_per_second);
-    fmt::print("simd            graph {}, optimizer {}\n", to_string(ex.simd_path()), opt.plugin().simd_path());
+    fmt::print("simd            graph {}, optimizer {} ({} form)\n", to_string(ex.simd_path()), optimizer_path(ex),
+               to_string(st.train.optimizer_form));
     if (s.skipped > 0)
         fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
     if (s.reason != StopReason::Completed)
-        fmt::print("stopped         {}: {}\n", std::string(to_string(s.reason)), s.message);
+        fmt::print("stopped         {}: {}\n", std::string(to_string(s.reason)),
+                   cli::stop_message(s, opt.plugin()));
 }
 
 void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
@@ -72,7 +80,9 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["parameters"] = ex.param_count();
     j["data"] = ex.data_description();
     j["dtype"] = std::string(to_string(st.dtype));
-    j["simd"] = {{"graph", std::string(to_string(ex.simd_path()))}, {"optimizer", opt.plugin().simd_path()}};
+    j["simd"] = {{"graph", std::string(to_string(ex.simd_path()))},
+                 {"optimizer", optimizer_path(ex)},
+                 {"optimizer_form", std::string(to_string(st.train.optimizer_form))}};
     j["batch_size"] = st.batch_size;
     j["seed"] = st.seed;
     j["iterations"] = s.iterations;
@@ -85,7 +95,7 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["skipped"] = s.skipped;
     j["stop"] = std::string(to_string(s.reason));
     if (s.reason != StopReason::Completed)
-        j["message"] = s.message;
+        j["message"] = cli::stop_message(s, opt.plugin());
     std::cout << j.dump(2) << '\n';
 }
 
@@ -123,10 +133,10 @@ int inspect_checkpoint(const std::string& path)
                c.param_count);
     fmt::print("optimizer       {} {} ({} state arrays)\n", c.plugin_id, c.plugin_version, c.state.size());
     fmt::print("hyperparameters {}\n", hp.empty() ? "(none)" : hp);
-    fmt::print("iteration       {} ({} steps, {} skipped; batch {}, {}, seed {})\n", c.iteration, c.step, c.skipped,
+    fmt::print("iteration       {} ({} steps, {} skipped; batch {}, {}, seed {})\n", c.loop.iteration, c.loop.step, c.loop.skipped,
                c.batch_size, c.dtype, c.seed);
-    fmt::print("loss records    {} (every {} iterations){}\n", c.records.size(), c.log_every,
-               c.records.empty() ? "" : fmt::format(", last {:.6f}", c.records.back().loss));
+    fmt::print("loss records    {} (every {} iterations){}\n", c.loop.records.size(), c.log_every,
+               c.loop.records.empty() ? "" : fmt::format(", last {:.6f}", c.loop.records.back().loss));
     return cli::kOk;
 }
 

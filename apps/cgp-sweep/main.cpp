@@ -79,9 +79,9 @@ po::options_description training_options(SweepOptions& o)
 {
     po::options_description d("Training (for every run, unless the grid sets it)");
     d.add_options()
-        ("iterations", po::value(&o.common.iterations)->default_value(20000), "training iterations")
-        ("batch-size", po::value(&o.common.batch_size)->default_value(8), "samples per iteration")
-        ("seed", po::value(&o.common.seed)->default_value(0), "first seed (weights, data and sampling)");
+        ("iterations", po::value(&o.common.settings.iterations)->default_value(20000), "training iterations")
+        ("batch-size", po::value(&o.common.settings.batch_size)->default_value(8), "samples per iteration")
+        ("seed", po::value(&o.common.settings.seed)->default_value(0), "first seed (weights, data and sampling)");
     d.add(cli::run_options(o.common, false));
     return d;
 }

@@ -1,6 +1,7 @@
 // Shared command-line options, hyperparameter options, two-pass parsing, signals and the error guard.
 #include "cli.hpp"
 
+#include <cgp/host/cpu.hpp>
 #include <cgp/io/error.hpp>
 
 #include <fmt/format.h>
@@ -39,13 +40,15 @@ po::options_description run_options(CommonOptions& o, bool with_sizes)
     po::options_description d("Training");
     if (with_sizes)
         d.add_options()
-            ("iterations", po::value(&o.iterations)->default_value(20000), "training iterations")
-            ("batch-size", po::value(&o.batch_size)->default_value(8), "samples per iteration")
-            ("seed", po::value(&o.seed)->default_value(0), "seed of the initial weights, the data and the sampling");
+            ("iterations", po::value(&o.settings.iterations)->default_value(20000), "training iterations")
+            ("batch-size", po::value(&o.settings.batch_size)->default_value(8), "samples per iteration")
+            ("seed", po::value(&o.settings.seed)->default_value(0), "seed of the initial weights, the data and the sampling");
     d.add_options()
         ("dtype", po::value(&o.dtype)->default_value("f32"), "f32 or f64")
         ("simd", po::value(&o.simd)->default_value("auto"), "graph kernels: auto, scalar, sse2, avx2 or avx512")
-        ("log-every", po::value(&o.log_every)->default_value(100), "iterations per loss record")
+        ("optimizer-form", po::value(&o.optimizer_form)->default_value("simd"),
+         "optimizer steps: simd (the plugin's widest form this CPU runs) or scalar (its scalar form)")
+        ("log-every", po::value(&o.settings.train.log_every)->default_value(100), "iterations per loss record")
         ("on-nonfinite", po::value(&o.on_nonfinite)->default_value("stop"),
          "when a loss or gradient is NaN/Inf: stop, or skip the step")
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "a folder to search for optimizer plugins (repeatable)");
@@ -118,15 +121,12 @@ DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm)
 
 RunSettings run_settings(const CommonOptions& o)
 {
-    RunSettings s;
-    s.iterations = o.iterations;
-    s.batch_size = o.batch_size;
-    s.seed = o.seed;
+    RunSettings s = o.settings;
     s.dtype = parse_dtype(o.dtype);
     s.simd = parse_simd_path(o.simd);
-    if (o.log_every == 0)
+    s.train.optimizer_form = parse_optimizer_form(o.optimizer_form);
+    if (s.train.log_every == 0)
         throw UsageError("--log-every must be at least 1");
-    s.train.log_every = o.log_every;
     if (o.on_nonfinite == "stop")
         s.train.on_nonfinite = OnNonFinite::Stop;
     else if (o.on_nonfinite == "skip")
@@ -140,8 +140,6 @@ RunSettings run_settings(const CommonOptions& o)
 void add_hparam_options(po::options_description& desc, const Plugin& plugin, const po::options_description& own)
 {
     for (const HyperParam& h : plugin.hparams()) {
-        if (h.name == "lr")
-            continue; // --lr is a program option
         const std::string opt = h.option_name();
         if (own.find_nothrow(opt, false) != nullptr)
             throw Error(fmt::format("plugin '{}': hyperparameter '{}' has the name of a program option; rename it",
@@ -159,15 +157,15 @@ std::vector<double> hparam_values(const Plugin& plugin, const po::variables_map&
         if (vm.count(opt))
             v[i] = vm[opt].as<double>();
     }
-    if (vm.count("lr")) {
-        const int i = plugin.find_hparam("lr");
-        if (i < 0)
-            throw UsageError(fmt::format("optimizer '{}' has no learning rate (hyperparameter lr); its "
-                                         "hyperparameters are:\n{}",
-                                         plugin.id(), describe_hparams(plugin)));
-        v[static_cast<std::size_t>(i)] = vm["lr"].as<double>();
-    }
     return v;
+}
+
+std::string stop_message(const TrainSummary& summary, const Plugin& plugin)
+{
+    const int lr = plugin.find_hparam("lr");
+    if (!summary.advises_learning_rate || lr < 0)
+        return summary.message;
+    return fmt::format("{} (--{})", summary.message, plugin.hparams()[static_cast<std::size_t>(lr)].option_name());
 }
 
 std::string describe_hparams(const Plugin& plugin)
@@ -244,6 +242,7 @@ void install_signal_handlers()
 int guard(const char* program, const std::function<int()>& body)
 {
     try {
+        check_isa_disable();
         return body();
     } catch (const UsageError& e) {
         fmt::print(stderr, "{}: {}\nhint: {} --help lists the options\n", program, e.what(), program);

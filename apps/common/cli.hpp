@@ -32,7 +32,8 @@ public:
     using Error::Error;
 };
 
-// Raw option values, before they become a ModelChoice / DataChoice / RunSettings.
+// Option values: raw text for what still needs parsing (a ModelChoice, a DataChoice, the dtype, the
+// SIMD path); the run's numbers go straight into the RunSettings they belong to.
 struct CommonOptions {
     std::string model;
     std::vector<std::string> expressions;
@@ -44,12 +45,10 @@ struct CommonOptions {
     std::vector<std::string> labels;
     bool standardize = false;
     std::size_t dataset_size = 5000;
-    std::uint64_t iterations = 20000;
-    std::size_t batch_size = 8;
-    std::uint64_t seed = 0;
+    RunSettings settings;
     std::string dtype = "f32";
     std::string simd = "auto";
-    std::uint64_t log_every = 100;
+    std::string optimizer_form = "simd";
     std::string on_nonfinite = "stop";
     std::vector<std::string> plugin_dirs;
 };
@@ -57,17 +56,20 @@ struct CommonOptions {
 po::options_description model_options(CommonOptions& o);
 po::options_description data_options(CommonOptions& o);
 // Loop settings; with_sizes = false leaves out --iterations/--batch-size/--seed (cgp-sweep has its own).
-po::options_description run_options(CommonOptions& o, bool with_sizes = true);
+po::options_description run_options(CommonOptions& o, bool with_sizes);
 
 ModelChoice model_choice(const CommonOptions& o, const po::variables_map& vm);
 DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm);
+// o.settings with the dtype, the SIMD path and --on-nonfinite parsed.
 RunSettings run_settings(const CommonOptions& o);
 
 // The option name of each hyperparameter ("beta1", "eps-inside-sqrt"). Refuses plugins whose
 // hyperparameters collide with the program's own options.
 void add_hparam_options(po::options_description& desc, const Plugin& plugin, const po::options_description& own);
-// Hyperparameter values: defaults overridden by the options given (and --lr for "lr").
+// Hyperparameter values: defaults overridden by the options given.
 std::vector<double> hparam_values(const Plugin& plugin, const po::variables_map& vm);
+// Why a run stopped, with the option spelling of the learning rate added where the message advises it.
+std::string stop_message(const TrainSummary& summary, const Plugin& plugin);
 // "  --beta1  0.9  [0, 1)  decay of the first moment m" lines.
 std::string describe_hparams(const Plugin& plugin);
 
@@ -82,7 +84,7 @@ void parse_bootstrap(int argc, char** argv, const po::options_description& boots
 std::atomic<int>& stop_signal();
 void install_signal_handlers();
 
-// Runs body, turning exceptions into one message on stderr and an exit code.
+// Runs body (after checking CGP_ISA_DISABLE), turning exceptions into one message on stderr and an exit code.
 int guard(const char* program, const std::function<int()>& body);
 
 } // namespace cgp::cli

@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(trace_batches_and_initial_parameters_replay_the_run_exactly
         }
         const double loss = tape.forward_backward();
         BOOST_TEST(loss == t.trace["records"][it]["loss"].get<double>());
-        opt.step(it + 1, tape.params(), tape.grads(), std::span<double* const>(state));
+        opt.step(it + 1, tape.params(), tape.grads(), std::span<double* const>(state), false);
     }
     const auto final_params = t.trace["final_params"].get<std::vector<double>>();
     for (std::size_t i = 0; i < final_params.size(); ++i)

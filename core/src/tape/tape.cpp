@@ -177,13 +177,7 @@ Tape<T>::Tape(const Graph& graph, std::size_t batch_size, SimdPath path) : impl_
     m.graph = &graph;
     m.B = batch_size;
     m.N = padded_count<T>(batch_size);
-    m.path = resolve_simd_path(path);
-    // Auto on an AVX-512 machine: a batch of at most 8 floats fits one AVX2 register, and there
-    // AVX2 runs faster (cgp-bench, multi-neuron forward+backward at batch 8: 127 ns against
-    // 141 ns; from batch 32 on, and in f64, AVX-512 is as fast or faster).
-    if (path == SimdPath::Auto && m.path == SimdPath::Avx512 && sizeof(T) == sizeof(float) && batch_size <= 8 &&
-        simd_path_available(SimdPath::Avx2))
-        m.path = SimdPath::Avx2;
+    m.path = resolve_simd_path(path, sizeof(T), batch_size);
     m.k = kernels::table<T>(m.path);
     m.scalar = kernels::table<T>(SimdPath::Scalar);
     if (m.k == nullptr)

@@ -16,7 +16,6 @@ namespace {
 
 constexpr char kMagic[8] = {'C', 'G', 'P', 'C', 'K', 'P', 'T', '\n'};
 constexpr std::size_t kHeader = 8 + 4 + 8; // magic, version, length
-constexpr std::size_t kMaxString = 1 << 20;
 
 static_assert(std::endian::native == std::endian::little, "checkpoints are written little-endian");
 
@@ -82,11 +81,11 @@ public:
             corrupt("a count exceeds the file's size");
         return n;
     }
+    // Strings and byte blocks are bounded by the file's size only: whatever cgp writes, it reads
+    // (a shuffled-epoch sampler's state grows with the dataset).
     std::string str()
     {
         const std::uint64_t n = count(1);
-        if (n > kMaxString)
-            corrupt("a string is implausibly long");
         std::string s(n, '\0');
         raw(s.data(), n);
         return s;
@@ -125,7 +124,58 @@ std::uint32_t crc32(const std::uint8_t* p, std::size_t n)
     return crc.checksum();
 }
 
+void write_loop(Writer& w, const LoopState& l)
+{
+    w.u64(l.iteration);
+    w.u64(l.step);
+    w.u64(l.skipped);
+    w.f64(l.window_sum);
+    w.u64(l.window_count);
+    w.u64(l.window_finite);
+    w.u64(l.records.size());
+    for (const LossRecord& r : l.records) {
+        w.u64(r.iteration);
+        w.f64(r.loss);
+        w.u64(r.window);
+        w.f64(r.seconds);
+    }
+}
+
+LoopState read_loop(Reader& r)
+{
+    LoopState l;
+    l.iteration = r.u64();
+    l.step = r.u64();
+    l.skipped = r.u64();
+    l.window_sum = r.f64();
+    l.window_count = r.u64();
+    l.window_finite = r.u64();
+    const std::uint64_t n = r.count(32);
+    for (std::uint64_t i = 0; i < n; ++i) {
+        LossRecord rec;
+        rec.iteration = r.u64();
+        rec.loss = r.f64();
+        rec.window = r.u64();
+        rec.seconds = r.f64();
+        l.records.push_back(rec);
+    }
+    return l;
+}
+
 } // namespace
+
+Checkpoint capture_checkpoint(const Checkpoint& identity, const RunSnapshot& run)
+{
+    Checkpoint c = identity;
+    c.loop = run.loop;
+    c.param_count = run.params.size() / run.value_size;
+    c.params.assign(run.params.begin(), run.params.end());
+    c.state.clear();
+    for (const std::span<const std::uint8_t> a : run.optimizer_state)
+        c.state.emplace_back(a.begin(), a.end());
+    c.sampler_state = run.sampler.save_state();
+    return c;
+}
 
 std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c)
 {
@@ -144,19 +194,7 @@ std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c)
     w.u64(c.batch_size);
     w.u64(c.log_every);
     w.u64(c.seed);
-    w.u64(c.iteration);
-    w.u64(c.step);
-    w.u64(c.skipped);
-    w.f64(c.window_sum);
-    w.u64(c.window_count);
-    w.u64(c.window_finite);
-    w.u64(c.records.size());
-    for (const LossRecord& r : c.records) {
-        w.u64(r.iteration);
-        w.f64(r.loss);
-        w.u64(r.window);
-        w.f64(r.seconds);
-    }
+    write_loop(w, c.loop);
     w.u64(c.param_count);
     w.bytes(c.params);
     w.u64(c.state.size());
@@ -219,21 +257,7 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
     c.batch_size = r.u64();
     c.log_every = r.u64();
     c.seed = r.u64();
-    c.iteration = r.u64();
-    c.step = r.u64();
-    c.skipped = r.u64();
-    c.window_sum = r.f64();
-    c.window_count = r.u64();
-    c.window_finite = r.u64();
-    const std::uint64_t nr = r.count(32);
-    for (std::uint64_t i = 0; i < nr; ++i) {
-        LossRecord rec;
-        rec.iteration = r.u64();
-        rec.loss = r.f64();
-        rec.window = r.u64();
-        rec.seconds = r.f64();
-        c.records.push_back(rec);
-    }
+    c.loop = read_loop(r);
     c.param_count = r.u64();
     c.params = r.bytes();
     const std::size_t width = c.dtype == "f32" ? 4 : 8;
@@ -250,8 +274,9 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
     c.sampler_state = r.str();
     if (r.left() != 0)
         r.corrupt("unread bytes after the last field");
-    if (c.batch_size == 0 || c.log_every == 0 || c.window_count > c.log_every || c.window_finite > c.window_count ||
-        c.step + c.skipped != c.iteration)
+    const LoopState& l = c.loop;
+    if (c.batch_size == 0 || c.log_every == 0 || l.window_count > c.log_every || l.window_finite > l.window_count ||
+        l.step + l.skipped != l.iteration)
         r.corrupt("inconsistent counters");
     return c;
 }

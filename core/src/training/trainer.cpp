@@ -1,4 +1,4 @@
-// The training loop (sample, forward, backward, step, record) with non-finite checks and observers.
+// The training loop (sample, forward-backward, check, step, record, notify) and its observers.
 #include <cgp/io/error.hpp>
 #include <cgp/training/trainer.hpp>
 
@@ -27,6 +27,19 @@ bool all_finite(std::span<const T> v) noexcept
 
 } // namespace
 
+std::string_view to_string(OptimizerForm f) noexcept
+{
+    return f == OptimizerForm::Scalar ? "scalar" : "simd";
+}
+
+OptimizerForm parse_optimizer_form(std::string_view text)
+{
+    for (OptimizerForm f : {OptimizerForm::Simd, OptimizerForm::Scalar})
+        if (to_string(f) == text)
+            return f;
+    throw Error(fmt::format("unknown --optimizer-form '{}'; use simd or scalar", text));
+}
+
 std::string_view to_string(StopReason r) noexcept
 {
     switch (r) {
@@ -45,8 +58,10 @@ Trainer<T>::Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer)
     const std::size_t n = tape_.params().size();
     for (std::size_t s = 0; s < optimizer_.state_count(); ++s)
         state_.optimizer_state.emplace_back(n);
-    for (auto& s : state_.optimizer_state)
+    for (auto& s : state_.optimizer_state) {
         state_ptrs_.push_back(s.data());
+        state_bytes_.emplace_back(reinterpret_cast<const std::uint8_t*>(s.data()), n * sizeof(T));
+    }
     for (std::size_t k = 0; k < tape_.input_count(); ++k)
         inputs_.push_back(tape_.input(k));
     for (std::size_t o = 0; o < tape_.output_count(); ++o)
@@ -54,139 +69,222 @@ Trainer<T>::Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer)
 }
 
 template <class T>
-TrainSummary Trainer<T>::run(const TrainOptions& options, std::span<TrainObserver* const> observers)
+RunSnapshot Trainer<T>::snapshot(std::span<TrainObserver* const> observers) const noexcept
 {
-    using clock = std::chrono::steady_clock;
-    if (options.log_every == 0)
-        throw Error("--log-every must be at least 1");
-    TrainState<T>& st = state_;
-    TrainSummary summary;
-    TrainStatus status;
-    status.total = options.iterations;
-    const auto start = clock::now();
-    const auto seconds = [&start] { return std::chrono::duration<double>(clock::now() - start).count(); };
-    auto sync_status = [&](double last_loss) {
-        status.iteration = st.iteration;
-        status.step = st.step;
-        status.skipped = st.skipped;
-        status.last_loss = last_loss;
-    };
-    sync_status(std::numeric_limits<double>::quiet_NaN());
-    for (TrainObserver* o : observers)
-        o->on_begin(status);
+    const std::span<const T> p = tape_.params();
+    return RunSnapshot{state_.loop,
+                       sizeof(T),
+                       {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
+                       state_bytes_,
+                       sampler_,
+                       observers};
+}
 
-    const std::uint64_t first_iteration = st.iteration;
-    std::uint64_t checkpointed = st.iteration;
-    const std::size_t B = tape_.batch_size();
-    std::span<T> params = tape_.params();
-    std::span<const T> grads = tape_.grads();
+// One call of run(): the loop of train_gpt2.c, one named step per line of it.
+template <class T>
+class Trainer<T>::Loop {
+public:
+    Loop(Trainer& t, std::uint64_t iterations, const TrainOptions& options, std::span<TrainObserver* const> observers)
+        : t_(t), st_(t.state_.loop), options_(options), observers_(observers), run_(t.snapshot(observers)),
+          first_iteration_(st_.iteration)
+    {
+        status_.total = iterations;
+    }
+
+    TrainSummary run(std::uint64_t iterations)
+    {
+        begin();
+        while (st_.iteration < iterations) {
+            sample();
+            const double loss = forward_backward();
+            const bool finite = check(loss);
+            step(finite, loss);
+            if (diverged(finite, loss) || !record())
+                break;
+            notify();
+            if (interrupted())
+                break;
+        }
+        return end();
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+
+    void begin()
+    {
+        sync_status(std::numeric_limits<double>::quiet_NaN());
+        for (TrainObserver* o : observers_)
+            o->on_begin(status_);
+    }
+
+    // The next batch into the tape's input and target columns.
+    void sample()
+    {
+        t_.sampler_.next(t_.tape_.batch_size(), std::span<T* const>(t_.inputs_), std::span<T* const>(t_.targets_));
+    }
+
+    double forward_backward() { return t_.tape_.forward_backward(); }
+
+    // Whether the loss and every gradient are finite.
+    bool check(double loss) const { return std::isfinite(loss) && all_finite(std::span<const T>(t_.tape_.grads())); }
+
+    // The optimizer's update (skipped on a non-finite loss or gradient) and the window's sums.
+    void step(bool finite, double loss)
+    {
+        ++st_.iteration;
+        if (finite) {
+            t_.optimizer_.step(st_.step + 1, t_.tape_.params(), std::span<const T>(t_.tape_.grads()),
+                               std::span<T* const>(t_.state_ptrs_), options_.optimizer_form == OptimizerForm::Scalar);
+            ++st_.step;
+            st_.window_sum += loss;
+            ++st_.window_finite;
+        } else {
+            ++st_.skipped;
+        }
+        ++st_.window_count;
+        sync_status(loss);
+    }
+
+    // Stops the run on a non-finite loss or gradient (unless skipping) or a non-finite parameter.
+    bool diverged(bool finite, double loss)
+    {
+        std::string what;
+        if (!finite && options_.on_nonfinite == OnNonFinite::Stop)
+            what = fmt::format("{} became non-finite at iteration {}", std::isfinite(loss) ? "a gradient" : "the loss",
+                               st_.iteration);
+        else if (finite && !all_finite(std::span<const T>(t_.tape_.params())))
+            what = fmt::format("a parameter became non-finite after the update of iteration {}", st_.iteration);
+        if (what.empty())
+            return false;
+        close_window(false);
+        summary_.reason = StopReason::NonFinite;
+        summary_.message = what + "; try a smaller learning rate";
+        summary_.advises_learning_rate = true;
+        return true;
+    }
+
+    // Closes a full loss window into a record; false when an observer stops the run.
+    bool record()
+    {
+        if (st_.window_count != options_.log_every || close_window(true))
+            return true;
+        summary_.reason = StopReason::Observer;
+        summary_.message = fmt::format("stopped by an observer at iteration {}", st_.iteration);
+        return false;
+    }
+
+    // A stop signal (SIGINT, SIGTERM) ends the run after the iteration that saw it.
+    bool interrupted()
+    {
+        if (options_.stop_signal == nullptr || options_.stop_signal->load(std::memory_order_relaxed) == 0)
+            return false;
+        // The open window stays open (it is part of a checkpoint), so a resumed run records
+        // exactly what an uninterrupted one would.
+        summary_.reason = StopReason::Interrupted;
+        summary_.message = fmt::format("interrupted at iteration {}", st_.iteration);
+        return true;
+    }
+
+    // The observers after a completed iteration; progress displays every 64 iterations.
+    void notify()
+    {
+        for (TrainObserver* o : observers_)
+            o->on_iteration(status_, run_);
+        if ((st_.iteration & 63u) != 0)
+            return;
+        status_.seconds = seconds();
+        for (TrainObserver* o : observers_)
+            o->on_progress(status_);
+    }
+
+    TrainSummary end()
+    {
+        for (TrainObserver* o : observers_)
+            o->on_last_iteration(summary_.reason, run_);
+        if (st_.window_count > 0 && summary_.reason != StopReason::NonFinite)
+            close_window(false);
+        TrainSummary& s = summary_;
+        s.iterations = st_.iteration;
+        s.steps = st_.step;
+        s.skipped = st_.skipped;
+        s.seconds = seconds();
+        const std::uint64_t done_here = st_.iteration - first_iteration_;
+        s.iterations_per_second = s.seconds > 0.0 ? static_cast<double>(done_here) / s.seconds : 0.0;
+        s.records = st_.records;
+        s.records.insert(s.records.end(), provisional_.begin(), provisional_.end());
+        s.final_loss = s.min_loss = std::numeric_limits<double>::quiet_NaN();
+        if (!s.records.empty()) {
+            s.final_loss = s.records.back().loss;
+            s.min_loss = std::numeric_limits<double>::infinity();
+            for (const LossRecord& r : s.records)
+                if (r.loss < s.min_loss) {
+                    s.min_loss = r.loss;
+                    s.min_iteration = r.iteration;
+                }
+            if (!std::isfinite(s.min_loss))
+                s.min_loss = std::numeric_limits<double>::quiet_NaN();
+        }
+        for (TrainObserver* o : observers_)
+            o->on_end(s);
+        return s;
+    }
 
     // A full window becomes a record of the state; the last, partial window of a run is reported
     // (observers, summary) but stays open in the state, so a resumed run records what an
     // uninterrupted one would.
-    std::vector<LossRecord> provisional;
-    auto close_window = [&](bool keep) -> bool {
+    bool close_window(bool keep)
+    {
         LossRecord r;
-        r.iteration = st.iteration;
-        r.window = st.window_count;
-        r.loss = st.window_finite > 0 ? st.window_sum / static_cast<double>(st.window_finite)
-                                      : std::numeric_limits<double>::quiet_NaN();
+        r.iteration = st_.iteration;
+        r.window = st_.window_count;
+        r.loss = st_.window_finite > 0 ? st_.window_sum / static_cast<double>(st_.window_finite)
+                                       : std::numeric_limits<double>::quiet_NaN();
         r.seconds = seconds();
         if (keep) {
-            st.records.push_back(r);
-            st.window_sum = 0.0;
-            st.window_count = 0;
-            st.window_finite = 0;
+            st_.records.push_back(r);
+            st_.window_sum = 0.0;
+            st_.window_count = 0;
+            st_.window_finite = 0;
         } else {
-            provisional.push_back(r);
+            provisional_.push_back(r);
         }
-        status.seconds = r.seconds;
+        status_.seconds = r.seconds;
         bool go_on = true;
-        for (TrainObserver* o : observers)
-            go_on = o->on_record(r, status) && go_on;
+        for (TrainObserver* o : observers_)
+            go_on = o->on_record(r, status_) && go_on;
         return go_on;
-    };
-
-    while (st.iteration < options.iterations) {
-        sampler_.next(B, std::span<T* const>(inputs_), std::span<T* const>(targets_));
-        const double loss = tape_.forward();
-        tape_.backward();
-        const bool finite = std::isfinite(loss) && all_finite(grads);
-        ++st.iteration;
-        if (finite) {
-            optimizer_.step(st.step + 1, params, grads, std::span<T* const>(state_ptrs_), options.scalar_optimizer);
-            ++st.step;
-            st.window_sum += loss;
-            ++st.window_finite;
-        } else {
-            ++st.skipped;
-        }
-        ++st.window_count;
-        sync_status(loss);
-
-        std::string nonfinite;
-        if (!finite && options.on_nonfinite == OnNonFinite::Stop)
-            nonfinite = fmt::format("{} became non-finite at iteration {}", std::isfinite(loss) ? "a gradient" : "the loss",
-                                    st.iteration);
-        else if (finite && !all_finite(std::span<const T>(params)))
-            nonfinite = fmt::format("a parameter became non-finite after the update of iteration {}", st.iteration);
-        if (!nonfinite.empty()) {
-            close_window(false);
-            summary.reason = StopReason::NonFinite;
-            summary.message = nonfinite + "; try a smaller learning rate (--lr)";
-            break;
-        }
-        if (st.window_count == options.log_every && !close_window(true)) {
-            summary.reason = StopReason::Observer;
-            summary.message = fmt::format("stopped by an observer at iteration {}", st.iteration);
-            break;
-        }
-        if (options.checkpoint && options.checkpoint_every > 0 && st.iteration % options.checkpoint_every == 0) {
-            options.checkpoint();
-            checkpointed = st.iteration;
-        }
-        if (options.stop_signal != nullptr && options.stop_signal->load(std::memory_order_relaxed) != 0) {
-            // The open window stays open (it is part of a checkpoint), so a resumed run records
-            // exactly what an uninterrupted one would.
-            summary.reason = StopReason::Interrupted;
-            summary.message = fmt::format("interrupted at iteration {}", st.iteration);
-            break;
-        }
-        if ((st.iteration & 63u) == 0) {
-            status.seconds = seconds();
-            for (TrainObserver* o : observers)
-                o->on_progress(status);
-        }
     }
 
-    if (options.checkpoint && summary.reason != StopReason::NonFinite && checkpointed != st.iteration)
-        options.checkpoint();
-    if (st.window_count > 0 && summary.reason != StopReason::NonFinite)
-        close_window(false);
-    summary.iterations = st.iteration;
-    summary.steps = st.step;
-    summary.skipped = st.skipped;
-    summary.seconds = seconds();
-    const std::uint64_t done_here = st.iteration - first_iteration;
-    summary.iterations_per_second = summary.seconds > 0.0 ? static_cast<double>(done_here) / summary.seconds : 0.0;
-    summary.records = st.records;
-    summary.records.insert(summary.records.end(), provisional.begin(), provisional.end());
-    if (!summary.records.empty()) {
-        summary.final_loss = summary.records.back().loss;
-        summary.min_loss = std::numeric_limits<double>::infinity();
-        for (const LossRecord& r : summary.records)
-            if (r.loss < summary.min_loss) {
-                summary.min_loss = r.loss;
-                summary.min_iteration = r.iteration;
-            }
-        if (!std::isfinite(summary.min_loss))
-            summary.min_loss = std::numeric_limits<double>::quiet_NaN();
-    } else {
-        summary.final_loss = summary.min_loss = std::numeric_limits<double>::quiet_NaN();
+    void sync_status(double last_loss)
+    {
+        status_.iteration = st_.iteration;
+        status_.step = st_.step;
+        status_.skipped = st_.skipped;
+        status_.last_loss = last_loss;
     }
-    for (TrainObserver* o : observers)
-        o->on_end(summary);
-    return summary;
+
+    double seconds() const { return std::chrono::duration<double>(clock::now() - start_).count(); }
+
+    Trainer& t_;
+    LoopState& st_;
+    const TrainOptions& options_;
+    std::span<TrainObserver* const> observers_;
+    const RunSnapshot run_;
+    const std::uint64_t first_iteration_;
+    const clock::time_point start_ = clock::now();
+    TrainStatus status_;
+    TrainSummary summary_;
+    std::vector<LossRecord> provisional_;
+};
+
+template <class T>
+TrainSummary Trainer<T>::run(std::uint64_t iterations, const TrainOptions& options,
+                             std::span<TrainObserver* const> observers)
+{
+    if (options.log_every == 0)
+        throw Error("--log-every must be at least 1");
+    return Loop(*this, iterations, options, observers).run(iterations);
 }
 
 template class Trainer<float>;

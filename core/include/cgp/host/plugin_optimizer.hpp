@@ -23,9 +23,9 @@ public:
     std::string id() const override { return plugin_->id(); }
     std::size_t state_count() const override { return state_count_; }
     void step(std::uint64_t t, std::span<float> params, std::span<const float> grads, std::span<float* const> state,
-              bool scalar = false) override;
+              bool scalar) override;
     void step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
-              std::span<double* const> state, bool scalar = false) override;
+              std::span<double* const> state, bool scalar) override;
 
     // Fills freshly allocated state arrays (each params.size() elements) before step 1: zero, or
     // what the plugin declares through cgp.initial_state/1. Not for a resumed run.

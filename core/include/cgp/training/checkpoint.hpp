@@ -37,18 +37,15 @@ struct Checkpoint {
     std::uint64_t log_every = 0;
     std::uint64_t seed = 0;
     // Where it is.
-    std::uint64_t iteration = 0;
-    std::uint64_t step = 0;
-    std::uint64_t skipped = 0;
-    double window_sum = 0.0;
-    std::uint64_t window_count = 0;
-    std::uint64_t window_finite = 0;
-    std::vector<LossRecord> records;
+    LoopState loop;
     std::uint64_t param_count = 0;
     std::vector<std::uint8_t> params;              // param_count values of dtype, raw
     std::vector<std::vector<std::uint8_t>> state;  // each optimizer state array, raw
     std::string sampler_state;
 };
+
+// `identity` (its fields up to seed) with the state of the run in `run`.
+Checkpoint capture_checkpoint(const Checkpoint& identity, const RunSnapshot& run);
 
 std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c);
 // Parses a whole file's bytes; `origin` names it in errors. Throws cgp::Error.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cgp/training/checkpoint.hpp>
+#include <cgp/training/checkpoint_writer.hpp>
 #include <cgp/data/data.hpp>
 #include <cgp/graph/graph.hpp>
 #include <cgp/host/plugin.hpp>
@@ -51,9 +52,8 @@ struct RunSettings {
     std::uint64_t seed = 0;
     Dtype dtype = Dtype::F32;
     SimdPath simd = SimdPath::Auto;
-    TrainOptions train;                   // iterations is copied from above
-    std::filesystem::path checkpoint_path; // write checkpoints here (atomically), when set
-    std::uint64_t checkpoint_every = 0;    // ... every this many iterations, and at the end
+    TrainOptions train;                   // the loop's behaviour: log_every, on_nonfinite, ...
+    CheckpointSettings checkpoint;        // a CheckpointWriter joins the observers when a path is set
 };
 
 // The random streams of a run, all derived from --seed: initial weights, data generation, sampling.
@@ -73,7 +73,9 @@ public:
 
     TrainSummary run(std::span<TrainObserver* const> observers);
 
-    // The complete state of the run now, with what identifies it (model, data, optimizer).
+    // What identifies the run (model, data, optimizer, settings): a Checkpoint's fields up to seed.
+    Checkpoint identity() const;
+    // The complete state of the run now, with its identity.
     Checkpoint checkpoint() const;
     // Continues from a checkpoint; refuses (cgp::Error, naming `origin`) one written for another
     // model, data, optimizer, dtype, batch size or --log-every. Returns notes on hyperparameters that

@@ -7,8 +7,16 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace cgp {
+
+// Which of a plugin's forms runs the steps: its SIMD form (the widest this CPU runs) or its scalar form.
+enum class OptimizerForm { Simd, Scalar };
+// "simd", "scalar".
+std::string_view to_string(OptimizerForm f) noexcept;
+// Parses an --optimizer-form value; throws cgp::Error naming the accepted values.
+OptimizerForm parse_optimizer_form(std::string_view text);
 
 class Optimizer {
 public:
@@ -21,9 +29,9 @@ public:
     // state_count() arrays of params.size() elements. scalar: run the scalar form, not SIMD.
     // Throws cgp::Error when the update fails.
     virtual void step(std::uint64_t t, std::span<float> params, std::span<const float> grads,
-                      std::span<float* const> state, bool scalar = false) = 0;
+                      std::span<float* const> state, bool scalar) = 0;
     virtual void step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
-                      std::span<double* const> state, bool scalar = false) = 0;
+                      std::span<double* const> state, bool scalar) = 0;
 };
 
 } // namespace cgp

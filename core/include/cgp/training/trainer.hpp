@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,17 +29,12 @@ enum class StopReason { Completed, Observer, NonFinite, Interrupted };
 // "completed", "early-stop", "non-finite", "interrupted" (as in JSON reports).
 std::string_view to_string(StopReason r) noexcept;
 
+// How the loop behaves. How long it runs is the caller's (RunSettings::iterations for an Experiment).
 struct TrainOptions {
-    std::uint64_t iterations = 1000;           // total, counting iterations done before a resume
     std::uint64_t log_every = 100;
     OnNonFinite on_nonfinite = OnNonFinite::Stop;
-    bool scalar_optimizer = false;             // run the optimizer's scalar form
+    OptimizerForm optimizer_form = OptimizerForm::Simd;
     const std::atomic<int>* stop_signal = nullptr; // when it becomes non-zero, stop after this iteration
-    // Called every checkpoint_every iterations, and once more when the run ends (unless it ends on a
-    // non-finite value: the last good checkpoint is kept). The trainer state is complete and
-    // consistent when it is called.
-    std::uint64_t checkpoint_every = 0;
-    std::function<void()> checkpoint;
 };
 
 // What observers see while training.
@@ -64,9 +58,38 @@ struct TrainSummary {
     double iterations_per_second = 0.0;
     StopReason reason = StopReason::Completed;
     std::string message;           // why it stopped, when not Completed
+    bool advises_learning_rate = false; // message ends "try a smaller learning rate" (programs add the option)
     std::vector<LossRecord> records;
 };
 
+// Where the loop is: its counters, the open loss window and the records closed so far.
+struct LoopState {
+    std::uint64_t iteration = 0;
+    std::uint64_t step = 0;
+    std::uint64_t skipped = 0;
+    double window_sum = 0.0;
+    std::uint64_t window_count = 0;   // iterations in the open window
+    std::uint64_t window_finite = 0;  // of which had a finite loss
+    std::vector<LossRecord> records;
+};
+
+class TrainObserver;
+
+// A read-only view of the whole run between two iterations: what a checkpoint saves. Parameters
+// and optimizer state arrays are raw values of value_size bytes (4: f32, 8: f64).
+struct RunSnapshot {
+    const LoopState& loop;
+    std::size_t value_size;
+    std::span<const std::uint8_t> params;
+    std::span<const std::span<const std::uint8_t>> optimizer_state;
+    const Sampler& sampler;
+    std::span<TrainObserver* const> observers;
+};
+
+// Hooks, in the order the loop calls them: on_begin; per iteration on_record (when a loss window
+// closes), on_iteration, on_progress (every 64 iterations); at the end on_last_iteration, on_record
+// for the last, partial window, on_end. (A run stopped by a non-finite value reports its partial
+// window as it stops, before on_last_iteration.)
 class TrainObserver {
 public:
     virtual ~TrainObserver() = default;
@@ -75,19 +98,17 @@ public:
     virtual void on_progress(const TrainStatus&) {}
     // After each loss record; return false to stop training.
     virtual bool on_record(const LossRecord&, const TrainStatus&) { return true; }
+    // After every iteration the loop goes on from (not one that stops it): the run is consistent.
+    virtual void on_iteration(const TrainStatus&, const RunSnapshot&) {}
+    // Once, when the loop has stopped and before the last partial window is reported.
+    virtual void on_last_iteration(StopReason, const RunSnapshot&) {}
     virtual void on_end(const TrainSummary&) {}
 };
 
-// Everything that changes while training; what a checkpoint saves.
+// Everything that changes while training.
 template <class T>
 struct TrainState {
-    std::uint64_t iteration = 0;
-    std::uint64_t step = 0;
-    std::uint64_t skipped = 0;
-    double window_sum = 0.0;
-    std::uint64_t window_count = 0;   // iterations in the open window
-    std::uint64_t window_finite = 0;  // of which had a finite loss
-    std::vector<LossRecord> records;
+    LoopState loop;
     std::vector<AlignedArray<T>> optimizer_state;
 };
 
@@ -99,17 +120,22 @@ public:
 
     TrainState<T>& state() noexcept { return state_; }
     const TrainState<T>& state() const noexcept { return state_; }
+    // The run as it is now, with these observers.
+    RunSnapshot snapshot(std::span<TrainObserver* const> observers) const noexcept;
 
-    // Trains until options.iterations are done (or a stop); may be called again after restoring a
-    // state (resume) to continue exactly.
-    TrainSummary run(const TrainOptions& options, std::span<TrainObserver* const> observers);
+    // Trains until `iterations` are done in total, counting those before a resume (or a stop); may be
+    // called again after restoring a state (resume) to continue exactly.
+    TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
+                     std::span<TrainObserver* const> observers);
 
 private:
+    class Loop; // one call of run()
     Tape<T>& tape_;
     Sampler& sampler_;
     Optimizer& optimizer_;
     TrainState<T> state_;
     std::vector<T*> inputs_, targets_, state_ptrs_;
+    std::vector<std::span<const std::uint8_t>> state_bytes_;
 };
 
 extern template class Trainer<float>;

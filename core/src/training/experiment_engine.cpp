@@ -1,0 +1,73 @@
+// Experiment: the type-specific engine (tape, sampler, trainer) and putting a checkpoint's state back.
+#include <cgp/io/error.hpp>
+#include <cgp/training/experiment.hpp>
+
+#include "experiment_engine.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace cgp {
+
+template <class T>
+EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt,
+                    const RunSettings& s)
+    : tape(g, s.batch_size, s.simd),
+      sampler(cgp_sampler ? make_cgp_sampler(data, Seeds::from(s.seed).sample, s.batch_size)
+                          : make_epoch_sampler(data, Seeds::from(s.seed).sample)),
+      trainer(tape, *sampler, opt)
+{
+    Rng init(Seeds::from(s.seed).init);
+    init_uniform(tape.params(), init);
+    opt.initialize_state(tape.params(), trainer.state().optimizer_state);
+}
+
+template <class T>
+TrainSummary EngineT<T>::run(std::uint64_t iterations, const TrainOptions& options,
+                             std::span<TrainObserver* const> observers)
+{
+    return trainer.run(iterations, options, observers);
+}
+
+template <class T>
+std::vector<double> EngineT<T>::params() const
+{
+    std::vector<double> out;
+    for (T p : tape.params())
+        out.push_back(static_cast<double>(p));
+    return out;
+}
+
+namespace {
+
+template <class T>
+void copy_raw(const std::vector<std::uint8_t>& from, std::span<T> to)
+{
+    if (from.size() != to.size() * sizeof(T))
+        throw Error("internal error: checkpoint array size mismatch");
+    if (!from.empty())
+        std::memcpy(to.data(), from.data(), from.size());
+}
+
+} // namespace
+
+template <class T>
+void EngineT<T>::restore(const Checkpoint& c)
+{
+    TrainState<T>& st = trainer.state();
+    if (c.state.size() != st.optimizer_state.size())
+        throw Error(fmt::format("the checkpoint holds {} optimizer state arrays; the optimizer with these "
+                                "hyperparameters uses {}",
+                                c.state.size(), st.optimizer_state.size()));
+    sampler->restore_state(c.sampler_state);
+    copy_raw<T>(c.params, tape.params());
+    for (std::size_t k = 0; k < c.state.size(); ++k)
+        copy_raw<T>(c.state[k], st.optimizer_state[k].span());
+    st.loop = c.loop;
+}
+
+template struct EngineT<float>;
+template struct EngineT<double>;
+
+} // namespace cgp

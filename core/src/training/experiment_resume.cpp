@@ -1,0 +1,65 @@
+// Experiment: what identifies a run in its checkpoints, and the checks before resuming one.
+#include <cgp/io/error.hpp>
+#include <cgp/training/experiment.hpp>
+
+#include "experiment_engine.hpp"
+
+#include <fmt/format.h>
+
+namespace cgp {
+
+Checkpoint Experiment::identity() const
+{
+    Checkpoint c;
+    c.model_name = graph_.name;
+    c.model_fingerprint = graph_.fingerprint();
+    c.data_fingerprint = fingerprint(data_);
+    c.dtype = std::string(to_string(settings_.dtype));
+    c.plugin_id = optimizer_->plugin().id();
+    c.plugin_version = optimizer_->plugin().version();
+    for (std::size_t i = 0; i < optimizer_->plugin().hparams().size(); ++i)
+        c.hparams.emplace_back(optimizer_->plugin().hparams()[i].name, optimizer_->hparams()[i]);
+    c.batch_size = settings_.batch_size;
+    c.log_every = settings_.train.log_every;
+    c.seed = settings_.seed;
+    return c;
+}
+
+std::vector<std::string> Experiment::resume(const Checkpoint& c, const std::string& origin)
+{
+    const auto refuse = [&origin](const std::string& what, const std::string& hint) {
+        throw Error(fmt::format("cannot resume from '{}': {}\nhint: {}", origin, what, hint));
+    };
+    if (c.model_fingerprint != graph_.fingerprint())
+        refuse(fmt::format("it was written for model '{}', this run trains a different model ('{}')", c.model_name,
+                           graph_.name),
+               "resume with the same --model, --expr or --layers as the run that wrote it");
+    const Plugin& p = optimizer_->plugin();
+    if (c.plugin_id != p.id() || c.plugin_version != p.version())
+        refuse(fmt::format("it was written with optimizer {} {}, this run uses {} {}", c.plugin_id, c.plugin_version,
+                           p.id(), p.version()),
+               "resume with the same --optimizer (and plugin version)");
+    if (c.dtype != to_string(settings_.dtype))
+        refuse(fmt::format("it holds {} values, this run uses --dtype {}", c.dtype, to_string(settings_.dtype)),
+               fmt::format("resume with --dtype {}", c.dtype));
+    if (c.data_fingerprint != fingerprint(data_))
+        refuse("it was trained on different data",
+               "resume with the same --data, --seed and --dataset-size (or the same CSV file and --label)");
+    if (c.batch_size != settings_.batch_size)
+        refuse(fmt::format("it used --batch-size {}, this run {}", c.batch_size, settings_.batch_size),
+               fmt::format("resume with --batch-size {}", c.batch_size));
+    if (c.log_every != settings_.train.log_every)
+        refuse(fmt::format("it used --log-every {}, this run {}", c.log_every, settings_.train.log_every),
+               fmt::format("resume with --log-every {}", c.log_every));
+    if (c.param_count != graph_.params.size())
+        refuse("its parameter count differs from the model's", "resume with the model that wrote it");
+    std::vector<std::string> notes;
+    for (std::size_t i = 0; i < c.hparams.size() && i < optimizer_->hparams().size(); ++i)
+        if (c.hparams[i].second != optimizer_->hparams()[i])
+            notes.push_back(fmt::format("{} changed from {:g} to {:g}", c.hparams[i].first, c.hparams[i].second,
+                                        optimizer_->hparams()[i]));
+    engine_->restore(c);
+    return notes;
+}
+
+} // namespace cgp
