@@ -49,7 +49,7 @@ std::string format_number(double v)
     return fmt::format("{:g}", v);
 }
 
-const char* kKnownAlgorithms[] = {"sgd", "sgd-momentum", "adam"};
+const char* kKnownAlgorithms[] = {"sgd", "sgd-momentum", "adam", "adamw", "adamax", "nadam", "radam", "rmsprop", "adadelta", "rprop", "asgd", "lion"};
 } // namespace
 
 std::string HyperParam::option_name() const
@@ -126,7 +126,7 @@ std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
         if (std::find(std::begin(kKnownAlgorithms), std::end(kKnownAlgorithms), p->algorithm_) ==
             std::end(kKnownAlgorithms))
             refuse(path, fmt::format("invalid descriptor: unknown reference algorithm '{}'", p->algorithm_),
-                   "use \"sgd\", \"sgd-momentum\", \"adam\", or NULL");
+                   "use a name of docs/optimizers.md (sgd, sgd-momentum, adam, adamw, rmsprop, ...), or NULL");
     }
     if (d->state_count == nullptr || d->validate == nullptr || d->step_f32 == nullptr || d->step_f64 == nullptr ||
         d->simd_path == nullptr)
