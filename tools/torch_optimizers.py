@@ -125,7 +125,7 @@ def make(torch, plugin, hp, params):
 def describe(optimizer):
     """One line naming the torch optimizer and its settings."""
     group = {k: v for k, v in optimizer.param_groups[0].items()
-             if k not in ("params", "foreach", "capturable", "differentiable")}
+             if k not in ("params", "foreach", "capturable", "differentiable", "fused")}
     settings = ", ".join(f"{k}={v}" for k, v in group.items())
     name = type(optimizer).__name__
     return f"torch.optim.{name}({settings})" if hasattr(__import__("torch").optim, name) else f"{name}({settings}), " \
