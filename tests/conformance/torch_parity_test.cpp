@@ -214,8 +214,8 @@ BOOST_AUTO_TEST_CASE(nadam_closed_form_momentum_product_matches_the_running_prod
                     want[i] = rp[i] - start[i];
                 }
                 const double err = normwise(ours, want);
-                BOOST_TEST(err <= 1e-12, "beta1 " << b1 << ", momentum_decay " << psi << ", t " << t << ": the moves differ by "
-                                                  << err << " relative");
+                BOOST_TEST(err <= 1e-12, "beta1 " << b1 << ", momentum_decay " << psi << ", t " << t
+                                                  << ": the moves differ by " << err << " relative");
             }
         }
 }

@@ -63,7 +63,8 @@ BOOST_AUTO_TEST_CASE(our_plugins_load_with_complete_descriptors)
         // The same descriptor object on every call.
         BOOST_TEST(&p->descriptor() == &Plugin::load(p->path())->descriptor());
     }
-    BOOST_TEST(Plugin::load(kPlugins / "adam.so")->state_count(std::vector<double>{1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 0}) == 2u);
+    BOOST_TEST(Plugin::load(kPlugins / "adam.so")->state_count(std::vector<double>{1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 0}) ==
+               2u);
     BOOST_TEST(Plugin::load(kPlugins / "adam.so")->algorithm() == "adam");
 }
 
@@ -111,8 +112,10 @@ BOOST_AUTO_TEST_CASE(hyperparameters_out_of_range_nan_or_fractional_are_refused)
                "--beta1 1: out of range; optimizer 'adam' accepts [0, 1)");
     BOOST_TEST(validate_error(*adam, {-1.0, 0.9, 0.999, 1e-8, 0, 0, 0, 0}) ==
                "--lr -1: out of range; optimizer 'adam' accepts [0, 1e+06]");
-    BOOST_TEST(contains(validate_error(*adam, {std::nan(""), 0.9, 0.999, 1e-8, 0, 0, 0, 0}), "--lr nan: not a finite number"));
-    BOOST_TEST(contains(validate_error(*adam, {1e-3, 0.9, 0.999, 1e-8, 0.5, 0, 0, 0}), "--eps-inside-sqrt 0.5: must be a whole number"));
+    BOOST_TEST(
+        contains(validate_error(*adam, {std::nan(""), 0.9, 0.999, 1e-8, 0, 0, 0, 0}), "--lr nan: not a finite number"));
+    BOOST_TEST(contains(validate_error(*adam, {1e-3, 0.9, 0.999, 1e-8, 0.5, 0, 0, 0}),
+                        "--eps-inside-sqrt 0.5: must be a whole number"));
     BOOST_TEST(contains(validate_error(*adam, {1e-3, 0.9, std::numeric_limits<double>::infinity(), 1e-8, 0, 0, 0, 0}),
                         "--beta2 inf: not a finite number"));
 }

@@ -47,8 +47,8 @@ BOOST_AUTO_TEST_SUITE(training)
 BOOST_AUTO_TEST_CASE(records_are_window_means_with_a_shorter_last_window)
 {
     Recorder rec;
-    const TrainSummary s = train(preset_model("multi-neuron"), "adam", {1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 0}, settings(250),
-                                 {&rec});
+    const TrainSummary s =
+        train(preset_model("multi-neuron"), "adam", {1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 0}, settings(250), {&rec});
     BOOST_TEST(rec.records.size() == 3u);
     BOOST_TEST(rec.records[0].iteration == 100u);
     BOOST_TEST(rec.records[0].window == 100u);

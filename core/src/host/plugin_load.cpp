@@ -49,7 +49,8 @@ std::string format_number(double v)
     return fmt::format("{:g}", v);
 }
 
-const char* kKnownAlgorithms[] = {"sgd", "sgd-momentum", "adam", "adamw", "adamax", "nadam", "radam", "rmsprop", "adadelta", "rprop", "asgd", "lion"};
+const char* kKnownAlgorithms[] = {"sgd",   "sgd-momentum", "adam",     "adamw", "adamax", "nadam",
+                                  "radam", "rmsprop",      "adadelta", "rprop", "asgd",   "lion"};
 } // namespace
 
 std::string HyperParam::option_name() const
