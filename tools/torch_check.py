@@ -10,9 +10,11 @@ side with the largest relative difference.
     cgp-run --model multi-neuron --optimizer adam --lr 1e-2 --dtype f64 --iterations 5000 --trace t
     python3 tools/torch_check.py t
 
-Optimizers: sgd (torch.optim.SGD), sgdplus (torch.optim.SGD with momentum, dampening 0) and adam
-(torch.optim.Adam; with eps_inside_sqrt=1, the course handout's p -= lr*m^/sqrt(v^ + eps), which
-torch.optim.Adam lacks, written out here in the same way). Any model cgp builds is supported: the
+Optimizers: every plugin of cgp's library (docs/optimizers.md), or any plugin claiming one of their
+reference algorithms, with all its hyperparameters mapped (tools/torch_optimizers.py): sgd and sgdplus
+(torch.optim.SGD), adam (torch.optim.Adam; with eps_inside_sqrt=1, the course handout's
+p -= lr*m^/sqrt(v^ + eps), written with torch operations), adamw, adamax, nadam, radam, rmsprop,
+adadelta, rprop and asgd (their torch.optim classes), and lion (written with torch operations). Any model cgp builds is supported: the
 network is evaluated from the trace's graph, so presets, layered models, model files and --expr all
 work. The loss is cgp's per-sample squared error, L = (1/B) sum_b sum_o (y_bo - t_bo)^2.
 
@@ -27,6 +29,9 @@ import json
 import math
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_optimizers  # noqa: E402  (next to this script)
 
 
 def fail(message, status=2):
@@ -122,56 +127,14 @@ class Network:
         return total / B
 
 
-def handout_adam_class(torch):
-    class HandoutAdam(torch.optim.Optimizer):
-        """Adam with eps inside the square root (the course handout): p -= lr * m^ / sqrt(v^ + eps)."""
-
-        def __init__(self, params, lr, betas, eps):
-            super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
-
-        @torch.no_grad()
-        def step(self):
-            for group in self.param_groups:
-                b1, b2 = group["betas"]
-                for p in group["params"]:
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = 0
-                        state["m"] = torch.zeros_like(p)
-                        state["v"] = torch.zeros_like(p)
-                    state["step"] += 1
-                    t = state["step"]
-                    m, v, g = state["m"], state["v"], p.grad
-                    m.mul_(b1).add_(g, alpha=1 - b1)
-                    v.mul_(b2).addcmul_(g, g, value=1 - b2)
-                    bc1 = 1 - b1 ** t
-                    bc2 = 1 - b2 ** t
-                    p.addcdiv_(m, (v / bc2 + group["eps"]).sqrt(), value=-group["lr"] / bc1)
-
-    return HandoutAdam
-
-
 def make_optimizer(torch, spec, theta):
     oid = spec["id"]
-    algorithm = spec.get("algorithm", "")
-    hp = spec["hyperparameters"]
-    if oid == "sgd" or algorithm == "sgd":
-        return torch.optim.SGD([theta], lr=hp["lr"]), f"torch.optim.SGD(lr={hp['lr']:g})"
-    if oid == "sgdplus" or algorithm == "sgd-momentum":
-        mu = hp["momentum"]
-        return (torch.optim.SGD([theta], lr=hp["lr"], momentum=mu, dampening=0),
-                f"torch.optim.SGD(lr={hp['lr']:g}, momentum={mu:g}, dampening=0)")
-    if oid == "adam" or algorithm == "adam":
-        betas = (hp["beta1"], hp["beta2"])
-        if hp.get("eps_inside_sqrt", 0) != 0:
-            cls = handout_adam_class(torch)
-            return (cls([theta], lr=hp["lr"], betas=betas, eps=hp["eps"]),
-                    f"Adam, handout form p -= lr*m^/sqrt(v^+eps) (lr={hp['lr']:g}, betas={betas}, eps={hp['eps']:g}), "
-                    "written with torch operations")
-        return (torch.optim.Adam([theta], lr=hp["lr"], betas=betas, eps=hp["eps"]),
-                f"torch.optim.Adam(lr={hp['lr']:g}, betas={betas}, eps={hp['eps']:g})")
-    fail(f"optimizer '{oid}' has no PyTorch counterpart here; supported: sgd, sgdplus, adam")
-    return None
+    plugin = torch_optimizers.BY_ALGORITHM.get(spec.get("algorithm") or "", oid)
+    optimizer = torch_optimizers.make(torch, plugin, spec["hyperparameters"], [theta])
+    if optimizer is None:
+        fail(f"optimizer '{oid}' with {spec['hyperparameters']} has no PyTorch counterpart here; supported: "
+             + ", ".join(sorted(set(torch_optimizers.BY_ALGORITHM.values()))))
+    return optimizer, torch_optimizers.describe(optimizer)
 
 
 def main():
@@ -195,6 +158,10 @@ def main():
     batches = torch.tensor(values, dtype=torch.float64).reshape(iterations, batch, columns).to(dtype)
 
     torch.set_num_threads(1)
+    if f64:
+        # torch.optim keeps some per-step scalars (ASGD's eta and mu, NAdam's mu_product) in the default
+        # dtype; cgp computes them in double.
+        torch.set_default_dtype(torch.float64)
     net = Network(trace["model"], torch, dtype)
     theta = torch.tensor(trace["initial_params"], dtype=dtype, requires_grad=True)
     optimizer, described = make_optimizer(torch, trace["optimizer"], theta)

@@ -177,11 +177,13 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_a_million_row_csv_run_loads_and_resumes_exa
     data.source = csv.string();
     data.labels = {"y"};
     const ModelSpec model = expr_model({"xo = p*a"});
+    std::vector<double> hp = p->defaults();
+    hp[static_cast<std::size_t>(p->find_hparam("lr"))] = 0.001;
     const auto run = [&](std::uint64_t iterations, const fs::path& checkpoint, const Checkpoint* from) {
         RunSettings s;
         s.iterations = iterations;
         s.checkpoint.path = checkpoint;
-        Experiment ex(model, data, p, {0.001}, s);
+        Experiment ex(model, data, p, hp, s);
         if (from != nullptr)
             ex.resume(*from, "big.ckpt");
         return ex.run({});

@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_SUITE(optimizer_closed_forms)
 
 BOOST_AUTO_TEST_CASE(sgd_moves_by_lr_times_gradient)
 {
-    PluginOptimizer sgd = make("sgd", {0.25});
+    PluginOptimizer sgd = make("sgd", {0.25, 0, 0});
     Arrays<double> a(37, 0, 1.0, 0.5);
     a.step(sgd, 1);
     for (std::size_t i = 0; i < 37; ++i)
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(sgd_moves_by_lr_times_gradient)
 BOOST_AUTO_TEST_CASE(sgdplus_velocity_follows_the_geometric_sum_on_a_constant_gradient)
 {
     const double lr = 0.01, mu = 0.9, g = 0.3;
-    PluginOptimizer opt = make("sgdplus", {lr, mu});
+    PluginOptimizer opt = make("sgdplus", {lr, mu, 0, 0, 0, 0});
     Arrays<double> a(19, 1, 2.0, g);
     double expected_p = 2.0;
     for (std::uint64_t t = 1; t <= 60; ++t) {
@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(adam_moves_by_lr_times_g_over_abs_g_plus_eps_on_a_constant_
 {
     for (double g : {3.0, -0.02, 1e-3}) {
         const double lr = 1e-3, eps = 1e-8;
-        PluginOptimizer opt = make("adam", {lr, 0.9, 0.999, eps, 0});
+        PluginOptimizer opt = make("adam", {lr, 0.9, 0.999, eps, 0, 0, 0, 0});
         Arrays<double> a(21, 2, 1.0, g);
         for (std::uint64_t t = 1; t <= 100; ++t) {
             a.step(opt, t);
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(adam_moves_by_lr_times_g_over_abs_g_plus_eps_on_a_constant_
 BOOST_AUTO_TEST_CASE(adam_handout_form_puts_eps_inside_the_square_root)
 {
     const double lr = 1e-2, eps = 1e-4, g = 0.01;
-    PluginOptimizer opt = make("adam", {lr, 0.9, 0.99, eps, 1});
+    PluginOptimizer opt = make("adam", {lr, 0.9, 0.99, eps, 1, 0, 0, 0});
     Arrays<double> a(5, 2, 0.0, g);
     for (std::uint64_t t = 1; t <= 30; ++t)
         a.step(opt, t);

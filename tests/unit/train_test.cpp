@@ -47,8 +47,8 @@ BOOST_AUTO_TEST_SUITE(training)
 BOOST_AUTO_TEST_CASE(records_are_window_means_with_a_shorter_last_window)
 {
     Recorder rec;
-    const TrainSummary s = train(preset_model("multi-neuron"), "adam", {1e-3, 0.9, 0.999, 1e-8, 0}, settings(250),
-                                 {&rec});
+    const TrainSummary s =
+        train(preset_model("multi-neuron"), "adam", {1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 0}, settings(250), {&rec});
     BOOST_TEST(rec.records.size() == 3u);
     BOOST_TEST(rec.records[0].iteration == 100u);
     BOOST_TEST(rec.records[0].window == 100u);
@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(records_are_window_means_with_a_shorter_last_window)
 
 BOOST_AUTO_TEST_CASE(same_seed_gives_the_same_run_and_another_seed_another)
 {
-    const auto hp = std::vector<double>{1e-3, 0.9, 0.999, 1e-8, 0};
+    const auto hp = std::vector<double>{1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 0};
     const TrainSummary a = train(preset_model("one-neuron"), "adam", hp, settings(500));
     const TrainSummary b = train(preset_model("one-neuron"), "adam", hp, settings(500));
     RunSettings other = settings(500);
@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(same_seed_gives_the_same_run_and_another_seed_another)
 BOOST_AUTO_TEST_CASE(adam_lowers_the_multi_neuron_loss_over_2000_iterations)
 {
     for (Dtype d : {Dtype::F32, Dtype::F64}) {
-        const TrainSummary s = train(preset_model("multi-neuron"), "adam", {1e-2, 0.9, 0.999, 1e-8, 0},
+        const TrainSummary s = train(preset_model("multi-neuron"), "adam", {1e-2, 0.9, 0.999, 1e-8, 0, 0, 0, 0},
                                      settings(2000, 100, d));
         BOOST_TEST(s.records.back().loss < 0.8 * s.records.front().loss);
     }
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(divergence_stops_with_the_iteration_named)
     // A linear model with a huge learning rate explodes in a few steps.
     RunSettings s = settings(1000);
     s.dtype = Dtype::F64;
-    const TrainSummary r = train(expr_model({"xo = ab*xa + bc*xb + cd*xc + ac*xd"}), "sgd", {1e5}, s);
+    const TrainSummary r = train(expr_model({"xo = ab*xa + bc*xb + cd*xc + ac*xd"}), "sgd", {1e5, 0, 0}, s);
     BOOST_TEST((r.reason == StopReason::NonFinite));
     BOOST_TEST(r.iterations < 1000u);
     BOOST_TEST(r.message.find("non-finite") != std::string::npos);
@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(skip_mode_leaves_non_finite_steps_out_and_counts_them)
     // sqrt'(0) is infinite: every batch where ab*xa - ab*xa... is exactly zero gives an infinite gradient.
     RunSettings s = settings(50, 10);
     s.train.on_nonfinite = OnNonFinite::Skip;
-    const TrainSummary r = train(expr_model({"xo = sqrt(ab - ab) + bc*xa"}), "sgd", {0.01}, s);
+    const TrainSummary r = train(expr_model({"xo = sqrt(ab - ab) + bc*xa"}), "sgd", {0.01, 0, 0}, s);
     BOOST_TEST((r.reason == StopReason::Completed));
     BOOST_TEST(r.skipped == 50u);
     BOOST_TEST(r.steps == 0u);
@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(skip_mode_leaves_non_finite_steps_out_and_counts_them)
 BOOST_AUTO_TEST_CASE(early_stop_observer_ends_a_run_that_stopped_improving)
 {
     EarlyStop stop(2, 1.0); // an improvement of 1.0 per record is impossible
-    const TrainSummary r = train(preset_model("one-neuron"), "sgd", {0.01}, settings(5000), {&stop});
+    const TrainSummary r = train(preset_model("one-neuron"), "sgd", {0.01, 0, 0}, settings(5000), {&stop});
     BOOST_TEST((r.reason == StopReason::Observer));
     BOOST_TEST(r.iterations == 300u);
 }

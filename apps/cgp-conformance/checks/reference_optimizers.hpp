@@ -1,19 +1,41 @@
 // reference_optimizers.hpp: the host's own double-precision implementations of the algorithms a
-// plugin may claim in its descriptor's `algorithm` field ("sgd", "sgd-momentum", "adam", "adagrad").
+// plugin may claim in its descriptor's `algorithm` field. Plain scalar loops of the equations, written
+// from the papers and torch.optim 1.13's documented semantics, independent of cgp's plugins.
 //
-// Plain scalar loops, PyTorch conventions (torch.optim.SGD / Adam, no weight decay, no Nesterov, no
-// AMSGrad; torch.optim.Adagrad with all its dense options). cgp-conformance runs a plugin and its reference side by side and compares the parameters
-// and every state array after each step. The state arrays are those the plugin owns, in this order:
-//   sgd           (none)              p <- p - lr*g
-//   sgd-momentum  b (momentum buffer) b <- momentum*b + g;  p <- p - lr*b
-//   adam          m, v                m <- beta1*m + (1-beta1)*g;  v <- beta2*v + (1-beta2)*g^2
-//                                     bc1 = 1 - beta1^t, bc2 = 1 - beta2^t  (pow in double)
-//                                     eps_inside_sqrt = 0: p <- p - (lr/bc1) * m / (sqrt(v)/sqrt(bc2) + eps)
-//                                     eps_inside_sqrt = 1: p <- p - (lr/bc1) * m / sqrt(v/bc2 + eps)
+// cgp-conformance runs a plugin and its reference side by side and compares the parameters and every
+// state array after each step. Hyperparameters not declared by the plugin count as 0 (so "maximize",
+// "weight_decay", ... are off). d is the gradient after maximize (d = -g) and, where marked [L2],
+// coupled weight decay (d += weight_decay * p). t = 1, 2, ...; bc1 = 1 - beta1^t, bc2 = 1 - beta2^t.
+// State arrays, in the plugin's order, then the equations:
+//   sgd           (none)         [L2] p -= lr*d
+//   sgd-momentum  b              [L2] b = d at t = 1 (or momentum = 0), else b = momentum*b + (1-dampening)*d;
+//                                     p -= lr*(d + momentum*b) (nesterov) or lr*b
+//   adam          m, v (, w)     [L2] m = beta1*m + (1-beta1)*d; v = beta2*v + (1-beta2)*d^2;
+//                                     u = v, or with amsgrad w = max(w, v), u = w;
+//                                     p -= (lr/bc1) * m / (sqrt(u)/sqrt(bc2) + eps), or with eps_inside_sqrt
+//                                     p -= (lr/bc1) * m / sqrt(u/bc2 + eps)
+//   adamw         m, v (, w)     p *= 1 - lr*weight_decay; then adam's m, v, u and step (no L2)
+//   adamax        m, u           [L2] m as adam; u = max(beta2*u, |d| + eps); p -= (lr/bc1) * m / u
+//   nadam         m, v           [L2] mu_k = beta1*(1 - 0.5*0.96^(k*momentum_decay)), P = mu_1*...*mu_t (a loop);
+//                                     m, v as adam; q = sqrt(v/bc2) + eps;
+//                                     p -= lr*(1-mu_t)/(1-P) * d/q + lr*mu_{t+1}/(1 - P*mu_t*mu_{t+1}) * m/q
+//   radam         m, v           [L2] m, v as adam; rho_inf = 2/(1-beta2) - 1; rho = rho_inf - 2t beta2^t/bc2;
+//                                     rho > 5: p -= lr * m/bc1 * r * sqrt(bc2)/(sqrt(v) + eps), with
+//                                     r = sqrt((rho-4)(rho-2)rho_inf / ((rho_inf-4)(rho_inf-2)rho)); else p -= lr*m/bc1
+//   rmsprop       v (, b)(, a)   [L2] v = alpha*v + (1-alpha)*d^2; centered: a = alpha*a + (1-alpha)*d,
+//                                     q = sqrt(v - a^2) + eps, else q = sqrt(v) + eps; momentum > 0:
+//                                     b = momentum*b + d/q, p -= lr*b; else p -= lr*d/q
+//   adadelta      v, u           [L2] v = rho*v + (1-rho)*d^2; delta = sqrt(u+eps)/sqrt(v+eps) * d;
+//                                     u = rho*u + (1-rho)*delta^2; p -= lr*delta
+//   rprop         e, s           f = etaplus if d*e > 0, etaminus if d*e < 0, else 1; s = clamp(s*f, min, max)
+//                                (s read as lr at t = 1); d = 0 where f = etaminus; p -= sign(d)*s; e = d
+//   asgd          a              [L2] eta = lr/(1 + lambd*lr*(t-1))^alpha; mu = 1/max(1, t-1-t0) (both 1 at t = 1
+//                                for mu, lr for eta); p *= 1 - lambd*eta; p -= eta*d; a = p if mu = 1, else
+//                                a += (p - a)*mu
 //   adagrad       sum (starts at initial_accumulator_value)
-//                                     g <- (maximize ? -g : g) + weight_decay*p
-//                                     clr = lr / (1 + (t-1)*lr_decay);  sum <- sum + g^2
-//                                     p <- p - clr * g / (sqrt(sum) + eps)
+//                                [L2] clr = lr / (1 + (t-1)*lr_decay);  sum += d^2;  p -= clr * d / (sqrt(sum) + eps)
+//   lion          m              c = beta1*m + (1-beta1)*g; p *= 1 - lr*weight_decay; p -= lr*sign(c);
+//                                m = beta2*m + (1-beta2)*g
 #pragma once
 
 #include <cstdint>
@@ -32,14 +54,20 @@ struct Algorithm {
     std::string_view name;                      // as in cgp_optimizer_descriptor::algorithm
     std::vector<std::string_view> required;     // hyperparameters the plugin must declare
     std::vector<std::string_view> optional;     // hyperparameters used when declared (else 0)
-    std::vector<std::string_view> state_names;  // the state arrays, in the plugin's order
+    std::vector<std::string_view> state_names;  // the state arrays at the defaults, in the plugin's order
     // One step at t (1-based) over params, grads and state (each state span as long as params).
     void (*step)(const HyperParams& hp, std::uint64_t t, std::span<double> params, std::span<const double> grads,
                  std::span<const std::span<double>> state);
     // The state before step 1 (nullptr: all zero).
     void (*initial)(const HyperParams& hp, std::span<const double> params, std::span<const std::span<double>> state) =
         nullptr;
+    // The state arrays for these values, when they depend on them (amsgrad, momentum, centered); null:
+    // always state_names.
+    std::vector<std::string_view> (*states_for)(const HyperParams& hp) = nullptr;
 };
+
+// The state arrays `algorithm` keeps with these hyperparameter values.
+std::vector<std::string_view> state_names(const Algorithm& algorithm, const HyperParams& hp);
 
 // Every algorithm the host knows, and one by name (nullptr when unknown).
 std::span<const Algorithm> algorithms();
@@ -55,9 +83,12 @@ struct AdamSettings {
     double beta2 = 0.999;
     double eps = 1e-8;
     bool eps_inside_sqrt = false;
+    bool amsgrad = false;        // then w holds the largest v seen
+    double weight_decay = 0.0;   // coupled (L2)
+    bool maximize = false;
 };
 void adam_step(const AdamSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
-               std::span<double> m, std::span<double> v);
+               std::span<double> m, std::span<double> v, std::span<double> w = {});
 struct AdagradSettings {
     double lr = 1e-2;
     double lr_decay = 0.0;
@@ -67,5 +98,8 @@ struct AdagradSettings {
 };
 void adagrad_step(const AdagradSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
                   std::span<double> sum);
+
+// NAdam's momentum product mu_1 * ... * mu_t, by the running product torch keeps.
+double nadam_mu_product(double beta1, double momentum_decay, std::uint64_t t);
 
 } // namespace cgp::reference
