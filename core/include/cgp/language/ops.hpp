@@ -64,7 +64,8 @@ struct OpInfo {
     X(Sqrt, .name = "sqrt", .arity = 1, .function = true, .domain = {0.1, 4.0})                                      \
     X(Abs, .name = "abs", .arity = 1, .function = true, .domain = {0.1, 3.0, true})                                  \
     /* the absent activation (--activation none); never a node of a graph */                                         \
-    X(Identity, .name = "none", .arity = 1, .activation = true)
+    X(Identity, .name = "none", .arity = 1, .activation = true)                                                    \
+    X(Softplus, .name = "softplus", .arity = 1, .function = true, .activation = true, .domain = {-8.0, 8.0})
 
 enum class Op : std::uint8_t {
 #define CGP_OP_ENUMERATOR(id, ...) id,

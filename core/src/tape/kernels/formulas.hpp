@@ -142,6 +142,14 @@ CGP_FORMULA(Identity) {
     static V grad(V) noexcept { return c(1); }
 };
 
+CGP_FORMULA(Softplus) {
+    CGP_FORMULA_TYPES;
+    // log(1 + e^a) = max(a, 0) + log1p(e^-|a|): no overflow for large a, e^a's digits for very negative a.
+    static V forward(V a) noexcept { return P::select(a > c(0), a, c(0)) + P::log1p(P::exp(P::select(a < c(0), a, -a))); }
+    // sigmoid(a) = 1 - e^-z, through expm1 so that it keeps its digits where it is tiny.
+    static V grad(V z) noexcept { return -P::expm1(-z); }
+};
+
 #undef CGP_FORMULA_TYPES
 #undef CGP_FORMULA
 
