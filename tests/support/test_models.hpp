@@ -1,5 +1,6 @@
 // test_models.hpp: helpers shared by the unit tests: build a graph from statements, fill a tape's
-// batch with seeded random values, and compare numbers with a normwise relative tolerance.
+// batch with seeded random values, take finite differences, and compare numbers with a normwise
+// relative tolerance.
 #pragma once
 
 #include <cgp/graph/graph.hpp>
@@ -69,6 +70,21 @@ inline double max_relative_error(const std::vector<double>& a, const std::vector
         worst = std::max(worst, d / std::max({std::abs(a[i]), std::abs(b[i]), floor}));
     }
     return worst;
+}
+
+// The central difference of the loss in parameter i, step 1e-5 relative (truncation and rounding
+// both far below 1e-6 relative); leaves the parameter as it was.
+inline double central_difference(Tape<double>& tape, std::size_t i)
+{
+    double& p = tape.params()[i];
+    const double saved = p;
+    const double h = 1e-5 * std::max(1.0, std::abs(saved));
+    p = saved + h;
+    const double up = tape.forward();
+    p = saved - h;
+    const double down = tape.forward();
+    p = saved;
+    return (up - down) / (2 * h);
 }
 
 template <class T>

@@ -79,6 +79,24 @@ BOOST_AUTO_TEST_CASE(long_terms_are_labelled_with_their_parameters)
     BOOST_TEST(label_of(edges, "xa", "xo") == "alpha,beta,gamma,delta");
 }
 
+BOOST_AUTO_TEST_CASE(operators_are_written_with_their_precedence_and_grouping)
+{
+    const auto edges = graph_edges(build_graph(expr_model({"xo = -(ab - (bc - cd))*xa + (ef^gh)^ij*xb + xc^3/kl + softplus(mn)*xa"})));
+    BOOST_TEST(label_of(edges, "xa", "xo") == "-(ab - (bc - cd)), softplus(mn)");
+    BOOST_TEST(label_of(edges, "xb", "xo") == "(ef^gh)^ij");
+    BOOST_TEST(label_of(edges, "xc", "xo") == "xc^3/kl");
+}
+
+BOOST_AUTO_TEST_CASE(each_node_shows_the_bias_and_activation_the_graph_records_for_it)
+{
+    ModelSpec spec = layered_model({2, 1}, parse_activation("softplus"));
+    const Graph g = build_graph(spec);
+    BOOST_TEST(label_of(graph_edges(g), "x0_1", "x1_0") == "w1_0_1");
+    const std::string dot = graph_to_dot(g);
+    BOOST_TEST(has(dot, "\"x1_0\" [label=\"x1_0\\n+ bias\\nsoftplus\""));
+    BOOST_TEST(has(dot, "softplus on every node, a bias per node, 3 parameters"));
+}
+
 BOOST_AUTO_TEST_CASE(picture_of_an_unknown_type_is_refused)
 {
     BOOST_CHECK_THROW(graph_picture_files("model.jpg"), Error);

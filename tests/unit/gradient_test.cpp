@@ -25,15 +25,7 @@ void check_against_finite_differences(const Graph& g, std::size_t batch, std::ui
     const std::vector<double> grads(tape.grads().begin(), tape.grads().end());
     BOOST_REQUIRE(!grads.empty());
     for (std::size_t i = 0; i < grads.size(); ++i) {
-        double& p = tape.params()[i];
-        const double saved = p;
-        const double h = 1e-5 * std::max(1.0, std::abs(saved));
-        p = saved + h;
-        const double up = tape.forward();
-        p = saved - h;
-        const double down = tape.forward();
-        p = saved;
-        const double fd = (up - down) / (2 * h);
+        const double fd = test::central_difference(tape, i);
         const double err = std::abs(grads[i] - fd);
         BOOST_TEST(err <= 1e-6 * std::max(std::abs(grads[i]), std::abs(fd)) + 1e-9,
                    fmt::format("{} [{}]: d/d{} reverse {:.12g} finite-difference {:.12g}", g.name,

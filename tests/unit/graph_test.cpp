@@ -163,6 +163,20 @@ BOOST_AUTO_TEST_CASE(huge_layer_sizes_are_refused_without_overflow)
                               "input layer), found 1");
 }
 
+BOOST_AUTO_TEST_CASE(fingerprints_of_existing_models_stay_what_older_builds_wrote_into_checkpoints)
+{
+    // Values written by cgp-run --checkpoint before the table of operations: a checkpoint records
+    // its model's fingerprint and refuses to load into another model, so these may never change.
+    BOOST_TEST(build_graph(preset_model("one-neuron")).fingerprint() == 0x2f0c5b98416643deull);
+    BOOST_TEST(build_graph(preset_model("multi-neuron")).fingerprint() == 0x19025d4b408a6854ull);
+    ModelSpec layers = layered_model({4, 2, 1}, Activation::Tanh);
+    layers.node_bias = true;
+    BOOST_TEST(build_graph(layers).fingerprint() == 0x43e417819e983d88ull);
+    // Every function and operator of the language.
+    BOOST_TEST(graph_of({"xo = sigmoid(ab*xa) + relu(xb) - tanh(xa)/exp(xb)^2 + log(ab)*sqrt(bc) + abs(xa)^bc + -xa"})
+                   .fingerprint() == 0xa54e962e425600c7ull);
+}
+
 BOOST_AUTO_TEST_CASE(fingerprint_changes_with_structure_only)
 {
     BOOST_TEST(graph_of({"xw=ab*xa"}).fingerprint() == graph_of({"xw = ab * xa"}).fingerprint());

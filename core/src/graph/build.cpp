@@ -300,7 +300,7 @@ private:
                 if (stage == 0) {
                     frames.push_back({e.a});
                 } else {
-                    result = unary(e.kind == Ast::Kind::Neg ? Op::Neg : function_op(e.func), result);
+                    result = unary(e.kind == Ast::Kind::Neg ? Op::Neg : e.func, result);
                     frames.pop_back();
                 }
                 break;
@@ -334,20 +334,6 @@ private:
             }
         }
         return result;
-    }
-
-    static Op function_op(Func f)
-    {
-        switch (f) {
-        case Func::Sigmoid: return Op::Sigmoid;
-        case Func::Relu: return Op::Relu;
-        case Func::Tanh: return Op::Tanh;
-        case Func::Exp: return Op::Exp;
-        case Func::Log: return Op::Log;
-        case Func::Sqrt: return Op::Sqrt;
-        case Func::Abs: return Op::Abs;
-        }
-        throw Error("internal error: unknown function");
     }
 
     static Op binary_op(Ast::Kind k)
@@ -384,17 +370,18 @@ private:
             add_node(std::move(n));
         }
         g_.variable_nodes.assign(g_.variables.size(), -1);
+        g_.definitions.assign(g_.variables.size(), {});
         for (std::size_t s : topo_) {
             const Statement& st = text_.statements[s];
-            int root = lower(st.root);
-            if (spec_.node_bias)
-                root = binary(Op::Add, root, param_node(st.lhs + ".bias"));
-            switch (spec_.activation) {
-            case Activation::None: break;
-            case Activation::Sigmoid: root = unary(Op::Sigmoid, root); break;
-            case Activation::Relu: root = unary(Op::Relu, root); break;
-            case Activation::Tanh: root = unary(Op::Tanh, root); break;
+            Definition& def = g_.definitions[s];
+            int root = def.body = lower(st.root);
+            if (spec_.node_bias) {
+                def.bias = param_index_.at(st.lhs + ".bias");
+                root = binary(Op::Add, root, first_param_node_ + def.bias);
             }
+            def.activation = spec_.activation;
+            if (!def.activation.is_none())
+                root = unary(def.activation.op(), root);
             if (g_.nodes[static_cast<std::size_t>(root)].label.empty())
                 g_.nodes[static_cast<std::size_t>(root)].label = st.lhs;
             var_nodes_[st.lhs] = root;
@@ -463,40 +450,6 @@ private:
 };
 
 } // namespace
-
-std::string_view to_string(Op op) noexcept
-{
-    switch (op) {
-    case Op::Input: return "input";
-    case Op::Param: return "param";
-    case Op::Const: return "const";
-    case Op::Add: return "add";
-    case Op::Sub: return "sub";
-    case Op::Mul: return "mul";
-    case Op::Div: return "div";
-    case Op::Pow: return "pow";
-    case Op::PowInt: return "powi";
-    case Op::Neg: return "neg";
-    case Op::Sigmoid: return "sigmoid";
-    case Op::Relu: return "relu";
-    case Op::Tanh: return "tanh";
-    case Op::Exp: return "exp";
-    case Op::Log: return "log";
-    case Op::Sqrt: return "sqrt";
-    case Op::Abs: return "abs";
-    }
-    return "?";
-}
-
-bool is_binary(Op op) noexcept
-{
-    return op == Op::Add || op == Op::Sub || op == Op::Mul || op == Op::Div || op == Op::Pow;
-}
-
-bool is_unary(Op op) noexcept
-{
-    return op >= Op::PowInt;
-}
 
 std::uint64_t Graph::fingerprint() const
 {

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -12,16 +11,6 @@
 
 namespace cgp {
 namespace {
-
-constexpr std::array<std::pair<std::string_view, Func>, 7> kFunctions{{
-    {"sigmoid", Func::Sigmoid},
-    {"relu", Func::Relu},
-    {"tanh", Func::Tanh},
-    {"exp", Func::Exp},
-    {"log", Func::Log},
-    {"sqrt", Func::Sqrt},
-    {"abs", Func::Abs},
-}};
 
 struct Token {
     enum class Kind { Name, Number, Op, End };
@@ -252,7 +241,7 @@ private:
         }
         case Token::Kind::Name: {
             next();
-            const auto func = func_from_name(t.text);
+            const auto func = function_op(t.text);
             if (is_op(peek(), '(')) {
                 if (!func)
                     fail(t, fmt::format("unknown function '{}'", t.text),
@@ -309,33 +298,6 @@ private:
 };
 
 } // namespace
-
-std::string_view to_string(Func f) noexcept
-{
-    for (const auto& [name, func] : kFunctions)
-        if (func == f)
-            return name;
-    return "?";
-}
-
-std::optional<Func> func_from_name(std::string_view name) noexcept
-{
-    for (const auto& [n, func] : kFunctions)
-        if (n == name)
-            return func;
-    return std::nullopt;
-}
-
-std::string function_names()
-{
-    std::string out;
-    for (const auto& [name, func] : kFunctions) {
-        if (!out.empty())
-            out += ' ';
-        out += name;
-    }
-    return out;
-}
 
 const std::string& ParsedText::line(int number) const
 {

@@ -39,21 +39,14 @@ int column_of(const std::string& line, std::string_view word)
 
 std::string_view to_string(Activation a) noexcept
 {
-    switch (a) {
-    case Activation::None: return "none";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Relu: return "relu";
-    case Activation::Tanh: return "tanh";
-    }
-    return "?";
+    return to_string(a.op());
 }
 
 Activation parse_activation(std::string_view text)
 {
-    for (Activation a : {Activation::None, Activation::Sigmoid, Activation::Relu, Activation::Tanh})
-        if (to_string(a) == text)
-            return a;
-    throw Error(fmt::format("unknown activation '{}'; use one of: none sigmoid relu tanh", text));
+    if (const auto op = activation_op(text))
+        return Activation(*op);
+    throw Error(fmt::format("unknown activation '{}'; use one of: {}", text, activation_names()));
 }
 
 std::vector<std::string> preset_names()
@@ -146,14 +139,15 @@ ModelSpec parse_model_text(std::string origin, std::string_view text)
         auto arg_pos = [&](std::size_t i) { return SourcePos{number, column_of(line, words[i])}; };
         if (key == "activation") {
             if (words.size() != 2)
-                src.fail(key_pos, "'activation' takes one value", "activation none|sigmoid|relu|tanh");
+                src.fail(key_pos, "'activation' takes one value", "activation " + activation_names("|"));
             if (saw_activation)
                 src.fail(key_pos, "'activation' is given twice");
             saw_activation = true;
             try {
                 spec.activation = parse_activation(words[1]);
             } catch (const Error&) {
-                src.fail(arg_pos(1), fmt::format("unknown activation '{}'", words[1]), "use one of: none sigmoid relu tanh");
+                src.fail(arg_pos(1), fmt::format("unknown activation '{}'", words[1]),
+                         "use one of: " + activation_names());
             }
         } else if (key == "bias") {
             if (words.size() != 2 || (words[1] != "none" && words[1] != "per-node"))

@@ -21,16 +21,7 @@ constexpr std::size_t kLongestTextLabel = 24; // longer term texts become a para
 
 int precedence(Op op) noexcept
 {
-    switch (op) {
-    case Op::Add:
-    case Op::Sub: return 1;
-    case Op::Mul:
-    case Op::Div: return 2;
-    case Op::Neg: return 3;
-    case Op::Pow:
-    case Op::PowInt: return 4;
-    default: return 5;
-    }
+    return op_info(op).precedence;
 }
 
 // One statement's expression, read back from the graph: variable references are the leaves.
@@ -65,19 +56,20 @@ public:
             const std::string t = text(child);
             return variable(child) == nullptr && precedence(node(child).op) < need ? "(" + t + ")" : t;
         };
-        switch (n.op) {
-        case Op::Input:
-        case Op::Param: return n.label;
-        case Op::Const: return fmt::format("{:g}", n.value);
-        case Op::Add: return sub(n.a, p) + " + " + sub(n.b, p);
-        case Op::Sub: return sub(n.a, p) + " - " + sub(n.b, p + 1);
-        case Op::Mul: return sub(n.a, p) + "*" + sub(n.b, p);
-        case Op::Div: return sub(n.a, p) + "/" + sub(n.b, p + 1);
-        case Op::Pow: return sub(n.a, p + 1) + "^" + sub(n.b, p);
-        case Op::PowInt: return sub(n.a, p + 1) + fmt::format("^{:g}", n.value);
-        case Op::Neg: return "-" + sub(n.a, p);
-        default: return std::string(to_string(n.op)) + "(" + text(n.a) + ")";
-        }
+        const OpInfo& info = op_info(n.op);
+        const int left = p + (info.tighter == Tighter::Left ? 1 : 0);
+        const int right = p + (info.tighter == Tighter::Right ? 1 : 0);
+        if (n.op == Op::Const)
+            return fmt::format("{:g}", n.value);
+        if (info.arity == 0)
+            return n.label;
+        if (info.arity == 2)
+            return sub(n.a, left) + std::string(info.symbol) + sub(n.b, right);
+        if (info.symbol.empty())
+            return std::string(info.name) + "(" + text(n.a) + ")";
+        if (info.has_value) // a postfix operator with its number: x^3
+            return sub(n.a, left) + fmt::format("{}{:g}", info.symbol, n.value);
+        return std::string(info.symbol) + sub(n.a, p);
     }
 
     // Variables and parameters a subexpression reads, each once, in reading order.
@@ -129,26 +121,6 @@ private:
     std::unordered_map<int, std::string> names_;
 };
 
-// A statement's body: its root without the per-node bias and the activation the model adds.
-int statement_body(const Graph& g, std::size_t s)
-{
-    int id = g.variable_nodes[s];
-    const auto op_of = [&](int n) { return g.nodes[static_cast<std::size_t>(n)].op; };
-    const Op activation = g.activation == Activation::Sigmoid ? Op::Sigmoid
-                          : g.activation == Activation::Relu  ? Op::Relu
-                          : g.activation == Activation::Tanh  ? Op::Tanh
-                                                              : Op::Input;
-    if (activation != Op::Input && op_of(id) == activation)
-        id = g.nodes[static_cast<std::size_t>(id)].a;
-    if (g.node_bias && op_of(id) == Op::Add) {
-        const Node& add = g.nodes[static_cast<std::size_t>(id)];
-        const Node& bias = g.nodes[static_cast<std::size_t>(add.b)];
-        if (bias.op == Op::Param && bias.label == g.variables[s] + ".bias")
-            id = add.a;
-    }
-    return id;
-}
-
 struct StatementPicture {
     std::vector<GraphEdge> edges;
     std::vector<std::string> constant_terms; // terms that read no variable ("+ cd")
@@ -160,7 +132,7 @@ StatementPicture read_statement(const Graph& g, std::size_t s)
     const std::string& target = g.variables[s];
     StatementPicture picture;
     std::vector<std::pair<int, bool>> terms;
-    reader.terms(statement_body(g, s), false, terms);
+    reader.terms(g.definitions[s].body, false, terms);
     auto add_label = [&](const std::string& from, const std::string& label) {
         for (GraphEdge& e : picture.edges)
             if (e.from == from) {
@@ -305,10 +277,10 @@ std::string graph_to_dot(const Graph& g)
            "width=0.7, margin=0.04]\n"
            "  edge [fontname=\"Helvetica\", fontsize=10, color=\"#555555\", arrowsize=0.7]\n";
     std::string caption = g.name;
-    if (g.activation != Activation::None)
+    if (!g.activation.is_none())
         caption += fmt::format(": {} on every node", to_string(g.activation));
     if (g.node_bias)
-        caption += g.activation != Activation::None ? ", a bias per node" : ": a bias per node";
+        caption += !g.activation.is_none() ? ", a bias per node" : ": a bias per node";
     caption += fmt::format(", {} parameters", g.param_count());
     out += fmt::format("  label={}\n", dot_string(caption));
 
@@ -323,10 +295,11 @@ std::string graph_to_dot(const Graph& g)
         std::string label = g.variables[s];
         for (const std::string& c : p.constant_terms)
             label += "\n" + c;
-        if (g.node_bias)
+        const Definition& def = g.definitions[s];
+        if (def.bias >= 0)
             label += "\n+ bias";
-        if (g.activation != Activation::None)
-            label += "\n" + std::string(to_string(g.activation));
+        if (!def.activation.is_none())
+            label += "\n" + std::string(to_string(def.activation));
         const std::string& v = g.variables[s];
         out += fmt::format("  {} [label={}{}]\n", dot_string(v), dot_string(label),
                            is_output(v) ? ", shape=doublecircle, fillcolor=\"#fde0c5\", tooltip=\"output\"" : "");

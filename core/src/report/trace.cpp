@@ -37,7 +37,7 @@ nlohmann::ordered_json model_json(const ModelSpec& spec, const Graph& g)
             j["b"] = n.b;
         if (n.op == Op::Input || n.op == Op::Param)
             j["index"] = n.index;
-        if (n.op == Op::Const || n.op == Op::PowInt)
+        if (op_info(n.op).has_value)
             j["value"] = n.value;
         if (!n.label.empty())
             j["label"] = n.label;

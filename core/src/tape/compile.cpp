@@ -4,16 +4,15 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace cgp {
 namespace {
 
-using namespace tape_ops;
-
 // A matched act(sum_i w_i * x_i + bias): weights are parameters, x_i distinct column nodes.
 struct LinComb {
     int root = -1;
-    Act act = Act::None;
+    Op act = Op::Identity;
     std::vector<int> weights; // parameter indices
     std::vector<int> inputs;  // column nodes, same order
     int bias = -1;            // parameter index, or -1
@@ -31,8 +30,8 @@ std::optional<LinComb> match_lincomb(const Graph& g, const std::vector<int>& use
     LinComb lc;
     lc.root = r;
     int sum = r;
-    if (const auto act = activation_of(root.op)) {
-        lc.act = *act;
+    if (op_info(root.op).activation) {
+        lc.act = root.op;
         sum = root.a;
         if (uses[static_cast<std::size_t>(sum)] != 1)
             return std::nullopt;
@@ -125,7 +124,7 @@ void Tape<T>::Impl::compile(const Graph& g)
     }
 
     // Group linear combinations with the same activation over the same set of inputs.
-    std::map<std::pair<Act, std::vector<int>>, int> group_of;
+    std::map<std::pair<Op, std::vector<int>>, int> group_of;
     std::vector<int> dense_of(count, -1);
     for (int r = 0; r < static_cast<int>(count); ++r) {
         const int li = lincomb_of[static_cast<std::size_t>(r)];
@@ -189,12 +188,7 @@ void Tape<T>::Impl::compile(const Graph& g)
             }
             continue;
         }
-        Instr in{is_binary(node.op) ? Kind::Binary : Kind::Unary, n, node.a, node.b, node.value};
-        if (in.kind == Kind::Binary)
-            in.bop = binary_of(node.op);
-        else
-            in.uop = unary_of(node.op);
-        program.push_back(in);
+        program.push_back(Instr{is_binary(node.op) ? Kind::Binary : Kind::Unary, n, node.a, node.b, node.value, node.op});
         ++stats.elementwise;
     }
     // Outputs that depend on no input still need a column for the loss.

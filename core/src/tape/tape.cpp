@@ -7,8 +7,6 @@
 namespace cgp {
 namespace {
 
-using namespace tape_ops;
-
 // out[b * ld + k] = rows[k][b] for k < K, b < B, in 16 x 16 blocks (both sides stay in cache).
 template <class T>
 void transpose(const T* const* rows, std::size_t K, std::size_t B, T* out, std::size_t ld)
@@ -34,10 +32,10 @@ double Tape<T>::Impl::forward()
         const Node& node = g.nodes[static_cast<std::size_t>(n)];
         T* z = &scalars[static_cast<std::size_t>(n)];
         if (is_binary(node.op))
-            scalar->binary(binary_of(node.op), 1, Operand<T>{nullptr, value_slot(node.a)},
-                           Operand<T>{nullptr, value_slot(node.b)}, z);
+            scalar->op(node.op).binary(1, Operand<T>{nullptr, value_slot(node.a)}, Operand<T>{nullptr, value_slot(node.b)},
+                                       z);
         else
-            scalar->unary(unary_of(node.op), node.value, 1, value_slot(node.a), z);
+            scalar->op(node.op).unary(node.value, 1, value_slot(node.a), z);
     }
     for (const Instr& in : program) {
         switch (in.kind) {
@@ -53,15 +51,15 @@ double Tape<T>::Impl::forward()
             if (d.has_bias)
                 for (std::size_t j = 0; j < d.M; ++j)
                     d.bias_values[j] = d.bias_index[j] >= 0 ? params[static_cast<std::size_t>(d.bias_index[j])] : T(0);
-            if (d.has_bias || d.act != Act::None)
-                k->bias_act(d.act, d.M, N, d.y_rows.data(), d.has_bias ? d.bias_values : nullptr);
+            if (d.has_bias || d.act != Op::Identity)
+                k->op(d.act).bias_act(d.M, N, d.y_rows.data(), d.has_bias ? d.bias_values : nullptr);
             break;
         }
         case Kind::Unary:
-            k->unary(in.uop, in.arg, N, col[static_cast<std::size_t>(in.a)], col[static_cast<std::size_t>(in.node)]);
+            k->op(in.op).unary(in.arg, N, col[static_cast<std::size_t>(in.a)], col[static_cast<std::size_t>(in.node)]);
             break;
         case Kind::Binary:
-            k->binary(in.bop, N, operand(in.a), operand(in.b), col[static_cast<std::size_t>(in.node)]);
+            k->op(in.op).binary(N, operand(in.a), operand(in.b), col[static_cast<std::size_t>(in.node)]);
             break;
         case Kind::Fill:
             k->fill(N, *value_slot(in.node), col[static_cast<std::size_t>(in.node)]);
@@ -96,8 +94,8 @@ void Tape<T>::Impl::backward()
         switch (in.kind) {
         case Kind::Dense: {
             Dense& d = denses[static_cast<std::size_t>(in.dense)];
-            k->act_backward(d.act, d.M, N, B, d.y_rows_c.data(), d.dy_rows.data(), d.dz_rows.data(),
-                            d.has_bias ? d.sums : nullptr);
+            k->op(d.act).act_backward(d.M, N, B, d.y_rows_c.data(), d.dy_rows.data(), d.dz_rows.data(),
+                                      d.has_bias ? d.sums : nullptr);
             if (d.has_bias)
                 for (std::size_t j = 0; j < d.M; ++j)
                     if (d.bias_index[j] >= 0)
@@ -131,16 +129,17 @@ void Tape<T>::Impl::backward()
         case Kind::Unary: {
             T* da = operand_grad(in.a);
             if (da != nullptr)
-                k->unary_backward(in.uop, in.arg, N, col[static_cast<std::size_t>(in.a)],
-                                  col[static_cast<std::size_t>(in.node)], gcol[static_cast<std::size_t>(in.node)], da);
+                k->op(in.op).unary_backward(in.arg, N, col[static_cast<std::size_t>(in.a)],
+                                            col[static_cast<std::size_t>(in.node)],
+                                            gcol[static_cast<std::size_t>(in.node)], da);
             break;
         }
         case Kind::Binary: {
             T* ga = operand_grad(in.a);
             T* gb = operand_grad(in.b);
             if (ga != nullptr || gb != nullptr)
-                k->binary_backward(in.bop, N, B, operand(in.a), operand(in.b), col[static_cast<std::size_t>(in.node)],
-                                   gcol[static_cast<std::size_t>(in.node)], ga, gb);
+                k->op(in.op).binary_backward(N, B, operand(in.a), operand(in.b), col[static_cast<std::size_t>(in.node)],
+                                             gcol[static_cast<std::size_t>(in.node)], ga, gb);
             break;
         }
         case Kind::Fill:
@@ -159,10 +158,10 @@ void Tape<T>::Impl::backward()
         if (is_binary(node.op)) {
             T* ga = grad_slot(node.a);
             T* gb = grad_slot(node.b);
-            scalar->binary_backward(binary_of(node.op), 1, 1, Operand<T>{nullptr, value_slot(node.a)},
-                                    Operand<T>{nullptr, value_slot(node.b)}, z, dz, ga, gb);
+            scalar->op(node.op).binary_backward(1, 1, Operand<T>{nullptr, value_slot(node.a)},
+                                                Operand<T>{nullptr, value_slot(node.b)}, z, dz, ga, gb);
         } else if (T* da = grad_slot(node.a)) {
-            scalar->unary_backward(unary_of(node.op), node.value, 1, value_slot(node.a), z, dz, da);
+            scalar->op(node.op).unary_backward(node.value, 1, value_slot(node.a), z, dz, da);
         }
     }
 }

@@ -8,62 +8,11 @@
 
 #include "kernels/kernels.hpp"
 
-#include <optional>
 #include <vector>
 
 namespace cgp {
-namespace tape_ops {
-
-using kernels::Act;
-using kernels::BinaryOp;
-using kernels::Operand;
-using kernels::UnaryOp;
-
-inline std::optional<Act> activation_of(Op op)
-{
-    switch (op) {
-    case Op::Sigmoid: return Act::Sigmoid;
-    case Op::Relu: return Act::Relu;
-    case Op::Tanh: return Act::Tanh;
-    default: return std::nullopt;
-    }
-}
-
-inline UnaryOp unary_of(Op op)
-{
-    switch (op) {
-    case Op::Neg: return UnaryOp::Neg;
-    case Op::Sigmoid: return UnaryOp::Sigmoid;
-    case Op::Relu: return UnaryOp::Relu;
-    case Op::Tanh: return UnaryOp::Tanh;
-    case Op::Exp: return UnaryOp::Exp;
-    case Op::Log: return UnaryOp::Log;
-    case Op::Sqrt: return UnaryOp::Sqrt;
-    case Op::Abs: return UnaryOp::Abs;
-    case Op::PowInt: return UnaryOp::PowInt;
-    default: throw Error("internal error: not a unary operation");
-    }
-}
-
-inline BinaryOp binary_of(Op op)
-{
-    switch (op) {
-    case Op::Add: return BinaryOp::Add;
-    case Op::Sub: return BinaryOp::Sub;
-    case Op::Mul: return BinaryOp::Mul;
-    case Op::Div: return BinaryOp::Div;
-    case Op::Pow: return BinaryOp::Pow;
-    default: throw Error("internal error: not a binary operation");
-    }
-}
-
-} // namespace tape_ops
-
 template <class T>
 struct Tape<T>::Impl {
-    using Act = kernels::Act;
-    using UnaryOp = kernels::UnaryOp;
-    using BinaryOp = kernels::BinaryOp;
     template <class U>
     using Operand = kernels::Operand<U>;
 
@@ -73,12 +22,11 @@ struct Tape<T>::Impl {
         int node;       // result
         int a = -1, b = -1;
         double arg = 0; // PowInt exponent
-        UnaryOp uop{};
-        BinaryOp bop{};
+        Op op{};        // Unary, Binary
         int dense = -1;
     };
     struct Dense {
-        Act act = Act::None;
+        Op act = Op::Identity;         // an op marked `activation`; Identity for none
         std::size_t M = 0, K = 0;
         std::vector<int> members, inputs;
         std::vector<int> weight_index; // M*K parameter indices, row-major

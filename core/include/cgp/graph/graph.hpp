@@ -15,16 +15,7 @@
 
 namespace cgp {
 
-enum class Op : std::uint8_t {
-    Input, Param, Const,
-    Add, Sub, Mul, Div, Pow, // binary
-    PowInt,                  // a ^ n for a whole number n (kept exact for negative a)
-    Neg, Sigmoid, Relu, Tanh, Exp, Log, Sqrt, Abs, // unary
-};
-
-std::string_view to_string(Op op) noexcept;
-bool is_binary(Op op) noexcept;
-bool is_unary(Op op) noexcept; // includes PowInt
+// Op, its names and arities: the table of operations, cgp/language/ops.hpp.
 
 struct Node {
     Op op = Op::Const;
@@ -37,6 +28,14 @@ struct Node {
     std::string label;    // variable or parameter name when it has one
 };
 
+// What the builder made of one statement: the node of its expression, then the per-node bias added
+// to it and the activation applied to the sum (the variable's node is the last of these).
+struct Definition {
+    int body = -1;                      // node of the statement's expression
+    int bias = -1;                      // parameter number of the variable's bias, or -1
+    Activation activation = Activation::None;
+};
+
 struct Graph {
     std::vector<Node> nodes;              // topological order: operands come first
     std::vector<std::string> params;      // parameter names, in parameter order
@@ -46,6 +45,7 @@ struct Graph {
     std::vector<int> output_nodes;        // node of each output
     std::vector<std::string> variables;   // defined variables, statement order
     std::vector<int> variable_nodes;      // node of each defined variable
+    std::vector<Definition> definitions;  // how each defined variable was built
     std::vector<std::vector<int>> variable_uses; // for each defined variable: variables it reads
     Activation activation = Activation::None;
     bool node_bias = false;

@@ -7,11 +7,12 @@
 //   power      := primary ('^' unary)?              right associative: a^b^c = a^(b^c)
 //   primary    := number | name | function '(' expression ')' | '(' expression ')'
 // Names are [A-Za-z_][A-Za-z0-9_]*. A name starting with 'x' is a variable, any other a learnable
-// parameter (CGP's rule). Functions: sigmoid relu tanh exp log sqrt abs. This file knows only
-// syntax; graph.hpp gives the statements their meaning.
+// parameter (CGP's rule). Functions: the entries of ops.hpp marked `function` (sigmoid relu tanh
+// exp log sqrt abs ...). This file knows only syntax; graph.hpp gives the statements their meaning.
 #pragma once
 
 #include <cgp/io/error.hpp>
+#include <cgp/language/ops.hpp>
 
 #include <optional>
 #include <string>
@@ -19,13 +20,6 @@
 #include <vector>
 
 namespace cgp {
-
-enum class Func { Sigmoid, Relu, Tanh, Exp, Log, Sqrt, Abs };
-
-std::string_view to_string(Func f) noexcept;
-std::optional<Func> func_from_name(std::string_view name) noexcept;
-// "sigmoid relu tanh exp log sqrt abs"
-std::string function_names();
 
 // Whether a name denotes a variable (starts with 'x') rather than a parameter.
 inline bool is_variable_name(std::string_view name) noexcept
@@ -38,7 +32,7 @@ struct Ast {
     Kind kind = Kind::Number;
     double number = 0.0; // Number
     std::string name;    // Name
-    Func func = Func::Sigmoid; // Call
+    Op func = Op::Sigmoid; // Call: the function (an op marked `function` in ops.hpp)
     int a = -1;          // operand (Neg, Call) or left operand
     int b = -1;          // right operand
     SourcePos pos;       // where the node starts (operator position for binary nodes)

@@ -12,10 +12,30 @@
 
 namespace cgp {
 
-enum class Activation { None, Sigmoid, Relu, Tanh };
+// The activation applied to every defined variable: an op that ops.hpp marks `activation`, or none
+// (Op::Identity). A thin type over the op, so every op the table marks is one without more code.
+class Activation {
+public:
+    static const Activation None, Sigmoid, Relu, Tanh; // names for code; parse_activation knows them all
 
+    constexpr Activation() noexcept = default;
+    // `op` is an op marked `activation` in ops.hpp.
+    constexpr explicit Activation(Op op) noexcept : op_(op) {}
+    constexpr Op op() const noexcept { return op_; }
+    constexpr bool is_none() const noexcept { return op_ == Op::Identity; }
+    friend constexpr bool operator==(Activation, Activation) noexcept = default;
+
+private:
+    Op op_ = Op::Identity;
+};
+inline constexpr Activation Activation::None{Op::Identity};
+inline constexpr Activation Activation::Sigmoid{Op::Sigmoid};
+inline constexpr Activation Activation::Relu{Op::Relu};
+inline constexpr Activation Activation::Tanh{Op::Tanh};
+
+// "none", "sigmoid", ...: the op's name.
 std::string_view to_string(Activation a) noexcept;
-// Parses "none", "sigmoid", "relu", "tanh"; throws cgp::Error listing them.
+// Parses an activation's name ("none" or an op marked `activation`); throws cgp::Error listing them.
 Activation parse_activation(std::string_view text);
 
 struct NamedAt {

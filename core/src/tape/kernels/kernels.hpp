@@ -7,18 +7,20 @@
 //     the batch are masked to the first B lanes), so whatever the padding holds cannot leak;
 //   - a matrix of columns is passed as an array of row pointers (rows need not be adjacent).
 // Kernels never allocate. The tables are built in isa_*.cpp, one translation unit per ISA.
+//
+// Element-wise and activation kernels come one per operation of the table of operations
+// (cgp/language/ops.hpp): the op is chosen once per kernel call, never inside a loop.
 #pragma once
 
+#include <cgp/language/ops.hpp>
 #include <cgp/tape/simd.hpp>
+
+#include <array>
 
 #include <cstddef>
 #include <cstdint>
 
 namespace cgp::kernels {
-
-enum class UnaryOp : std::uint8_t { Neg, Sigmoid, Relu, Tanh, Exp, Log, Sqrt, Abs, PowInt };
-enum class BinaryOp : std::uint8_t { Add, Sub, Mul, Div, Pow };
-enum class Act : std::uint8_t { None, Sigmoid, Relu, Tanh };
 
 // An operand of an element-wise kernel: a column, or one value for the whole batch.
 // Exactly one of the two pointers is set.
@@ -26,6 +28,27 @@ template <class T>
 struct Operand {
     const T* col = nullptr;
     const T* scalar = nullptr;
+};
+
+// The kernels of one operation; those that do not apply to it are null (unary ones for unary ops,
+// binary ones for binary ops, the layer pair for ops marked `activation`).
+template <class T>
+struct OpKernels {
+    // z[0:n) = op(a[0:n)); arg is the exponent of PowInt.
+    void (*unary)(double arg, std::size_t n, const T* a, T* z);
+    // da[0:n) += op'(a, z) * dz.
+    void (*unary_backward)(double arg, std::size_t n, const T* a, const T* z, const T* dz, T* da);
+    // z[0:n) = a op b.
+    void (*binary)(std::size_t n, Operand<T> a, Operand<T> b, T* z);
+    // Adds the gradient of a op b to ga / gb (either may be null): a column operand's gradient is a
+    // column (n elements); a scalar operand's is one value, summed over the first B lanes.
+    void (*binary_backward)(std::size_t n, std::size_t B, Operand<T> a, Operand<T> b, const T* z, const T* dz,
+                            T* ga, T* gb);
+    // Y[i][0:N) = op(Y[i][0:N) + bias[i]) for i < M; bias may be null.
+    void (*bias_act)(std::size_t M, std::size_t N, T* const* Y, const T* bias);
+    // dZ[i][0:N) = dY[i][0:N) * op'(Y[i][0:N)); sums[i] = sum_{b<B} dZ[i][b] when sums is set.
+    void (*act_backward)(std::size_t M, std::size_t N, std::size_t B, const T* const* Y, const T* const* dY,
+                         T* const* dZ, T* sums);
 };
 
 template <class T>
@@ -38,21 +61,9 @@ struct Table {
     // C[i*c_rs + j*c_cs] += sum_{b<K} A[i][b] * B[j][b], i < M, j < N (K is a true batch size).
     void (*gemm_dot)(std::size_t M, std::size_t N, std::size_t K, const T* const* A, const T* const* B, T* C,
                      std::ptrdiff_t c_rs, std::ptrdiff_t c_cs);
-    // Y[i][0:N) = act(Y[i][0:N) + bias[i]) for i < M; bias may be null.
-    void (*bias_act)(Act act, std::size_t M, std::size_t N, T* const* Y, const T* bias);
-    // dZ[i][0:N) = dY[i][0:N) * act'(Y[i][0:N)); sums[i] = sum_{b<B} dZ[i][b] when sums is set.
-    void (*act_backward)(Act act, std::size_t M, std::size_t N, std::size_t B, const T* const* Y, const T* const* dY,
-                         T* const* dZ, T* sums);
-    // z[0:n) = op(a[0:n)); arg is the exponent of PowInt.
-    void (*unary)(UnaryOp op, double arg, std::size_t n, const T* a, T* z);
-    // da[0:n) += op'(a, z) * dz.
-    void (*unary_backward)(UnaryOp op, double arg, std::size_t n, const T* a, const T* z, const T* dz, T* da);
-    // z[0:n) = a op b.
-    void (*binary)(BinaryOp op, std::size_t n, Operand<T> a, Operand<T> b, T* z);
-    // Adds the gradient of a op b to ga / gb (either may be null): a column operand's gradient is a
-    // column (n elements); a scalar operand's is one value, summed over the first B lanes.
-    void (*binary_backward)(BinaryOp op, std::size_t n, std::size_t B, Operand<T> a, Operand<T> b, const T* z,
-                            const T* dz, T* ga, T* gb);
+    // Indexed by Op.
+    std::array<OpKernels<T>, kOpCount> ops;
+    const OpKernels<T>& op(Op o) const noexcept { return ops[static_cast<std::size_t>(o)]; }
     // Returns sum_{b<B} (y-t)^2 and, when dy is set, writes dy[b] = scale*(y-t) for b < B and 0 up to N.
     T (*squared_error)(std::size_t N, std::size_t B, const T* y, const T* t, T* dy, T scale);
     // dst[0:N) = value.

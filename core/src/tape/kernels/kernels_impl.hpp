@@ -1,129 +1,45 @@
 // kernels_impl.hpp: the batch kernels, written once over a policy P (policies.hpp) and turned into a
-// Table by make_table<P>(). Included only by the ISA translation units (isa_*.cpp).
+// Table by make_table<P>(); the element-wise and activation kernels once per operation, over its
+// Formula (formulas.hpp). Included only by the ISA translation units (isa_*.cpp).
 //
 // Everything here sits in an anonymous namespace, so each ISA translation unit gets its own private
 // copy and no inline function compiled with AVX flags can be picked by the linker for the SSE2 or
 // scalar path (the weak-symbol trap of multi-ISA builds; tests/unit/isa_symbols_test checks it).
 #pragma once
 
+#include "formulas.hpp"
 #include "kernels.hpp"
 #include "policies.hpp"
 
 #include <cstddef>
+#include <utility>
 
 namespace cgp::kernels {
 namespace {
 
-// ---- element-wise formulas -------------------------------------------------------------------
+// ---- calling a formula ---------------------------------------------------------------------
 
-template <class P>
-struct Formulas {
-    using V = typename P::V;
-    using T = typename P::Scalar;
+// z = op(a), with the exponent n for the ops that take one.
+template <class F, class V>
+inline V apply(V a, long n) noexcept
+{
+    if constexpr (requires { F::forward(a, n); })
+        return F::forward(a, n);
+    else
+        return F::forward(a);
+}
 
-    static V sigmoid(V a) noexcept { return P::set1(T(1)) / (P::set1(T(1)) + P::exp(-a)); }
-    static V relu(V a) noexcept { return P::select(a > P::set1(T(0)), a, P::set1(T(0))); }
-
-    // a^n for a whole number n, by binary powering (exact sign for negative a).
-    static V powi(V a, long n) noexcept
-    {
-        const bool invert = n < 0;
-        unsigned long e = static_cast<unsigned long>(invert ? -n : n);
-        V result = P::set1(T(1));
-        V base = a;
-        while (e != 0) {
-            if (e & 1u)
-                result = result * base;
-            e >>= 1;
-            if (e != 0)
-                base = base * base;
-        }
-        return invert ? P::set1(T(1)) / result : result;
-    }
-
-    static V unary(UnaryOp op, long n, V a) noexcept
-    {
-        switch (op) {
-        case UnaryOp::Neg: return -a;
-        case UnaryOp::Sigmoid: return sigmoid(a);
-        case UnaryOp::Relu: return relu(a);
-        case UnaryOp::Tanh: return P::tanh(a);
-        case UnaryOp::Exp: return P::exp(a);
-        case UnaryOp::Log: return P::log(a);
-        case UnaryOp::Sqrt: return P::sqrt(a);
-        case UnaryOp::Abs: return P::select(a < P::set1(T(0)), -a, a);
-        case UnaryOp::PowInt: return powi(a, n);
-        }
-        return a;
-    }
-
-    // d op(a) / da, given a and z = op(a).
-    static V unary_partial(UnaryOp op, long n, V a, V z) noexcept
-    {
-        const V zero = P::set1(T(0)), one = P::set1(T(1));
-        switch (op) {
-        case UnaryOp::Neg: return -one;
-        case UnaryOp::Sigmoid: return z * (one - z);
-        case UnaryOp::Relu: return P::select(a > zero, one, zero);
-        case UnaryOp::Tanh: return one - z * z;
-        case UnaryOp::Exp: return z;
-        case UnaryOp::Log: return one / a;
-        case UnaryOp::Sqrt: return P::set1(T(0.5)) / z;
-        case UnaryOp::Abs: return P::select(a > zero, one, P::select(a < zero, -one, zero));
-        case UnaryOp::PowInt: return n == 0 ? zero : P::set1(static_cast<T>(n)) * powi(a, n - 1);
-        }
-        return zero;
-    }
-
-    static V binary(BinaryOp op, V a, V b) noexcept
-    {
-        switch (op) {
-        case BinaryOp::Add: return a + b;
-        case BinaryOp::Sub: return a - b;
-        case BinaryOp::Mul: return a * b;
-        case BinaryOp::Div: return a / b;
-        case BinaryOp::Pow: return P::pow(a, b);
-        }
-        return a;
-    }
-
-    // Partial derivatives of a op b with respect to a and b, given z = a op b.
-    static void binary_partials(BinaryOp op, V a, V b, V z, V& pa, V& pb) noexcept
-    {
-        const V one = P::set1(T(1));
-        switch (op) {
-        case BinaryOp::Add: pa = one; pb = one; return;
-        case BinaryOp::Sub: pa = one; pb = -one; return;
-        case BinaryOp::Mul: pa = b; pb = a; return;
-        case BinaryOp::Div: pa = one / b; pb = -z / b; return;
-        case BinaryOp::Pow: pa = b * P::pow(a, b - one); pb = z * P::log(a); return;
-        }
-    }
-
-    static V act(Act act, V z) noexcept
-    {
-        switch (act) {
-        case Act::None: return z;
-        case Act::Sigmoid: return sigmoid(z);
-        case Act::Relu: return relu(z);
-        case Act::Tanh: return P::tanh(z);
-        }
-        return z;
-    }
-
-    // act'(z) expressed through y = act(z).
-    static V act_partial(Act act, V y) noexcept
-    {
-        const V zero = P::set1(T(0)), one = P::set1(T(1));
-        switch (act) {
-        case Act::None: return one;
-        case Act::Sigmoid: return y * (one - y);
-        case Act::Relu: return P::select(y > zero, one, zero);
-        case Act::Tanh: return one - y * y;
-        }
-        return one;
-    }
-};
+// dz/da from a and z, whichever form the formula is written in.
+template <class F, class V>
+inline V partial(V a, V z, long n) noexcept
+{
+    if constexpr (requires { F::grad(a, z, n); })
+        return F::grad(a, z, n);
+    else if constexpr (requires { F::grad(a, z); })
+        return F::grad(a, z);
+    else
+        return F::grad(z);
+}
 
 // ---- matrix kernels --------------------------------------------------------------------------
 
@@ -268,32 +184,31 @@ void gemm_dot(std::size_t M, std::size_t N, std::size_t K, const typename P::Sca
 
 // ---- layer activations -----------------------------------------------------------------------
 
-template <class P>
-void bias_act(Act act, std::size_t M, std::size_t N, typename P::Scalar* const* Y,
-              const typename P::Scalar* bias) noexcept
+template <class P, Op op>
+void bias_act(std::size_t M, std::size_t N, typename P::Scalar* const* Y, const typename P::Scalar* bias) noexcept
 {
     using T = typename P::Scalar;
-    using F = Formulas<P>;
+    using F = Formula<P, op>;
     for (std::size_t i = 0; i < M; ++i) {
         const auto b = P::set1(bias != nullptr ? bias[i] : T(0));
         T* y = Y[i];
         for (std::size_t k = 0; k < N; k += P::lanes)
-            P::store(y + k, F::act(act, P::load(y + k) + b));
+            P::store(y + k, F::forward(P::load(y + k) + b));
     }
 }
 
-template <class P>
-void act_backward(Act act, std::size_t M, std::size_t N, std::size_t B, const typename P::Scalar* const* Y,
+template <class P, Op op>
+void act_backward(std::size_t M, std::size_t N, std::size_t B, const typename P::Scalar* const* Y,
                   const typename P::Scalar* const* dY, typename P::Scalar* const* dZ,
                   typename P::Scalar* sums) noexcept
 {
     using V = typename P::V;
     using T = typename P::Scalar;
-    using F = Formulas<P>;
+    using F = Formula<P, op>;
     for (std::size_t i = 0; i < M; ++i) {
         V total = P::set1(T(0));
         for (std::size_t k = 0; k < N; k += P::lanes) {
-            const V dz = P::load(dY[i] + k) * F::act_partial(act, P::load(Y[i] + k));
+            const V dz = P::load(dY[i] + k) * F::grad(P::load(Y[i] + k));
             P::store(dZ[i] + k, dz);
             if (k < B)
                 total = total + P::select(P::lane_below(B - k), dz, P::set1(T(0)));
@@ -305,24 +220,23 @@ void act_backward(Act act, std::size_t M, std::size_t N, std::size_t B, const ty
 
 // ---- element-wise kernels --------------------------------------------------------------------
 
-template <class P>
-void unary(UnaryOp op, double arg, std::size_t n, const typename P::Scalar* a, typename P::Scalar* z) noexcept
+template <class P, Op op>
+void unary(double arg, std::size_t n, const typename P::Scalar* a, typename P::Scalar* z) noexcept
 {
-    using F = Formulas<P>;
+    using F = Formula<P, op>;
     const long e = static_cast<long>(arg);
     for (std::size_t k = 0; k < n; k += P::lanes)
-        P::store(z + k, F::unary(op, e, P::load(a + k)));
+        P::store(z + k, apply<F>(P::load(a + k), e));
 }
 
-template <class P>
-void unary_backward(UnaryOp op, double arg, std::size_t n, const typename P::Scalar* a,
-                    const typename P::Scalar* z, const typename P::Scalar* dz, typename P::Scalar* da) noexcept
+template <class P, Op op>
+void unary_backward(double arg, std::size_t n, const typename P::Scalar* a, const typename P::Scalar* z,
+                    const typename P::Scalar* dz, typename P::Scalar* da) noexcept
 {
-    using F = Formulas<P>;
+    using F = Formula<P, op>;
     const long e = static_cast<long>(arg);
     for (std::size_t k = 0; k < n; k += P::lanes)
-        P::store(da + k, P::fma(F::unary_partial(op, e, P::load(a + k), P::load(z + k)), P::load(dz + k),
-                                P::load(da + k)));
+        P::store(da + k, P::fma(partial<F>(P::load(a + k), P::load(z + k), e), P::load(dz + k), P::load(da + k)));
 }
 
 template <class P>
@@ -331,28 +245,28 @@ inline typename P::V operand_at(const Operand<typename P::Scalar>& o, std::size_
     return o.col != nullptr ? P::load(o.col + k) : P::set1(*o.scalar);
 }
 
-template <class P>
-void binary(BinaryOp op, std::size_t n, Operand<typename P::Scalar> a, Operand<typename P::Scalar> b,
+template <class P, Op op>
+void binary(std::size_t n, Operand<typename P::Scalar> a, Operand<typename P::Scalar> b,
             typename P::Scalar* z) noexcept
 {
-    using F = Formulas<P>;
+    using F = Formula<P, op>;
     for (std::size_t k = 0; k < n; k += P::lanes)
-        P::store(z + k, F::binary(op, operand_at<P>(a, k), operand_at<P>(b, k)));
+        P::store(z + k, F::forward(operand_at<P>(a, k), operand_at<P>(b, k)));
 }
 
-template <class P>
-void binary_backward(BinaryOp op, std::size_t n, std::size_t B, Operand<typename P::Scalar> a,
-                     Operand<typename P::Scalar> b, const typename P::Scalar* z, const typename P::Scalar* dz,
-                     typename P::Scalar* ga, typename P::Scalar* gb) noexcept
+template <class P, Op op>
+void binary_backward(std::size_t n, std::size_t B, Operand<typename P::Scalar> a, Operand<typename P::Scalar> b,
+                     const typename P::Scalar* z, const typename P::Scalar* dz, typename P::Scalar* ga,
+                     typename P::Scalar* gb) noexcept
 {
     using V = typename P::V;
     using T = typename P::Scalar;
-    using F = Formulas<P>;
+    using F = Formula<P, op>;
     const bool a_col = a.col != nullptr, b_col = b.col != nullptr;
     V sum_a = P::set1(T(0)), sum_b = P::set1(T(0));
     for (std::size_t k = 0; k < n; k += P::lanes) {
         V pa = P::set1(T(0)), pb = P::set1(T(0));
-        F::binary_partials(op, operand_at<P>(a, k), operand_at<P>(b, k), P::load(z + k), pa, pb);
+        F::grad(operand_at<P>(a, k), operand_at<P>(b, k), P::load(z + k), pa, pb);
         const V d = P::load(dz + k);
         if (ga != nullptr) {
             if (a_col)
@@ -371,6 +285,35 @@ void binary_backward(BinaryOp op, std::size_t n, std::size_t B, Operand<typename
         *ga += P::hsum(sum_a);
     if (gb != nullptr && !b_col)
         *gb += P::hsum(sum_b);
+}
+
+// The kernels of one op, chosen by its entry in the table of operations.
+template <class P, Op op>
+constexpr OpKernels<typename P::Scalar> op_kernels() noexcept
+{
+    constexpr OpInfo info = op_info(op);
+    OpKernels<typename P::Scalar> k{};
+    if constexpr (info.arity == 1) {
+        k.unary = &unary<P, op>;
+        k.unary_backward = &unary_backward<P, op>;
+    }
+    if constexpr (info.arity == 2) {
+        k.binary = &binary<P, op>;
+        k.binary_backward = &binary_backward<P, op>;
+    }
+    if constexpr (info.activation) {
+        static_assert(requires(typename P::V z) { Formula<P, op>::grad(z); },
+                      "an op marked `activation` writes its derivative from its output: grad(z)");
+        k.bias_act = &bias_act<P, op>;
+        k.act_backward = &act_backward<P, op>;
+    }
+    return k;
+}
+
+template <class P, std::size_t... I>
+constexpr std::array<OpKernels<typename P::Scalar>, kOpCount> all_op_kernels(std::index_sequence<I...>) noexcept
+{
+    return {op_kernels<P, static_cast<Op>(I)>()...};
 }
 
 // ---- loss and helpers ------------------------------------------------------------------------
@@ -417,8 +360,8 @@ template <class P>
 constexpr Table<typename P::Scalar> make_table(const char* name) noexcept
 {
     return Table<typename P::Scalar>{
-        name,           &gemm<P>,  &gemm_dot<P>,      &bias_act<P>,     &act_backward<P>, &unary<P>,
-        &unary_backward<P>, &binary<P>, &binary_backward<P>, &squared_error<P>, &fill<P>,  &sum<P>,
+        name,           &gemm<P>,          &gemm_dot<P>, all_op_kernels<P>(std::make_index_sequence<kOpCount>{}),
+        &squared_error<P>, &fill<P>, &sum<P>,
     };
 }
 

@@ -29,6 +29,8 @@ struct ScalarPolicy {
     static Mask lane_below(std::size_t count) noexcept { return count > 0; }
     static V exp(V x) noexcept { return std::exp(x); }
     static V log(V x) noexcept { return std::log(x); }
+    static V log1p(V x) noexcept { return std::log1p(x); }
+    static V expm1(V x) noexcept { return std::expm1(x); }
     static V sqrt(V x) noexcept { return std::sqrt(x); }
     static V tanh(V x) noexcept { return std::tanh(x); }
     static V pow(V x, V y) noexcept { return std::pow(x, y); }
@@ -65,6 +67,8 @@ struct SimdPolicy {
     }
     static V exp(V x) noexcept { return xsimd::exp(x); }
     static V log(V x) noexcept { return xsimd::log(x); }
+    static V log1p(V x) noexcept { return xsimd::log1p(x); }
+    static V expm1(V x) noexcept { return xsimd::expm1(x); }
     static V sqrt(V x) noexcept { return xsimd::sqrt(x); }
     static V tanh(V x) noexcept { return xsimd::tanh(x); }
     static V pow(V x, V y) noexcept { return xsimd::pow(x, y); }
