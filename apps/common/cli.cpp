@@ -3,6 +3,7 @@
 
 #include <cgp/host/cpu.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/language/ops.hpp>
 
 #include <fmt/format.h>
 
@@ -18,7 +19,8 @@ po::options_description model_options(CommonOptions& o)
         ("model", po::value(&o.model), "preset (one-neuron, multi-neuron) or model file; default multi-neuron")
         ("expr", po::value(&o.expressions)->composing(), "a statement, e.g. 'xw=ab*xa+bc*xb' (repeat for more)")
         ("layers", po::value(&o.layers)->multitoken()->composing(), "a layered network, e.g. --layers 4 2 1")
-        ("activation", po::value(&o.activation), "for --expr/--layers: none, sigmoid, relu or tanh on every variable")
+        ("activation", po::value(&o.activation),
+         ("for --expr/--layers: the activation of every variable (" + activation_names(", ") + ")").c_str())
         ("bias", po::value(&o.bias), "for --expr/--layers: none or per-node (a learnable bias per variable)")
         ("output", po::value(&o.outputs)->composing(), "for --expr: an output variable (repeat for more)");
     return d;
