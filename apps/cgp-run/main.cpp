@@ -129,6 +129,9 @@ int run(int argc, char** argv)
         early.emplace(o.early_stop, o.min_delta);
         observers.push_back(&*early);
     }
+    if (resume_from)
+        for (const std::string& note : restore_observers(*resume_from, observers))
+            fmt::print(stderr, "{}: note: {}\n", kProgram, note);
     const TrainSummary summary = ex.run(observers);
     write_figures(o, spec, ex, initial_params, summary);
     if (o.json)
