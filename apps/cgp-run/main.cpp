@@ -30,6 +30,22 @@ namespace {
 using namespace cgp;
 using namespace cgp::run_app;
 
+// A new run must not replace the checkpoint of another run (it may diverge and leave nothing of
+// either): an existing --checkpoint file is replaced only when it is the one being resumed, or
+// with --force.
+void check_checkpoint_target(const RunOptions& o)
+{
+    std::error_code ec;
+    if (o.force || !std::filesystem::exists(o.checkpoint, ec))
+        return;
+    if (!o.resume.empty() && std::filesystem::equivalent(o.checkpoint, o.resume, ec))
+        return;
+    throw Error(fmt::format("--checkpoint {}: the file exists and is not the checkpoint being resumed; this run "
+                            "would replace it\nhint: continue that run with --resume {} --checkpoint {}, choose "
+                            "another file, or add --force to replace it",
+                            o.checkpoint, o.checkpoint, o.checkpoint));
+}
+
 int run(int argc, char** argv)
 {
     // From the start: a signal during set-up stops the run after its first iteration, with every
@@ -85,6 +101,7 @@ int run(int argc, char** argv)
         check_output_path(o.loss_csv, "--loss-csv");
     if (!o.checkpoint.empty()) {
         check_output_path(o.checkpoint, "--checkpoint");
+        check_checkpoint_target(o);
         settings.checkpoint.path = o.checkpoint;
     } else if (settings.checkpoint.every > 0) {
         throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");

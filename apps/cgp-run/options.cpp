@@ -18,7 +18,8 @@ po::options_description output_options(RunOptions& o)
         ("checkpoint", po::value(&o.checkpoint), "write the complete training state to this file (atomically)")
         ("checkpoint-every", po::value(&o.common.settings.checkpoint.every)->default_value(0),
          "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")
-        ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total");
+        ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total")
+        ("force", po::bool_switch(&o.force), "let --checkpoint replace an existing file that is not the --resume one");
     return d;
 }
 
