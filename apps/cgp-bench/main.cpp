@@ -51,7 +51,7 @@ int run(int argc, char** argv)
         ("filter", po::value(&s.filter), "run only cases whose name contains this text, e.g. 'graph multi', 'adam'")
         ("section", po::value(&sections)->composing(), "graph, optimizer or training (repeatable; default all)")
         ("json", po::bool_switch(&json), "print the results as JSON instead of tables")
-        ("samples", po::value(&s.harness.samples)->default_value(9), "timed samples per case (the median is reported)")
+        ("samples", cli::whole(&s.harness.samples)->default_value(9), "timed samples per case (the median is reported)")
         ("plugin-dir", po::value(&plugin_dirs)->composing(), "a folder to search for plugins");
     po::variables_map vm;
     cli::parse_strict(argc, argv, d, "", vm);

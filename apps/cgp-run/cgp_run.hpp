@@ -29,6 +29,7 @@ struct RunOptions {
     double min_delta = 0.0;
     std::string checkpoint;
     std::string resume;
+    bool force = false;
     std::string inspect;
     std::string plot, draw, trace; // --plot FILE, --draw FILE, --trace DIR
 };

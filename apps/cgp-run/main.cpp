@@ -30,6 +30,22 @@ namespace {
 using namespace cgp;
 using namespace cgp::run_app;
 
+// A new run must not replace the checkpoint of another run (it may diverge and leave nothing of
+// either): an existing --checkpoint file is replaced only when it is the one being resumed, or
+// with --force.
+void check_checkpoint_target(const RunOptions& o)
+{
+    std::error_code ec;
+    if (o.force || !std::filesystem::exists(o.checkpoint, ec))
+        return;
+    if (!o.resume.empty() && std::filesystem::equivalent(o.checkpoint, o.resume, ec))
+        return;
+    throw Error(fmt::format("--checkpoint {}: the file exists and is not the checkpoint being resumed; this run "
+                            "would replace it\nhint: continue that run with --resume {} --checkpoint {}, choose "
+                            "another file, or add --force to replace it",
+                            o.checkpoint, o.checkpoint, o.checkpoint));
+}
+
 int run(int argc, char** argv)
 {
     // From the start: a signal during set-up stops the run after its first iteration, with every
@@ -85,6 +101,7 @@ int run(int argc, char** argv)
         check_output_path(o.loss_csv, "--loss-csv");
     if (!o.checkpoint.empty()) {
         check_output_path(o.checkpoint, "--checkpoint");
+        check_checkpoint_target(o);
         settings.checkpoint.path = o.checkpoint;
     } else if (settings.checkpoint.every > 0) {
         throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");
@@ -129,6 +146,9 @@ int run(int argc, char** argv)
         early.emplace(o.early_stop, o.min_delta);
         observers.push_back(&*early);
     }
+    if (resume_from)
+        for (const std::string& note : restore_observers(*resume_from, observers))
+            fmt::print(stderr, "{}: note: {}\n", kProgram, note);
     const TrainSummary summary = ex.run(observers);
     write_figures(o, spec, ex, initial_params, summary);
     if (o.json)

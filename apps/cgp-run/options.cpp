@@ -12,13 +12,14 @@ po::options_description output_options(RunOptions& o)
         ("loss-csv", po::value(&o.loss_csv), "write the loss record to this CSV file (iteration,loss,window)")
         ("json", po::bool_switch(&o.json), "print the result as JSON")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr")
-        ("early-stop", po::value(&o.early_stop)->default_value(0),
+        ("early-stop", cli::whole(&o.early_stop)->default_value(0),
          "stop after this many loss records without improvement (0: never)")
         ("min-delta", po::value(&o.min_delta)->default_value(0.0), "improvement that resets --early-stop")
         ("checkpoint", po::value(&o.checkpoint), "write the complete training state to this file (atomically)")
-        ("checkpoint-every", po::value(&o.common.settings.checkpoint.every)->default_value(0),
+        ("checkpoint-every", cli::whole(&o.common.settings.checkpoint.every)->default_value(0),
          "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")
-        ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total");
+        ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total")
+        ("force", po::bool_switch(&o.force), "let --checkpoint replace an existing file that is not the --resume one");
     return d;
 }
 

@@ -128,7 +128,7 @@ int inspect_checkpoint(const std::string& path)
     std::string hp;
     for (const auto& [name, value] : c.hparams)
         hp += fmt::format("{}{}={:g}", hp.empty() ? "" : " ", name, value);
-    fmt::print("checkpoint      {} (format {})\n", path, kCheckpointFormat);
+    fmt::print("checkpoint      {} (format {})\n", path, c.format);
     fmt::print("model           {} (fingerprint {:016x}, {} parameters)\n", c.model_name, c.model_fingerprint,
                c.param_count);
     fmt::print("optimizer       {} {} ({} state arrays)\n", c.plugin_id, c.plugin_version, c.state.size());

@@ -65,9 +65,9 @@ po::options_description sweep_options(SweepOptions& o)
         ("grid", po::value(&o.grid)->composing()->value_name("KEY=V1,V2,..."),
          "an axis of the grid (repeatable). KEY is a run setting (batch-size, iterations, seed, "
          "dataset-size, log-every, dtype) or a hyperparameter of at least one optimizer (lr, momentum, beta1, ...)")
-        ("seeds", po::value(&o.seeds)->default_value(1)->value_name("N"), "runs per grid point, with seeds seed, seed+1, ...: "
+        ("seeds", cli::whole(&o.seeds)->default_value(1)->value_name("N"), "runs per grid point, with seeds seed, seed+1, ...: "
                                                           "mean and spread")
-        ("jobs,j", po::value(&o.jobs)->default_value(0)->value_name("N"), "runs in parallel (0: one per core)")
+        ("jobs,j", cli::whole(&o.jobs)->default_value(0)->value_name("N"), "runs in parallel (0: one per core)")
         ("out,o", po::value(&o.out)->value_name("DIR"), "folder for results.csv, results.json, table.txt, runs/ and plots/")
         ("formats", po::value(&o.formats)->default_value(o.formats), "image formats of the plots: png, svg or both")
         ("no-plots", po::bool_switch(&o.no_plots), "write no figures")
@@ -79,9 +79,9 @@ po::options_description training_options(SweepOptions& o)
 {
     po::options_description d("Training (for every run, unless the grid sets it)");
     d.add_options()
-        ("iterations", po::value(&o.common.settings.iterations)->default_value(20000), "training iterations")
-        ("batch-size", po::value(&o.common.settings.batch_size)->default_value(8), "samples per iteration")
-        ("seed", po::value(&o.common.settings.seed)->default_value(0), "first seed (weights, data and sampling)");
+        ("iterations", cli::whole(&o.common.settings.iterations)->default_value(20000), "training iterations")
+        ("batch-size", cli::whole(&o.common.settings.batch_size)->default_value(8), "samples per iteration")
+        ("seed", cli::whole(&o.common.settings.seed)->default_value(0), "first seed (weights, data and sampling)");
     d.add(cli::run_options(o.common, false));
     return d;
 }

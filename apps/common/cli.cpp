@@ -33,7 +33,7 @@ po::options_description data_options(CommonOptions& o)
         ("data", po::value(&o.data)->default_value("generated"), "'generated' (CGP's two Gaussian classes) or a CSV file")
         ("label", po::value(&o.labels)->composing(), "CSV label column (repeat, or comma-separate, one per output)")
         ("standardize", po::bool_switch(&o.standardize), "CSV: scale every feature to mean 0, standard deviation 1")
-        ("dataset-size", po::value(&o.dataset_size)->default_value(5000), "generated data: number of samples");
+        ("dataset-size", whole(&o.dataset_size)->default_value(5000), "generated data: number of samples");
     return d;
 }
 
@@ -42,15 +42,15 @@ po::options_description run_options(CommonOptions& o, bool with_sizes)
     po::options_description d("Training");
     if (with_sizes)
         d.add_options()
-            ("iterations", po::value(&o.settings.iterations)->default_value(20000), "training iterations")
-            ("batch-size", po::value(&o.settings.batch_size)->default_value(8), "samples per iteration")
-            ("seed", po::value(&o.settings.seed)->default_value(0), "seed of the initial weights, the data and the sampling");
+            ("iterations", whole(&o.settings.iterations)->default_value(20000), "training iterations")
+            ("batch-size", whole(&o.settings.batch_size)->default_value(8), "samples per iteration")
+            ("seed", whole(&o.settings.seed)->default_value(0), "seed of the initial weights, the data and the sampling");
     d.add_options()
         ("dtype", po::value(&o.dtype)->default_value("f32"), "f32 or f64")
         ("simd", po::value(&o.simd)->default_value("auto"), "graph kernels: auto, scalar, sse2, avx2 or avx512")
         ("optimizer-form", po::value(&o.optimizer_form)->default_value("simd"),
          "optimizer steps: simd (the plugin's widest form this CPU runs) or scalar (its scalar form)")
-        ("log-every", po::value(&o.settings.train.log_every)->default_value(100), "iterations per loss record")
+        ("log-every", whole(&o.settings.train.log_every)->default_value(100), "iterations per loss record")
         ("on-nonfinite", po::value(&o.on_nonfinite)->default_value("stop"),
          "when a loss or gradient is NaN/Inf: stop, or skip the step")
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "a folder to search for optimizer plugins (repeatable)");
@@ -87,15 +87,10 @@ ModelChoice model_choice(const CommonOptions& o, const po::variables_map& vm)
     c.model = o.model;
     c.expressions = o.expressions;
     for (const std::string& s : split_list(o.layers)) {
-        try {
-            std::size_t used = 0;
-            const int n = std::stoi(s, &used);
-            if (used != s.size())
-                throw std::invalid_argument(s);
-            c.layers.push_back(n);
-        } catch (const std::exception&) {
+        const std::optional<int> n = parse_whole<int>(s);
+        if (!n)
             throw UsageError(fmt::format("--layers: '{}' is not a whole number; write e.g. --layers 4 2 1", s));
-        }
+        c.layers.push_back(*n);
     }
     if (vm.count("layers") && c.layers.size() < 2)
         throw UsageError("--layers needs at least two sizes (inputs first), e.g. --layers 4 2 1");

@@ -5,6 +5,8 @@
 #include <cgp/training/experiment.hpp>
 #include <cgp/host/plugin.hpp>
 
+#include "whole_number.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <atomic>

@@ -9,7 +9,7 @@ ck="$dir/killed.ckpt"
 rm -f "$ck" "$dir"/.killed.ckpt.tmp-*
 loaded=0
 for ((i = 1; i <= rounds; i++)); do
-  "$run" --quiet --iterations 100000000 --checkpoint "$ck" --checkpoint-every 1 >/dev/null 2>&1 &
+  "$run" --quiet --iterations 100000000 --checkpoint "$ck" --checkpoint-every 1 --force >/dev/null 2>&1 &
   pid=$!
   # 20 to 219 ms: long enough to be writing checkpoints, at a different moment each round.
   sleep "0.$(printf '%03d' $((20 + RANDOM % 200)))"

@@ -3,6 +3,7 @@
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/training/experiment.hpp>
+#include <cgp/training/observers.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -151,7 +152,7 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused_with_the_reason)
     BOOST_TEST(contains(parse_error(flipped), "checksum mismatch"));
     std::vector<std::uint8_t> future = good;
     future[8] = 9;
-    BOOST_TEST(contains(parse_error(future), "format version 9, newer than this cgp reads (1)"));
+    BOOST_TEST(contains(parse_error(future), "format version 9, newer than this cgp reads (2)"));
     BOOST_TEST(contains(parse_error({'h', 'e', 'l', 'l', 'o'}), "is not a cgp checkpoint"));
     std::vector<std::uint8_t> trailing = good;
     trailing.push_back(0);
@@ -196,6 +197,67 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_a_million_row_csv_run_loads_and_resumes_exa
     const TrainSummary resumed = run(300, {}, &saved);
     BOOST_TEST(resumed.final_loss == straight.final_loss);
     fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(early_stop_state_is_saved_so_a_split_run_stops_where_the_straight_one_does)
+{
+    const fs::path dir = fs::temp_directory_path() / ("cgp-ck-early-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto p = Plugin::load(kPlugins / "adam.so");
+    const auto run = [&](std::uint64_t iterations, const Checkpoint* from, const fs::path& save) {
+        RunSettings s;
+        s.iterations = iterations;
+        s.checkpoint.path = save;
+        Experiment ex(preset_model("multi-neuron"), DataChoice{}, p, {1e-2, 0.9, 0.999, 1e-8, 0}, s);
+        EarlyStop stop(3, 1e-3);
+        std::vector<TrainObserver*> observers{&stop};
+        if (from != nullptr) {
+            ex.resume(*from, "early.ckpt");
+            BOOST_TEST(restore_observers(*from, observers).empty());
+        }
+        return ex.run(observers);
+    };
+    const TrainSummary straight = run(20000, nullptr, {});
+    BOOST_REQUIRE((straight.reason == StopReason::Observer));
+    // Split after the early stop has seen several records without improvement.
+    const std::uint64_t split = straight.iterations - 150;
+    run(split, nullptr, dir / "early.ckpt");
+    const Checkpoint saved = read_checkpoint(dir / "early.ckpt");
+    BOOST_REQUIRE(saved.observers.size() == 1u);
+    BOOST_TEST(saved.observers[0].first == "early-stop");
+    const TrainSummary resumed = run(20000, &saved, {});
+    BOOST_TEST((resumed.reason == StopReason::Observer));
+    BOOST_TEST(resumed.iterations == straight.iterations);
+    BOOST_TEST(resumed.final_loss == straight.final_loss);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(format_1_files_still_load_and_their_observers_start_afresh)
+{
+    auto ex = experiment("adam", Dtype::F32, 100);
+    ex->run({});
+    Checkpoint old = ex->checkpoint();
+    old.format = 1;
+    const std::vector<std::uint8_t> bytes = serialize_checkpoint(old);
+    const Checkpoint c = parse_checkpoint(bytes, "old.ckpt");
+    BOOST_TEST(c.format == 1u);
+    BOOST_TEST(c.loop.iteration == 100u);
+    BOOST_TEST(serialize_checkpoint(c) == bytes);
+    EarlyStop stop(3, 0.0);
+    std::vector<TrainObserver*> observers{&stop};
+    const auto notes = restore_observers(c, observers);
+    BOOST_REQUIRE(notes.size() == 1u);
+    BOOST_TEST(notes[0] == "the checkpoint holds no early-stop state (written by an older cgp); it starts afresh");
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_observer_state_is_refused)
+{
+    EarlyStop stop(3, 0.0);
+    BOOST_CHECK_THROW(stop.restore_state("0x1p+0 2 5"), Error);
+    BOOST_CHECK_THROW(stop.restore_state("zz 1 5"), Error);
+    BOOST_CHECK_THROW(stop.restore_state(""), Error);
+    stop.restore_state("0x1.8p+0 1 2");
+    BOOST_TEST(stop.save_state() == "0x1.8p+0 1 2");
 }
 
 BOOST_AUTO_TEST_CASE(checkpoint_files_are_replaced_atomically)

@@ -174,6 +174,41 @@ BOOST_AUTO_TEST_CASE(a_non_finite_loss_stops_the_run_before_its_update)
     BOOST_TEST(log[log.size() - 3] == "a record 7"); // the window so far, reported when the loop stops
 }
 
+BOOST_AUTO_TEST_CASE(a_non_finite_loss_before_any_update_blames_the_data_not_the_learning_rate)
+{
+    Bench b;
+    b.sampler.nan_draws = {1};
+    const TrainSummary s = b.run(100);
+    BOOST_TEST((s.reason == StopReason::NonFinite));
+    BOOST_TEST(!s.advises_learning_rate);
+    BOOST_TEST(s.message.find("at iteration 1, before any update: the cause is the model or the data, not the "
+                              "learning rate") != std::string::npos,
+               s.message);
+    BOOST_TEST(s.message.find("the data holds it: input 'xa' of sample 1 of the batch") != std::string::npos, s.message);
+}
+
+BOOST_AUTO_TEST_CASE(the_first_non_finite_value_names_its_operation)
+{
+    const Graph g = build_graph(expr_model({"xh = log(p*xa)", "xo = q*xh"}));
+    Tape<double> tape(g, 3, SimdPath::Scalar);
+    tape.params()[0] = 1.0;
+    tape.params()[1] = 1.0;
+    const double x[3] = {1.0, 2.0, -1.0};
+    for (std::size_t i = 0; i < 3; ++i) {
+        tape.input(0)[i] = x[i];
+        tape.target(0)[i] = 0.0;
+    }
+    tape.forward();
+    const auto nf = tape.first_nonfinite();
+    BOOST_REQUIRE(nf.node >= 0);
+    BOOST_TEST(g.nodes[static_cast<std::size_t>(nf.node)].label == "xh");
+    BOOST_TEST((g.nodes[static_cast<std::size_t>(nf.node)].op == Op::Log));
+    BOOST_TEST(nf.sample == 2u);
+    tape.input(0)[2] = 3.0;
+    tape.forward();
+    BOOST_TEST(tape.first_nonfinite().node == -1);
+}
+
 BOOST_AUTO_TEST_CASE(a_non_finite_parameter_after_an_update_stops_the_run)
 {
     Bench b;

@@ -199,6 +199,19 @@ namespace {
 
 template <class Derived>
 class SamplerBase : public Sampler {
+protected:
+    // "data.csv row 17: a=-1, b=2" (rows counted from 1 after the header), "generated sample 17: ...".
+    static std::string describe_row(const Dataset& d, std::size_t s)
+    {
+        std::string out = d.origin == "generated" ? fmt::format("generated sample {}:", s + 1)
+                                                   : fmt::format("{} row {}:", d.origin, s + 1);
+        const std::size_t f = d.features();
+        for (std::size_t k = 0; k < f; ++k)
+            out += fmt::format("{} {}={:g}", k == 0 ? "" : ",", d.feature_names[k], d.x[s * f + k]);
+        return out;
+    }
+
+public:
 public:
     void next(std::size_t B, std::span<float* const> in, std::span<float* const> out) override
     {
@@ -249,6 +262,10 @@ public:
 
     std::string save_state() const override { return rng_.save(); }
     void restore_state(const std::string& state) override { rng_.restore(state); }
+    std::string describe_sample(std::size_t b) const override
+    {
+        return b < picks_.size() ? describe_row(data_, picks_[b]) + " (the batch is divided by its max)" : "";
+    }
 
 private:
     const Dataset& data_;
@@ -272,6 +289,7 @@ public:
     {
         const std::size_t f = data_.features();
         const std::size_t l = data_.labels();
+        last_batch_ = B;
         for (std::size_t b = 0; b < B; ++b) {
             if (next_ == order_.size())
                 shuffle();
@@ -290,6 +308,14 @@ public:
             s += fmt::format(" {}", i);
         return s;
     }
+    // Sample b of the last batch, unless a reshuffle came between it and the end of the batch.
+    std::string describe_sample(std::size_t b) const override
+    {
+        if (b >= last_batch_ || next_ < last_batch_)
+            return {};
+        return describe_row(data_, order_[next_ - last_batch_ + b]);
+    }
+
     void restore_state(const std::string& state) override
     {
         const auto nl = state.find('\n');
@@ -325,6 +351,7 @@ private:
     Rng rng_;
     std::vector<std::size_t> order_;
     std::size_t next_ = 0;
+    std::size_t last_batch_ = 0; // size of the last batch drawn (for describe_sample)
 };
 
 } // namespace

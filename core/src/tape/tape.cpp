@@ -3,6 +3,7 @@
 #include "tape_impl.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace cgp {
 namespace {
@@ -267,6 +268,22 @@ T Tape<T>::value(int node, std::size_t sample) const noexcept
     if (!n.uniform && m.col[static_cast<std::size_t>(node)] != nullptr)
         return m.col[static_cast<std::size_t>(node)][sample];
     return *m.value_slot(node);
+}
+
+template <class T>
+typename Tape<T>::NonFinite Tape<T>::first_nonfinite() const noexcept
+{
+    const Impl& m = *impl_;
+    const std::vector<Node>& nodes = m.graph->nodes;
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        const bool column = !nodes[n].uniform;
+        if (column && m.col[n] == nullptr)
+            continue;
+        for (std::size_t b = 0; b < (column ? m.B : 1); ++b)
+            if (!std::isfinite(static_cast<double>(value(static_cast<int>(n), b))))
+                return {static_cast<int>(n), b};
+    }
+    return {};
 }
 
 template class Tape<float>;

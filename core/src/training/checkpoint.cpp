@@ -6,6 +6,7 @@
 #include <boost/crc.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -174,7 +175,30 @@ Checkpoint capture_checkpoint(const Checkpoint& identity, const RunSnapshot& run
     for (const std::span<const std::uint8_t> a : run.optimizer_state)
         c.state.emplace_back(a.begin(), a.end());
     c.sampler_state = run.sampler.save_state();
+    c.observers.clear();
+    for (const TrainObserver* o : run.observers)
+        if (std::string key = o->state_key(); !key.empty())
+            c.observers.emplace_back(std::move(key), o->save_state());
+    c.format = kCheckpointFormat;
     return c;
+}
+
+std::vector<std::string> restore_observers(const Checkpoint& c, std::span<TrainObserver* const> observers)
+{
+    std::vector<std::string> notes;
+    for (TrainObserver* o : observers) {
+        const std::string key = o->state_key();
+        if (key.empty())
+            continue;
+        const auto it = std::find_if(c.observers.begin(), c.observers.end(),
+                                     [&key](const auto& entry) { return entry.first == key; });
+        if (it == c.observers.end())
+            notes.push_back(fmt::format("the checkpoint holds no {} state (written {}); it starts afresh", key,
+                                        c.format < 2 ? "by an older cgp" : "by a run without it"));
+        else
+            o->restore_state(it->second);
+    }
+    return notes;
 }
 
 std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c)
@@ -201,11 +225,18 @@ std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c)
     for (const auto& s : c.state)
         w.bytes(s);
     w.str(c.sampler_state);
+    if (c.format >= 2) {
+        w.u64(c.observers.size());
+        for (const auto& [key, state] : c.observers) {
+            w.str(key);
+            w.str(state);
+        }
+    }
 
     const std::vector<std::uint8_t>& payload = w.data();
     Writer file;
     file.raw(kMagic, sizeof kMagic);
-    file.u32(kCheckpointFormat);
+    file.u32(c.format);
     file.u64(payload.size());
     file.raw(payload.data(), payload.size());
     file.u32(crc32(file.data().data() + 8, file.data().size() - 8));
@@ -272,6 +303,14 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
             r.corrupt("an optimizer state array does not match the parameter count");
     }
     c.sampler_state = r.str();
+    c.format = version;
+    if (version >= 2) {
+        const std::uint64_t n = r.count(16);
+        for (std::uint64_t i = 0; i < n; ++i) {
+            std::string key = r.str();
+            c.observers.emplace_back(std::move(key), r.str());
+        }
+    }
     if (r.left() != 0)
         r.corrupt("unread bytes after the last field");
     const LoopState& l = c.loop;

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <sstream>
 #include <unistd.h>
 
 namespace cgp {
@@ -131,6 +133,28 @@ bool LossCsvWriter::on_record(const LossRecord& r, const TrainStatus&)
 void LossCsvWriter::on_end(const TrainSummary&)
 {
     file_.commit();
+}
+
+std::string EarlyStop::save_state() const
+{
+    // Exact: the best loss as a hexadecimal float.
+    return fmt::format("{:a} {} {}", best_, have_best_ ? 1 : 0, since_best_);
+}
+
+void EarlyStop::restore_state(const std::string& state)
+{
+    std::istringstream in(state);
+    std::string best;
+    int have = 0;
+    std::uint64_t since = 0;
+    in >> best >> have >> since;
+    char* end = nullptr;
+    const double value = best.empty() ? 0.0 : std::strtod(best.c_str(), &end);
+    if (!in || (have != 0 && have != 1) || end == nullptr || *end != '\0' || !(in >> std::ws).eof())
+        throw Error(fmt::format("the checkpoint's early-stop state '{}' is malformed", state));
+    best_ = value;
+    have_best_ = have == 1;
+    since_best_ = since;
 }
 
 bool EarlyStop::on_record(const LossRecord& r, const TrainStatus&)

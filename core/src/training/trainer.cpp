@@ -159,9 +159,31 @@ private:
             return false;
         close_window(false);
         summary_.reason = StopReason::NonFinite;
-        summary_.message = what + "; try a smaller learning rate";
-        summary_.advises_learning_rate = true;
+        // Before any update the parameters are the initial ones: the learning rate played no part.
+        summary_.advises_learning_rate = st_.step > 0 || finite;
+        summary_.message = summary_.advises_learning_rate
+                               ? what + "; try a smaller learning rate"
+                               : fmt::format("{}, before any update: the cause is the model or the data, not the "
+                                             "learning rate; {}",
+                                             what, first_nonfinite_value());
         return true;
+    }
+
+    // Where the forward pass first produced a NaN or infinity: the operation and the data row.
+    std::string first_nonfinite_value() const
+    {
+        const auto nf = t_.tape_.first_nonfinite();
+        if (nf.node < 0)
+            return "every value of the forward pass is finite, so a derivative is not (e.g. sqrt or log at 0)";
+        const Node& node = t_.tape_.graph().nodes[static_cast<std::size_t>(nf.node)];
+        std::string sample = t_.sampler_.describe_sample(nf.sample);
+        if (sample.empty())
+            sample = fmt::format("sample {} of the batch", nf.sample + 1);
+        if (node.op == Op::Input)
+            return fmt::format("the data holds it: input '{}' of {}", node.label, sample);
+        const std::string name = node.label.empty() ? "an intermediate value" : fmt::format("'{}'", node.label);
+        return fmt::format("the first non-finite value is {} (operation {}), for {}", name, to_string(node.op),
+                           sample);
     }
 
     // Closes a full loss window into a record; false when an observer stops the run.

@@ -57,6 +57,9 @@ public:
     // Generator state, for checkpoints.
     virtual std::string save_state() const = 0;
     virtual void restore_state(const std::string& state) = 0;
+    // Where sample b of the last batch came from ("data.csv row 17: a=-1, b=2"), for messages;
+    // empty when unknown.
+    virtual std::string describe_sample(std::size_t) const { return {}; }
 };
 
 // CGP's coin-toss sampler over generated data (needs Dataset::class_split), for batches of at most

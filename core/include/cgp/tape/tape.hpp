@@ -72,6 +72,15 @@ public:
     // For tests and tools; node indices are the graph's.
     T value(int node, std::size_t sample) const noexcept;
 
+    // After forward(): the first node, in topological order, whose value is NaN or infinite for some
+    // sample of the batch (nodes fused into a dense layer keep no value and are not looked at), and
+    // that sample; node -1 when every value is finite. For messages, not for the training step.
+    struct NonFinite {
+        int node = -1;
+        std::size_t sample = 0;
+    };
+    NonFinite first_nonfinite() const noexcept;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

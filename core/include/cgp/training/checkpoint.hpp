@@ -4,7 +4,8 @@
 //   8 bytes   magic "CGPCKPT\n"
 //   u32       format version (kCheckpointFormat)
 //   u64       payload length
-//   payload   the fields of Checkpoint, in the order written by serialize_checkpoint()
+//   payload   the fields of Checkpoint, in the order written by serialize_checkpoint(); format 1
+//             ends with the sampler state, format 2 adds the observers' states after it
 //   u32       CRC-32 (Boost.CRC, the zlib/PNG polynomial) of version, length and payload
 // Files are written atomically (temporary file, fsync, rename): a crash while writing leaves the
 // previous checkpoint in place. A truncated file, a flipped byte, a foreign file or a newer format
@@ -22,7 +23,7 @@
 
 namespace cgp {
 
-inline constexpr std::uint32_t kCheckpointFormat = 1;
+inline constexpr std::uint32_t kCheckpointFormat = 2;
 
 struct Checkpoint {
     // What the run is: checked on resume.
@@ -42,10 +43,19 @@ struct Checkpoint {
     std::vector<std::uint8_t> params;              // param_count values of dtype, raw
     std::vector<std::vector<std::uint8_t>> state;  // each optimizer state array, raw
     std::string sampler_state;
+    // Format 2: each stateful observer's key and state.
+    std::vector<std::pair<std::string, std::string>> observers;
+    // The format the file was read in (written back in it, so a file round-trips byte for byte);
+    // checkpoints cgp writes are always the current format.
+    std::uint32_t format = kCheckpointFormat;
 };
 
 // `identity` (its fields up to seed) with the state of the run in `run`.
 Checkpoint capture_checkpoint(const Checkpoint& identity, const RunSnapshot& run);
+
+// Gives every stateful observer its state from c. Returns notes for observers whose state c lacks
+// (they start afresh: the checkpoint was written without them, or by a format-1 cgp).
+std::vector<std::string> restore_observers(const Checkpoint& c, std::span<TrainObserver* const> observers);
 
 std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c);
 // Parses a whole file's bytes; `origin` names it in errors. Throws cgp::Error.

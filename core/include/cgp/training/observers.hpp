@@ -57,6 +57,10 @@ class EarlyStop final : public TrainObserver {
 public:
     EarlyStop(std::uint64_t patience, double min_delta) : patience_(patience), min_delta_(min_delta) {}
     bool on_record(const LossRecord& r, const TrainStatus& s) override;
+    // "early-stop": the best record loss so far and the records since it.
+    std::string state_key() const override { return "early-stop"; }
+    std::string save_state() const override;
+    void restore_state(const std::string& state) override;
 
 private:
     std::uint64_t patience_;

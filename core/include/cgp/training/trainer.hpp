@@ -103,6 +103,13 @@ public:
     // Once, when the loop has stopped and before the last partial window is reported.
     virtual void on_last_iteration(StopReason, const RunSnapshot&) {}
     virtual void on_end(const TrainSummary&) {}
+
+    // An observer that keeps state across records (early stop) names it and saves it, so a
+    // checkpoint holds it and a resumed run continues exactly. An empty key: no state.
+    virtual std::string state_key() const { return {}; }
+    virtual std::string save_state() const { return {}; }
+    // Throws cgp::Error on a state it cannot read.
+    virtual void restore_state(const std::string&) {}
 };
 
 // Everything that changes while training.
