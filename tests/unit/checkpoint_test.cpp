@@ -204,11 +204,13 @@ BOOST_AUTO_TEST_CASE(early_stop_state_is_saved_so_a_split_run_stops_where_the_st
     const fs::path dir = fs::temp_directory_path() / ("cgp-ck-early-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const auto p = Plugin::load(kPlugins / "adam.so");
+    std::vector<double> hp = p->defaults();
+    hp[static_cast<std::size_t>(p->find_hparam("lr"))] = 1e-2;
     const auto run = [&](std::uint64_t iterations, const Checkpoint* from, const fs::path& save) {
         RunSettings s;
         s.iterations = iterations;
         s.checkpoint.path = save;
-        Experiment ex(preset_model("multi-neuron"), DataChoice{}, p, {1e-2, 0.9, 0.999, 1e-8, 0}, s);
+        Experiment ex(preset_model("multi-neuron"), DataChoice{}, p, hp, s);
         EarlyStop stop(3, 1e-3);
         std::vector<TrainObserver*> observers{&stop};
         if (from != nullptr) {
