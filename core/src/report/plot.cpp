@@ -163,8 +163,11 @@ fs::path find_program(std::string_view name)
     while (true) {
         const std::size_t colon = rest.find(':');
         const std::string_view dir = rest.substr(0, colon);
-        const fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / std::string(name);
-        if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate))
+        // An empty or relative PATH entry means the current folder: a program lying there (a cloned
+        // repository's `gnuplot`) is never run.
+        const fs::path candidate = fs::path(std::string(dir)) / std::string(name);
+        if (fs::path(std::string(dir)).is_absolute() && ::access(candidate.c_str(), X_OK) == 0 &&
+            !fs::is_directory(candidate))
             return candidate;
         if (colon == std::string_view::npos)
             return {};
@@ -203,8 +206,10 @@ void run_to_file(const std::vector<std::string>& argv, const fs::path& destinati
     for (const std::string& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    const fs::path program = find_program(argv[0]);
     pid_t pid = 0;
-    const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    const int spawned = program.empty() ? ENOENT
+                                        : ::posix_spawn(&pid, program.c_str(), &actions, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     if (spawned != 0) {
