@@ -14,6 +14,7 @@
 // the commands that render them are returned, for the caller to print.
 #pragma once
 
+#include <cgp/io/escape.hpp> // shell_quote, for the printed commands
 #include <cgp/training/trainer.hpp>
 
 #include <filesystem>
@@ -72,8 +73,5 @@ std::filesystem::path find_program(std::string_view name);
 // Runs a program (argv[0] is looked up with find_program) with its standard output written atomically to
 // destination. Throws cgp::Error quoting the program's error output when it fails or writes nothing.
 void run_to_file(const std::vector<std::string>& argv, const std::filesystem::path& destination);
-
-// Quotes a word for a POSIX shell when it needs quoting (for printed commands).
-std::string shell_quote(std::string_view word);
 
 } // namespace cgp
