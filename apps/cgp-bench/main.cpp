@@ -8,6 +8,7 @@
 #include "bench.hpp"
 
 #include "../common/cli.hpp"
+#include "../common/stdout_check.hpp"
 
 #include <fmt/format.h>
 
@@ -105,5 +106,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    return cgp::cli::guard("cgp-bench", [&] { return run(argc, argv); });
+    return cgp::cli::finish_stdout("cgp-bench", cgp::cli::guard("cgp-bench", [&] { return run(argc, argv); }));
 }

@@ -10,6 +10,7 @@
 //
 // Results go to stdout (a table, or JSON with --json); progress and diagnostics to stderr.
 #include "cgp_run.hpp"
+#include "../common/stdout_check.hpp"
 
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
@@ -155,5 +156,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    return cgp::cli::guard(kProgram, [&] { return run(argc, argv); });
+    return cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
 }

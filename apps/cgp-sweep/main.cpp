@@ -10,6 +10,7 @@
 // the figures to DIR/plots/ (gnuplot scripts, rendered to PNG and SVG when gnuplot is on PATH).
 // Nothing is written unless every run finishes.
 #include "../common/cli.hpp"
+#include "../common/stdout_check.hpp"
 #include "figures.hpp"
 #include "grid.hpp"
 #include "results.hpp"
@@ -308,5 +309,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    return cgp::cli::guard(kProgram, [&] { return run(argc, argv); });
+    return cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
 }
