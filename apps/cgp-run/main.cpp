@@ -14,6 +14,7 @@
 
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/read_file.hpp>
 #include <cgp/training/observers.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/host/plugin_paths.hpp>
@@ -23,6 +24,7 @@
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <optional>
 
@@ -41,9 +43,7 @@ int run(int argc, char** argv)
     po::variables_map first;
     cli::parse_bootstrap(argc, argv, boot, first);
     if (!o.config.empty()) {
-        std::ifstream in(o.config);
-        if (!in)
-            throw Error(fmt::format("cannot open config file '{}'", o.config));
+        std::istringstream in(read_input_file(o.config, "config file", kConfigFileLimit));
         po::store(po::parse_config_file(in, boot, true), first);
         po::notify(first);
     }
