@@ -14,6 +14,8 @@
 
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/file_identity.hpp>
+#include <cgp/report/draw.hpp>
 #include <cgp/io/read_file.hpp>
 #include <cgp/training/observers.hpp>
 #include <cgp/host/plugin.hpp>
@@ -32,6 +34,28 @@ namespace {
 
 using namespace cgp;
 using namespace cgp::run_app;
+
+// No output of the run may be one of its inputs or another output (--resume and --checkpoint may
+// name one file: the run continues its checkpoint in place).
+void check_run_files_apart(const RunOptions& o, const Plugin& plugin)
+{
+    std::vector<NamedFile> inputs{{"--optimizer", plugin.path()}, {"--resume", o.resume}, {"--config", o.config}};
+    if (o.common.data != "generated")
+        inputs.push_back({"--data", o.common.data});
+    if (!o.common.model.empty() && !is_preset(o.common.model))
+        inputs.push_back({"--model", o.common.model});
+    std::vector<NamedFile> outputs{{"--loss-csv", o.loss_csv}, {"--checkpoint", o.checkpoint}};
+    if (!o.plot.empty())
+        for (const auto& f : plot_files(o.plot))
+            outputs.push_back({"--plot", f});
+    if (!o.draw.empty())
+        for (const auto& f : graph_picture_files(o.draw))
+            outputs.push_back({"--draw", f});
+    if (!o.trace.empty())
+        for (const char* f : {"trace.json", "losses.csv", "batches.f64"})
+            outputs.push_back({"--trace", std::filesystem::path(o.trace) / f});
+    check_outputs_apart(inputs, outputs, {}, {{"--resume", "--checkpoint"}});
+}
 
 int run(int argc, char** argv)
 {
@@ -94,6 +118,7 @@ int run(int argc, char** argv)
     } else if (o.checkpoint_every > 0) {
         throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");
     }
+    check_run_files_apart(o, *plugin);
     std::optional<Checkpoint> resume_from;
     if (!o.resume.empty())
         resume_from = read_checkpoint(o.resume);
