@@ -14,6 +14,8 @@
 
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/host/crash_report.hpp>
+#include <cgp/io/escape.hpp>
 #include <cgp/io/file_identity.hpp>
 #include <cgp/report/draw.hpp>
 #include <cgp/io/read_file.hpp>
@@ -119,6 +121,12 @@ int run(int argc, char** argv)
         throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");
     }
     check_run_files_apart(o, *plugin);
+    install_crash_report(kProgram, o.checkpoint.empty()
+                                       ? "hint: no checkpoint was kept; --checkpoint FILE --checkpoint-every N keeps one"
+                                       : fmt::format("hint: the checkpoint {} holds the last state written before the "
+                                                     "crash; --resume {} continues from it",
+                                                     shell_quote(o.checkpoint), shell_quote(o.checkpoint))
+                                             .c_str());
     std::optional<Checkpoint> resume_from;
     if (!o.resume.empty())
         resume_from = read_checkpoint(o.resume);
