@@ -1,6 +1,7 @@
 // Experiment: builds a run from settings (model, data binding, tape, sampler, optimizer, trainer).
 #include <cgp/io/error.hpp>
 #include <cgp/training/experiment.hpp>
+#include <cgp/training/memory_estimate.hpp>
 
 #include "experiment_engine.hpp"
 
@@ -83,6 +84,7 @@ ModelSpec make_model(const ModelChoice& c)
         return spec;
     }
     if (!c.layers.empty()) {
+        check_run_memory(estimate_layers_memory(c.layers));
         ModelSpec spec = layered_model(c.layers, c.activation.value_or(Activation::Sigmoid));
         spec.node_bias = c.node_bias.value_or(true);
         return spec;
@@ -188,7 +190,7 @@ template struct EngineT<double>;
 
 Experiment::Experiment(const ModelSpec& model, const DataChoice& data, std::shared_ptr<const Plugin> plugin,
                        std::vector<double> hparams, const RunSettings& settings)
-    : graph_(build_graph(model)), settings_(settings)
+    : graph_(build_graph(check_run_memory(model, data))), settings_(settings)
 {
     if (settings_.batch_size == 0)
         throw Error("--batch-size must be at least 1");
