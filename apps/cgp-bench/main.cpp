@@ -8,11 +8,13 @@
 #include "bench.hpp"
 
 #include "../common/cli.hpp"
+#include "../common/stdout_check.hpp"
 
 #include <fmt/format.h>
 
 #include <iostream>
 #include <cgp/host/plugin_paths.hpp>
+#include <cgp/io/escape.hpp>
 
 namespace cgp::bench {
 
@@ -96,7 +98,7 @@ int run(int argc, char** argv)
     if (wanted("training"))
         bench::bench_training(s, report);
     if (json)
-        std::cout << report.json.dump(2) << '\n';
+        std::cout << json_text(report.json, 2) << '\n';
     return cli::kOk;
 }
 
@@ -104,5 +106,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    return cgp::cli::guard("cgp-bench", [&] { return run(argc, argv); });
+    return cgp::cli::finish_stdout("cgp-bench", cgp::cli::guard("cgp-bench", [&] { return run(argc, argv); }));
 }

@@ -10,6 +10,7 @@
 // JSON with --json); progress to stderr. Exit status: 0 when nothing failed, 1 when a check failed,
 // 2 for a bad command line.
 #include "../common/cli.hpp"
+#include "../common/stdout_check.hpp"
 #include "checks/conformance.hpp"
 #include "report.hpp"
 
@@ -189,5 +190,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    return cgp::cli::guard(kProgram, [&] { return run(argc, argv); });
+    return cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
 }

@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 namespace cgp::run_app {
-namespace {
 
 std::vector<std::filesystem::path> plot_files(const std::string& plot)
 {
@@ -22,8 +21,6 @@ std::vector<std::filesystem::path> plot_files(const std::string& plot)
         return {file};
     return {std::filesystem::path(file).replace_extension(".gp"), file};
 }
-
-} // namespace
 
 void check_figure_outputs(const RunOptions& o)
 {

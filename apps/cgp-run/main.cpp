@@ -10,9 +10,15 @@
 //
 // Results go to stdout (a table, or JSON with --json); progress and diagnostics to stderr.
 #include "cgp_run.hpp"
+#include "../common/stdout_check.hpp"
 
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/host/crash_report.hpp>
+#include <cgp/io/escape.hpp>
+#include <cgp/io/file_identity.hpp>
+#include <cgp/report/draw.hpp>
+#include <cgp/io/read_file.hpp>
 #include <cgp/training/observers.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/host/plugin_paths.hpp>
@@ -22,6 +28,7 @@
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <optional>
 
@@ -36,7 +43,7 @@ using namespace cgp::run_app;
 void check_checkpoint_target(const RunOptions& o)
 {
     std::error_code ec;
-    if (o.force || !std::filesystem::exists(o.checkpoint, ec))
+    if (o.force || !std::filesystem::is_regular_file(o.checkpoint, ec)) // devices such as /dev/null are written in place
         return;
     if (!o.resume.empty() && std::filesystem::equivalent(o.checkpoint, o.resume, ec))
         return;
@@ -44,6 +51,28 @@ void check_checkpoint_target(const RunOptions& o)
                             "would replace it\nhint: continue that run with --resume {} --checkpoint {}, choose "
                             "another file, or add --force to replace it",
                             o.checkpoint, o.checkpoint, o.checkpoint));
+}
+
+// No output of the run may be one of its inputs or another output (--resume and --checkpoint may
+// name one file: the run continues its checkpoint in place).
+void check_run_files_apart(const RunOptions& o, const Plugin& plugin)
+{
+    std::vector<NamedFile> inputs{{"--optimizer", plugin.path()}, {"--resume", o.resume}, {"--config", o.config}};
+    if (o.common.data != "generated")
+        inputs.push_back({"--data", o.common.data});
+    if (!o.common.model.empty() && !is_preset(o.common.model))
+        inputs.push_back({"--model", o.common.model});
+    std::vector<NamedFile> outputs{{"--loss-csv", o.loss_csv}, {"--checkpoint", o.checkpoint}};
+    if (!o.plot.empty())
+        for (const auto& f : plot_files(o.plot))
+            outputs.push_back({"--plot", f});
+    if (!o.draw.empty())
+        for (const auto& f : graph_picture_files(o.draw))
+            outputs.push_back({"--draw", f});
+    if (!o.trace.empty())
+        for (const char* f : {"trace.json", "losses.csv", "batches.f64"})
+            outputs.push_back({"--trace", std::filesystem::path(o.trace) / f});
+    check_outputs_apart(inputs, outputs, {}, {{"--resume", "--checkpoint"}});
 }
 
 int run(int argc, char** argv)
@@ -56,9 +85,7 @@ int run(int argc, char** argv)
     po::variables_map first;
     cli::parse_bootstrap(argc, argv, boot, first);
     if (!o.config.empty()) {
-        std::ifstream in(o.config);
-        if (!in)
-            throw Error(fmt::format("cannot open config file '{}'", o.config));
+        std::istringstream in(read_input_file(o.config, "config file", kConfigFileLimit));
         po::store(po::parse_config_file(in, boot, true), first);
         po::notify(first);
     }
@@ -101,11 +128,19 @@ int run(int argc, char** argv)
         check_output_path(o.loss_csv, "--loss-csv");
     if (!o.checkpoint.empty()) {
         check_output_path(o.checkpoint, "--checkpoint");
-        check_checkpoint_target(o);
         settings.checkpoint.path = o.checkpoint;
     } else if (settings.checkpoint.every > 0) {
         throw cli::UsageError("--checkpoint-every needs --checkpoint FILE");
     }
+    check_run_files_apart(o, *plugin);
+    if (!o.checkpoint.empty())
+        check_checkpoint_target(o);
+    install_crash_report(kProgram, o.checkpoint.empty()
+                                       ? "hint: no checkpoint was kept; --checkpoint FILE --checkpoint-every N keeps one"
+                                       : fmt::format("hint: the checkpoint {} holds the last state written before the "
+                                                     "crash; --resume {} continues from it",
+                                                     shell_quote(o.checkpoint), shell_quote(o.checkpoint))
+                                             .c_str());
     std::optional<Checkpoint> resume_from;
     if (!o.resume.empty())
         resume_from = read_checkpoint(o.resume);
@@ -171,5 +206,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    return cgp::cli::guard(kProgram, [&] { return run(argc, argv); });
+    return cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
 }

@@ -10,13 +10,16 @@
 // the figures to DIR/plots/ (gnuplot scripts, rendered to PNG and SVG when gnuplot is on PATH).
 // Nothing is written unless every run finishes.
 #include "../common/cli.hpp"
+#include "../common/stdout_check.hpp"
 #include "figures.hpp"
 #include "grid.hpp"
 #include "results.hpp"
+#include "out_folder.hpp"
 #include "runner.hpp"
 
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/file_identity.hpp>
 #include <cgp/report/plot.hpp>
 #include <cgp/host/plugin_paths.hpp>
 
@@ -24,6 +27,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -49,6 +53,7 @@ struct SweepOptions {
     std::string formats = "png,svg";
     bool no_plots = false;
     bool quiet = false;
+    bool force = false;
 };
 
 po::options_description sweep_options(SweepOptions& o)
@@ -71,6 +76,7 @@ po::options_description sweep_options(SweepOptions& o)
         ("out,o", po::value(&o.out)->value_name("DIR"), "folder for results.csv, results.json, table.txt, runs/ and plots/")
         ("formats", po::value(&o.formats)->default_value(o.formats), "image formats of the plots: png, svg or both")
         ("no-plots", po::bool_switch(&o.no_plots), "write no figures")
+        ("force", po::bool_switch(&o.force), "replace the results of an earlier sweep in the --out folder")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr");
     return d;
 }
@@ -180,12 +186,12 @@ void write_file(const fs::path& path, const std::string& text)
     f.commit();
 }
 
-// Writes the results, run records and figures into the output folder.
-void write_outputs(const SweepOptions& o, const Plan& plan, const std::vector<PointResult>& results,
+// Writes the results, run records and figures into the output folder's staging folder, then puts
+// it in place whole.
+void write_outputs(const SweepOptions& o, OutFolder& out, const Plan& plan, const std::vector<PointResult>& results,
                    const SweepOutcome& outcome, const std::string& table, const std::string& command)
 {
-    const fs::path dir(o.out);
-    make_folder(dir);
+    const fs::path dir = out.staging();
     make_folder(dir / "runs");
     for (const PointResult& r : results)
         for (const RunResult* run : r.runs)
@@ -206,10 +212,11 @@ void write_outputs(const SweepOptions& o, const Plan& plan, const std::vector<Po
             ++figures;
         }
     }
+    out.commit();
     if (o.quiet)
         return;
     fmt::print(stderr, "{}: wrote {}: results.csv, results.json, table.txt, {} run records in runs/", kProgram,
-               dir.string(), outcome.runs.size());
+               o.out, outcome.runs.size());
     if (figures > 0)
         fmt::print(stderr, ", {} figures in plots/", figures);
     fmt::print(stderr, "\n");
@@ -220,7 +227,7 @@ void write_outputs(const SweepOptions& o, const Plan& plan, const std::vector<Po
         fmt::print(stderr,
                    "{}: gnuplot is not on PATH, so the figures are scripts only. Render them with:\n"
                    "  cd {} && for f in *.gp; do {}; done\n",
-                   kProgram, shell_quote((dir / "plots").string()), render);
+                   kProgram, shell_quote((fs::path(o.out) / "plots").string()), render);
     }
 }
 
@@ -263,10 +270,21 @@ int run(int argc, char** argv)
     const RunSettings base = cli::run_settings(o.common);
     const DataChoice data = cli::data_choice(o.common, vm);
     plan.points = expand(plan, base, data);
+    std::optional<OutFolder> out;
     if (!o.out.empty()) {
         check_output_folder(o.out, "--out", "results.csv");
         if (!o.no_plots)
             image_formats(o);
+        std::vector<NamedFile> inputs{{"--config", o.config}};
+        if (o.common.data != "generated")
+            inputs.push_back({"--data", o.common.data});
+        for (const SweepModel& m : plan.models)
+            if (std::error_code ec; !is_preset(m.name) && fs::is_regular_file(m.name, ec))
+                inputs.push_back({"--models", m.name});
+        for (const auto& p : plan.optimizers)
+            inputs.push_back({"--optimizers", p->path()});
+        check_outputs_apart(inputs, {}, {{"--out", o.out}});
+        out.emplace(o.out, o.force);
     }
     preflight(plan);
 
@@ -298,9 +316,10 @@ int run(int argc, char** argv)
     std::string command;
     for (int i = 0; i < argc; ++i)
         command += (i ? " " : "") + shell_quote(argv[i]);
-    if (!o.out.empty())
-        write_outputs(o, plan, results, outcome, table, command);
+    // The table first: a failure while writing --out loses no result.
     std::cout << table << std::flush;
+    if (out)
+        write_outputs(o, *out, plan, results, outcome, table, command);
     return cli::kOk;
 }
 
@@ -308,5 +327,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    return cgp::cli::guard(kProgram, [&] { return run(argc, argv); });
+    return cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
 }

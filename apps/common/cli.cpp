@@ -3,12 +3,14 @@
 
 #include <cgp/host/cpu.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/read_file.hpp>
 #include <cgp/language/ops.hpp>
 
 #include <fmt/format.h>
 
 #include <csignal>
 #include <fstream>
+#include <sstream>
 
 namespace cgp::cli {
 
@@ -198,9 +200,7 @@ void parse_strict(int argc, char** argv, const po::options_description& all, con
     try {
         po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
         if (!config_file.empty()) {
-            std::ifstream in(config_file);
-            if (!in)
-                throw Error(fmt::format("cannot open config file '{}'", config_file));
+            std::istringstream in(read_input_file(config_file, "config file", kConfigFileLimit));
             try {
                 po::store(po::parse_config_file(in, all, false), vm);
             } catch (const po::error& e) {

@@ -1,6 +1,7 @@
 // Training data: CGP's two-class generator, the CSV loader, and the two batch samplers.
 #include <cgp/data/data.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/read_file.hpp>
 
 #include <fmt/format.h>
 
@@ -82,10 +83,8 @@ std::vector<Cell> split_cells(const std::string& line)
 
 Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(fmt::format("cannot open CSV file '{}'\nhint: --data takes 'generated' or a readable CSV path",
-                                path.string()));
+    std::istringstream in(read_input_file(path, "CSV file", kCsvFileLimit,
+                                          "--data takes 'generated' or a readable CSV path"));
     return parse_csv(in, path.string(), options);
 }
 

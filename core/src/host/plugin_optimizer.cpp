@@ -1,4 +1,5 @@
 // PluginOptimizer: a loaded plugin bound to hyperparameter values, stepping the host's arrays.
+#include <cgp/host/crash_report.hpp>
 #include <cgp/host/plugin_optimizer.hpp>
 #include <cgp/io/error.hpp>
 
@@ -54,7 +55,11 @@ void PluginOptimizer::run(Fn fn, std::uint64_t t, std::span<T> params, std::span
     args.count = params.size();
     args.hparams = hparams_.data();
     char msg[512] = {0};
-    const int status = fn(&args, params.data(), grads.data(), state.data(), msg, sizeof msg);
+    int status = CGP_OK;
+    {
+        const PluginCallMark in_plugin(*plugin_, t); // names the plugin and step if it crashes
+        status = fn(&args, params.data(), grads.data(), state.data(), msg, sizeof msg);
+    }
     if (status != CGP_OK)
         throw Error(fmt::format("optimizer '{}' ({}) failed at step {}: {}", plugin_->id(), plugin_->path().string(),
                                 t, msg[0] != '\0' ? msg : "(no message)"));

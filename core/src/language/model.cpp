@@ -1,4 +1,5 @@
 // Presets, generated layered models, model files and --expr statements, all as ModelSpec.
+#include <cgp/io/read_file.hpp>
 #include <cgp/language/model.hpp>
 
 #include <fmt/format.h>
@@ -184,16 +185,9 @@ ModelSpec parse_model_text(std::string origin, std::string_view text)
 
 ModelSpec load_model_file(const std::filesystem::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(fmt::format("cannot open model file '{}'\nhint: --model takes a preset ({}, {}) or a "
-                                "readable model file",
-                                path.string(), "one-neuron", "multi-neuron"));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        throw Error(fmt::format("cannot read model file '{}'", path.string()));
-    return parse_model_text(path.string(), buffer.str());
+    return parse_model_text(path.string(),
+                            read_input_file(path, "model file", kModelFileLimit,
+                                            "--model takes a preset (one-neuron, multi-neuron) or a readable model file"));
 }
 
 ModelSpec expr_model(const std::vector<std::string>& expressions)

@@ -2,6 +2,7 @@
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/read_file.hpp>
 
 #include <boost/crc.hpp>
 #include <fmt/format.h>
@@ -330,12 +331,8 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c)
 
 Checkpoint read_checkpoint(const std::filesystem::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(fmt::format("cannot open checkpoint '{}'", path.string()));
-    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad())
-        throw Error(fmt::format("cannot read checkpoint '{}'", path.string()));
+    const std::string content = read_input_file(path, "checkpoint", kNoLimit);
+    const std::vector<std::uint8_t> bytes(content.begin(), content.end());
     return parse_checkpoint(bytes, path.string());
 }
 

@@ -1,6 +1,7 @@
 // Experiment: a run assembled from its parts (model, data, optimizer binding, engine) and the run itself.
 #include <cgp/io/error.hpp>
 #include <cgp/training/experiment.hpp>
+#include <cgp/training/memory_estimate.hpp>
 
 #include "experiment_engine.hpp"
 
@@ -10,7 +11,7 @@ namespace cgp {
 
 Experiment::Experiment(const ModelSpec& model, const DataChoice& data, std::shared_ptr<const Plugin> plugin,
                        std::vector<double> hparams, const RunSettings& settings)
-    : graph_(build_graph(model)), settings_(settings)
+    : graph_(build_graph(check_run_memory(model, data))), settings_(settings)
 {
     if (settings_.batch_size == 0)
         throw Error("--batch-size must be at least 1");

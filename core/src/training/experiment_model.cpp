@@ -1,6 +1,7 @@
 // Experiment: the model of a run, from a preset, a file, --expr statements or a --layers config; the dtype.
 #include <cgp/io/error.hpp>
 #include <cgp/training/experiment.hpp>
+#include <cgp/training/memory_estimate.hpp>
 
 #include "experiment_engine.hpp"
 
@@ -40,6 +41,7 @@ ModelSpec make_model(const ModelChoice& c)
         return spec;
     }
     if (!c.layers.empty()) {
+        check_run_memory(estimate_layers_memory(c.layers));
         ModelSpec spec = layered_model(c.layers, c.activation.value_or(Activation::Sigmoid));
         spec.node_bias = c.node_bias.value_or(true);
         return spec;

@@ -1,0 +1,45 @@
+// cgp/training/memory_estimate.hpp: a run's memory, estimated before anything is allocated, and
+// the memory the system can give it.
+//
+// The model: about kBytesPerParameter bytes for each parameter (measured with /usr/bin/time -v on
+// layered models of 4,225 to 263,169 parameters: 850-925 bytes each, most of it the graph the
+// builder makes and compiles, the rest parameters, gradients, optimizer state and tape), plus the
+// data set: generated data 8 bytes per value and sample (inputs and label), a CSV file twice its
+// size (its text and its parsed values). Parameters are counted from the spec: exactly for a
+// `layers` model, for other models one per 4 bytes of expression text (an upper bound).
+#pragma once
+
+#include <cgp/language/model.hpp>
+#include <cgp/training/experiment.hpp>
+
+#include <cstdint>
+#include <optional>
+
+namespace cgp {
+
+inline constexpr std::uint64_t kBytesPerParameter = 1024;
+
+struct MemoryEstimate {
+    std::uint64_t parameters = 0;  // counted or bounded from the spec
+    std::uint64_t model_bytes = 0; // building, compiling and training the model
+    std::uint64_t data_bytes = 0;  // the data set
+    bool bounded = false;          // parameters is an upper bound (a model not made of layers)
+    std::uint64_t total() const { return model_bytes + data_bytes; }
+};
+
+MemoryEstimate estimate_run_memory(const ModelSpec& model, const DataChoice& data);
+// The model part for --layers sizes, before the layered model's text is generated (which for wide
+// layers is itself large).
+MemoryEstimate estimate_layers_memory(const std::vector<int>& layers);
+
+// MemAvailable from /proc/meminfo, lowered to the room left under this process's cgroup limit
+// (cgroup v2 memory.max or v1 memory.limit_in_bytes) when there is one; nullopt when unknown.
+std::optional<std::uint64_t> available_memory();
+
+// Throws cgp::Error with the estimate and a hint when the run needs more memory than available.
+// The environment variable CGP_NO_MEMORY_CHECK=1 skips the check. Returns `model`, so it can run
+// before the model is built.
+const ModelSpec& check_run_memory(const ModelSpec& model, const DataChoice& data);
+void check_run_memory(const MemoryEstimate& estimate);
+
+} // namespace cgp
