@@ -13,6 +13,7 @@
 
 #include <iostream>
 #include <cgp/host/plugin_paths.hpp>
+#include <cgp/io/escape.hpp>
 
 namespace cgp::bench {
 
@@ -96,7 +97,7 @@ int run(int argc, char** argv)
     if (wanted("training"))
         bench::bench_training(s, report);
     if (json)
-        std::cout << report.json.dump(2) << '\n';
+        std::cout << json_text(report.json, 2) << '\n';
     return cli::kOk;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/escape.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/host/plugin_paths.hpp>
 
@@ -86,7 +87,7 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["stop"] = std::string(to_string(s.reason));
     if (s.reason != StopReason::Completed)
         j["message"] = s.message;
-    std::cout << j.dump(2) << '\n';
+    std::cout << json_text(j, 2) << '\n';
 }
 
 int list_optimizers(const std::vector<std::filesystem::path>& search)

@@ -1,6 +1,8 @@
 // Sweep results: statistics over seeds, the aligned table, the CSV and JSON files, run file names.
 #include "results.hpp"
 
+#include <cgp/io/escape.hpp>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -141,19 +143,19 @@ std::string results_csv(const Plan& plan, const std::vector<PointResult>& result
 {
     std::string out = "model,optimizer";
     for (const Axis& a : plan.axes)
-        out += "," + a.key;
+        out += "," + csv_field(a.key);
     out += ",seeds,final_loss,final_loss_sd,min_loss,min_loss_sd,min_iteration,seconds,iterations_per_second,stop,runs\n";
     for (const PointResult& r : results) {
         const Point& p = plan.points[r.point];
-        out += fmt::format("{},{}", plan.models[p.model].name, plan.optimizers[p.optimizer]->id());
+        out += csv_field(plan.models[p.model].name) + "," + csv_field(plan.optimizers[p.optimizer]->id());
         for (std::size_t a = 0; a < plan.axes.size(); ++a)
-            out += "," + value_text(plan, p, a);
+            out += "," + csv_field(value_text(plan, p, a));
         std::string files;
         for (const RunResult* run : r.runs)
             files += (files.empty() ? "" : " ") + run_file_name(plan, p, run->seed);
         out += fmt::format(",{},{},{},{},{},{:.1f},{:.6f},{:.0f},{},{}\n", plan.seeds, exact(r.final_loss.mean),
                            exact(r.final_loss.sd), exact(r.min_loss.mean), exact(r.min_loss.sd), r.min_iteration.mean,
-                           r.seconds.mean, r.rate.mean, r.stop, files);
+                           r.seconds.mean, r.rate.mean, csv_field(r.stop), csv_field(files));
     }
     return out;
 }
@@ -222,7 +224,7 @@ std::string results_json(const Plan& plan, const std::vector<PointResult>& resul
                                {"stop", r.stop},
                                {"runs", runs}});
     }
-    return j.dump(2) + "\n";
+    return json_text(j, 2) + "\n";
 }
 
 std::string run_file_name(const Plan& plan, const Point& point, std::uint64_t seed)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check_install_prefix.sh PREFIX: the files an installed cgp must provide: the programs, the plugins,
 # the SDK headers and the cgp-sdk CMake package, and nothing of the engine; and the installed cgp-run
-# must find its plugins.
+# must find its plugins, also after the whole prefix is moved elsewhere.
 set -uo pipefail
 prefix="$1"
 fail=0
@@ -21,5 +21,17 @@ for id in sgd sgdplus adam; do
   grep -qF -- "$prefix/lib/cgp/plugins/$id.so" <<<"$listing" ||
     { echo "FAILED: the installed cgp-run does not list $prefix/lib/cgp/plugins/$id.so:" >&2; echo "$listing" >&2; fail=1; }
 done
+# A moved install finds its plugins from the program's own place, never from where it was installed.
+moved=$(mktemp -d)
+trap 'rm -rf "$moved"' EXIT
+cp -a "$prefix" "$moved/elsewhere"
+listing=$("$moved/elsewhere/bin/cgp-run" --list-optimizers 2>&1)
+for id in sgd sgdplus adam; do
+  grep -qF -- "$moved/elsewhere/lib/cgp/plugins/$id.so" <<<"$listing" ||
+    { echo "FAILED: a moved install does not list its own $id.so:" >&2; echo "$listing" >&2; fail=1; }
+done
+if grep -qF -- "$prefix/" <<<"$listing"; then
+  echo "FAILED: a moved install still looks in its old prefix $prefix:" >&2; echo "$listing" >&2; fail=1
+fi
 [[ $fail -eq 0 ]] && echo "$prefix holds the programs, plugins, SDK headers and CMake package"
 exit $fail

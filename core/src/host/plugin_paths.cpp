@@ -9,8 +9,11 @@
 #include <cstdlib>
 #include <set>
 
-#ifndef CGP_INSTALL_PLUGIN_DIR
-#define CGP_INSTALL_PLUGIN_DIR ""
+// The install's plugin folder, relative to the program's folder's parent (lib/cgp/plugins), so an
+// installed tree finds its plugins wherever it is moved. Only a build configured with an absolute
+// CMAKE_INSTALL_LIBDIR gives an absolute folder, which is then searched as it is.
+#ifndef CGP_PLUGIN_INSTALL_DIR
+#define CGP_PLUGIN_INSTALL_DIR "lib/cgp/plugins"
 #endif
 
 namespace cgp {
@@ -19,7 +22,10 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& plugin_dirs)
 {
-    std::vector<fs::path> out(plugin_dirs.begin(), plugin_dirs.end());
+    std::vector<fs::path> out;
+    for (const fs::path& dir : plugin_dirs)
+        if (!dir.empty()) // an empty folder would make "adam.so" a bare name for the loader's own search
+            out.push_back(dir);
     if (const char* env = std::getenv("CGP_PLUGIN_PATH")) {
         std::string_view rest(env);
         while (!rest.empty()) {
@@ -34,12 +40,14 @@ std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& plugin_dir
     }
     std::error_code ec;
     const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
+    const fs::path install_dir(CGP_PLUGIN_INSTALL_DIR);
     if (!ec) {
         out.push_back(exe_dir / "plugins");
-        out.push_back((exe_dir / ".." / "lib" / "cgp" / "plugins").lexically_normal());
+        if (install_dir.is_relative())
+            out.push_back((exe_dir / ".." / install_dir).lexically_normal());
     }
-    if (*CGP_INSTALL_PLUGIN_DIR != '\0')
-        out.emplace_back(CGP_INSTALL_PLUGIN_DIR);
+    if (install_dir.is_absolute())
+        out.push_back(install_dir);
     // Drop repeats, keep the first.
     std::vector<fs::path> unique;
     for (const auto& p : out)
@@ -53,9 +61,10 @@ fs::path resolve_plugin(std::string_view spec, const std::vector<fs::path>& sear
     if (spec.empty())
         throw Error("--optimizer needs a plugin name or path, e.g. --optimizer adam");
     std::error_code ec;
-    const fs::path as_path(spec);
-    if (spec.find('/') != std::string_view::npos || fs::is_regular_file(as_path, ec))
-        return as_path;
+    // Only a value with a '/' is a file: a bare name never means a file of the current folder, so
+    // running cgp in an untrusted folder cannot load that folder's code.
+    if (spec.find('/') != std::string_view::npos)
+        return fs::path(spec);
     std::string file(spec);
     if (file.size() < 3 || file.compare(file.size() - 3, 3, ".so") != 0)
         file += ".so";

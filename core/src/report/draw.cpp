@@ -2,6 +2,7 @@
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/report/draw.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/escape.hpp>
 #include <cgp/report/plot.hpp>
 
 #include <fmt/format.h>
@@ -219,21 +220,6 @@ StatementPicture read_statement(const Graph& g, std::size_t s)
     return picture;
 }
 
-std::string dot_string(std::string_view text)
-{
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        if (c == '"' || c == '\\')
-            out += '\\';
-        out += c;
-    }
-    return out + '"';
-}
-
 // Layer of every input (0) and defined variable: the declared layers, or the longest path.
 std::vector<std::vector<std::string>> layers_of(const Graph& g)
 {
@@ -297,7 +283,7 @@ std::vector<GraphEdge> graph_edges(const Graph& g)
 
 std::string graph_to_dot(const Graph& g)
 {
-    std::string out = fmt::format("// {}: the model's graph (render: dot -Tsvg FILE.dot -o FILE.svg)\n", g.name);
+    std::string out = fmt::format("// {}: the model's graph (render: dot -Tsvg FILE.dot -o FILE.svg)\n", dot_string(g.name));
     out += "digraph model {\n"
            "  rankdir=LR\n  ranksep=1.4\n  nodesep=0.5\n"
            "  graph [fontname=\"Helvetica\", fontsize=12, labelloc=b]\n"

@@ -1,6 +1,7 @@
 // Figures: gnuplot scripts with inline data, and running gnuplot (or dot) into atomic files.
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/escape.hpp>
 #include <cgp/report/plot.hpp>
 
 #include <fmt/format.h>
@@ -22,22 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A gnuplot double-quoted string.
-std::string gp_string(std::string_view text)
-{
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out + '"';
-}
-
 std::string number(double v)
 {
     return std::isfinite(v) ? fmt::format("{:.9g}", v) : "NaN";
@@ -47,9 +32,10 @@ std::string number(double v)
 std::string preamble(const std::string& default_output, int width, int height)
 {
     const std::string name = fs::path(default_output).filename().string();
+    const std::string stem = fs::path(name).stem().string();
     return fmt::format(
-        "# Render from this folder: gnuplot {0}.gp   (writes {1})\n"
-        "#   gnuplot -e \"out='{0}.svg'\" {0}.gp   SVG instead; out='-' draws in the terminal\n"
+        "# Render from this folder: gnuplot {0}   (writes {1})\n"
+        "#   gnuplot -e {5} {0}   SVG instead; out='-' draws in the terminal\n"
         "if (!exists(\"out\")) out = {2}\n"
         "if (out eq \"-\") {{ set terminal dumb size 100,32 }} else {{ "
         "if (strlen(out) > 4 && out[strlen(out)-3:] eq \".svg\") {{ "
@@ -57,7 +43,8 @@ std::string preamble(const std::string& default_output, int width, int height)
         "else {{ set terminal pngcairo size {3},{4} noenhanced font \"sans,10\" }} }}\n"
         "# to_stdout is set by programs that collect the image from gnuplot's standard output.\n"
         "if (out ne \"-\" && !exists(\"to_stdout\")) set output out\n",
-        fs::path(name).stem().string(), name, gp_string(name), width, height);
+        shell_quote(stem + ".gp"), shell_quote(name), gnuplot_string(name), width, height,
+        shell_quote("out=" + gnuplot_string(stem + ".svg")));
 }
 
 // Line colours (a colour-blind-friendly qualitative set), used in order.
@@ -68,7 +55,7 @@ const char* const kColours[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e6
 
 std::string gnuplot_script(const LineFigure& f, const std::string& default_output)
 {
-    std::string s = "# " + f.title + "\n" + preamble(default_output, 900, 600);
+    std::string s = "# " + gnuplot_string(f.title) + "\n" + preamble(default_output, 900, 600);
     const std::size_t colours = std::size(kColours);
     for (std::size_t i = 0; i < colours; ++i)
         s += fmt::format("set linetype {} linecolor rgb \"{}\" linewidth 2\n", i + 1, kColours[i]);
@@ -83,8 +70,8 @@ std::string gnuplot_script(const LineFigure& f, const std::string& default_outpu
         }
         s += "EOD\n";
     }
-    s += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\n", gp_string(f.title), gp_string(f.xlabel),
-                     gp_string(f.ylabel));
+    s += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\n", gnuplot_string(f.title), gnuplot_string(f.xlabel),
+                     gnuplot_string(f.ylabel));
     s += "set grid lc rgb \"#dddddd\"\nset key top right box opaque\nset format x \"%.0s%c\"\n";
     if (f.log_y)
         s += "set logscale y\n";
@@ -97,7 +84,7 @@ std::string gnuplot_script(const LineFigure& f, const std::string& default_outpu
                                 "0.18 noborder notitle",
                                 plot.empty() ? "" : ", \\\n     ", c, lt);
         plot += fmt::format("{}$curve{} using 1:2 with lines linetype {} title {}", plot.empty() ? "" : ", \\\n     ",
-                            c, lt, gp_string(curve.title));
+                            c, lt, gnuplot_string(curve.title));
     }
     if (plot.empty())
         plot = "NaN notitle";
@@ -112,21 +99,21 @@ std::string gnuplot_script(const HeatmapFigure& f, const std::string& default_ou
         throw Error("internal error: heat map values do not match its grid");
     const int width = static_cast<int>(std::max<std::size_t>(560, 140 * nx + 260));
     const int height = static_cast<int>(std::max<std::size_t>(440, 110 * ny + 160));
-    std::string s = "# " + f.title + "\n" + preamble(default_output, width, height);
+    std::string s = "# " + gnuplot_string(f.title) + "\n" + preamble(default_output, width, height);
     s += "$cells << EOD\n";
     for (std::size_t iy = 0; iy < ny; ++iy)
         for (std::size_t ix = 0; ix < nx; ++ix) {
             const double v = f.values[iy * nx + ix];
             s += fmt::format("{} {} {} {}\n", ix, iy, number(v),
-                             gp_string(std::isfinite(v) ? fmt::format("{:.4g}", v) : "n/a"));
+                             gnuplot_string(std::isfinite(v) ? fmt::format("{:.4g}", v) : "n/a"));
         }
     s += "EOD\n";
-    s += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset cblabel {}\n", gp_string(f.title),
-                     gp_string(f.xlabel), gp_string(f.ylabel), gp_string(f.value_label));
+    s += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset cblabel {}\n", gnuplot_string(f.title),
+                     gnuplot_string(f.xlabel), gnuplot_string(f.ylabel), gnuplot_string(f.value_label));
     auto tics = [](const std::vector<std::string>& values) {
         std::string t;
         for (std::size_t i = 0; i < values.size(); ++i)
-            t += fmt::format("{}{} {}", i ? ", " : "", gp_string(values[i]), i);
+            t += fmt::format("{}{} {}", i ? ", " : "", gnuplot_string(values[i]), i);
         return "(" + t + ")";
     };
     s += fmt::format("set xrange [-0.5:{}]\nset yrange [-0.5:{}]\n", static_cast<double>(nx) - 0.5,
@@ -163,25 +150,16 @@ fs::path find_program(std::string_view name)
     while (true) {
         const std::size_t colon = rest.find(':');
         const std::string_view dir = rest.substr(0, colon);
-        const fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / std::string(name);
-        if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate))
+        // An empty or relative PATH entry means the current folder: a program lying there (a cloned
+        // repository's `gnuplot`) is never run.
+        const fs::path candidate = fs::path(std::string(dir)) / std::string(name);
+        if (fs::path(std::string(dir)).is_absolute() && ::access(candidate.c_str(), X_OK) == 0 &&
+            !fs::is_directory(candidate))
             return candidate;
         if (colon == std::string_view::npos)
             return {};
         rest.remove_prefix(colon + 1);
     }
-}
-
-std::string shell_quote(std::string_view word)
-{
-    const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                               "0123456789_-./=:,+@%") == std::string_view::npos;
-    if (plain)
-        return std::string(word);
-    std::string out = "'";
-    for (char c : word)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
 }
 
 void run_to_file(const std::vector<std::string>& argv, const fs::path& destination)
@@ -203,8 +181,10 @@ void run_to_file(const std::vector<std::string>& argv, const fs::path& destinati
     for (const std::string& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    const fs::path program = find_program(argv[0]);
     pid_t pid = 0;
-    const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    const int spawned = program.empty() ? ENOENT
+                                        : ::posix_spawn(&pid, program.c_str(), &actions, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     if (spawned != 0) {
@@ -267,18 +247,12 @@ std::vector<std::string> write_figure(const std::string& script, const FigureFil
     std::vector<std::string> commands;
     const bool have_gnuplot = !find_program("gnuplot").empty();
     for (const fs::path& image : files.images) {
-        // gnuplot's single-quoted strings take a quote as two quotes.
-        std::string name = image.string(), escaped;
-        for (char c : name)
-            escaped += c == '\'' ? std::string("''") : std::string(1, c);
-        if (have_gnuplot) {
-            run_to_file({"gnuplot", "-e", fmt::format("out='{}'; to_stdout=1", escaped), files.script.string()}, image);
-        } else {
-            const std::string setting = fmt::format("out='{}'", escaped);
-            const bool plain = setting.find_first_of("\"$`\\!") == std::string::npos;
-            commands.push_back(fmt::format("gnuplot -e {} {}", plain ? "\"" + setting + "\"" : shell_quote(setting),
-                                           shell_quote(files.script.string())));
-        }
+        const std::string setting = "out=" + gnuplot_string(image.string());
+        if (have_gnuplot)
+            run_to_file({"gnuplot", "-e", setting + "; to_stdout=1", files.script.string()}, image);
+        else
+            commands.push_back(
+                fmt::format("gnuplot -e {} {}", shell_quote(setting), shell_quote(files.script.string())));
     }
     return commands;
 }

@@ -1,6 +1,7 @@
 // Run traces: the model, settings, initial parameters, exact batch sequence and cgp's loss record.
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/io/escape.hpp>
 #include <cgp/report/trace.hpp>
 
 #include <fmt/format.h>
@@ -181,7 +182,7 @@ void write_trace(const fs::path& dir, const ModelSpec& spec, const Experiment& e
     losses.commit();
 
     AtomicFile trace(dir / "trace.json");
-    trace.write(j.dump(1) + "\n");
+    trace.write(json_text(j, 1) + "\n");
     trace.commit();
 }
 

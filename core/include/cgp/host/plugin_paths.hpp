@@ -8,11 +8,13 @@
 namespace cgp {
 
 // Where plugins are looked for, in order: each --plugin-dir, each entry of CGP_PLUGIN_PATH, the
-// folder `plugins` next to the program, <program>/../lib/cgp/plugins, and the install's plugin folder.
+// folder `plugins` next to the program, and the install's plugin folder relative to the program
+// (<program>/../lib/cgp/plugins), so a moved install finds its own plugins and never the old place's.
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::filesystem::path>& plugin_dirs);
 
-// --optimizer value to a file: a path (contains '/', or names an existing file), else a name such as
-// "adam" or "adam.so" looked up along the search path. Throws cgp::Error listing where it looked.
+// --optimizer value to a file: a path when it contains a '/' (./adam.so for the current folder), else
+// a name such as "adam" or "adam.so" looked up only along the search path, never in the current
+// folder. Throws cgp::Error listing where it looked.
 std::filesystem::path resolve_plugin(std::string_view spec, const std::vector<std::filesystem::path>& search);
 
 // Every *.so file along the search path (first occurrence of each file name), sorted by name.

@@ -14,6 +14,7 @@
 // the commands that render them are returned, for the caller to print.
 #pragma once
 
+#include <cgp/io/escape.hpp> // shell_quote, for the printed commands
 #include <cgp/training/trainer.hpp>
 
 #include <filesystem>
@@ -65,14 +66,12 @@ std::vector<std::string> write_figure(const std::string& script, const FigureFil
 // The loss record of one run as a figure (cgp-run --plot).
 LineFigure loss_figure(std::span<const LossRecord> records, const std::string& title);
 
-// The full path of a program found on PATH, or an empty path.
+// The full path of a program found in an absolute folder of PATH, or an empty path. Empty and
+// relative PATH entries (the current folder) are skipped.
 std::filesystem::path find_program(std::string_view name);
 
-// Runs a program (argv[0] is looked up on PATH) with its standard output written atomically to
+// Runs a program (argv[0] is looked up with find_program) with its standard output written atomically to
 // destination. Throws cgp::Error quoting the program's error output when it fails or writes nothing.
 void run_to_file(const std::vector<std::string>& argv, const std::filesystem::path& destination);
-
-// Quotes a word for a POSIX shell when it needs quoting (for printed commands).
-std::string shell_quote(std::string_view word);
 
 } // namespace cgp
