@@ -18,16 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Folder {
-    fs::path path;
-    Folder()
-    {
-        std::string pattern = (fs::temp_directory_path() / "cgp-geometry-test-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~Folder() { fs::remove_all(path); }
-};
-
 // Renders a script to SVG and reads it back; false (with the skip message) without gnuplot.
 bool render(const std::string& script, const fs::path& svg)
 {
@@ -67,7 +57,7 @@ BOOST_AUTO_TEST_SUITE(figure_geometry)
 
 BOOST_AUTO_TEST_CASE(heat_map_texts_and_colour_bar_label_lie_inside_the_canvas)
 {
-    Folder tmp;
+    test::TempFolder tmp;
     const fs::path svg = tmp.path / "map.svg";
     if (!render(gnuplot_script(seeded_heat_map(), "map.png"), svg))
         return;
@@ -99,7 +89,7 @@ BOOST_AUTO_TEST_CASE(heat_map_with_seeds_shows_the_spread_and_marks_differences_
 
 BOOST_AUTO_TEST_CASE(short_run_x_ticks_are_distinct_and_exact)
 {
-    Folder tmp;
+    test::TempFolder tmp;
     LineFigure f;
     f.title = "one-neuron, sgd";
     Curve c{"loss", {}, {}, {}};
@@ -125,7 +115,7 @@ BOOST_AUTO_TEST_CASE(short_run_x_ticks_are_distinct_and_exact)
 
 BOOST_AUTO_TEST_CASE(long_legends_and_subtitles_stay_inside_the_canvas)
 {
-    Folder tmp;
+    test::TempFolder tmp;
     LineFigure f;
     f.title = "multi-neuron, lr = 1e-3 (mean of 5 seeds, band: 1 sd)";
     f.subtitle = "batch-size 8, lr 0.001, dataset-size 5000, iterations 20000, log-every 100, dtype f32, seed 0";
@@ -205,7 +195,7 @@ BOOST_AUTO_TEST_CASE(legends_name_every_setting_that_differs_and_the_title_the_s
 
 BOOST_AUTO_TEST_CASE(figures_render_in_parallel_and_every_failure_is_reported)
 {
-    Folder tmp;
+    test::TempFolder tmp;
     LineFigure f;
     f.curves.push_back({"sgd", {1, 2}, {1, 0.5}, {}});
     std::vector<FigureJob> jobs;

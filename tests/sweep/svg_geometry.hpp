@@ -5,6 +5,7 @@
 #include <cgp/report/plot.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -12,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include <unistd.h>
 
 namespace cgp::test {
 
@@ -135,6 +137,17 @@ inline std::vector<std::string> bottom_row(const Svg& svg, double below)
             return it->second;
     return {};
 }
+
+// A fresh folder under the temporary directory, removed with everything in it.
+struct TempFolder {
+    std::filesystem::path path;
+    TempFolder()
+    {
+        std::string pattern = (std::filesystem::temp_directory_path() / "cgp-figure-test-XXXXXX").string();
+        path = ::mkdtemp(pattern.data());
+    }
+    ~TempFolder() { std::filesystem::remove_all(path); }
+};
 
 inline bool have_gnuplot()
 {
