@@ -210,18 +210,18 @@ std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<Point
 }
 
 bool write_sweep_figures(const std::vector<SweepFigure>& figures, const std::filesystem::path& plots,
-                         const std::vector<std::string>& formats, bool quiet)
+                         const std::vector<std::string>& formats, bool quiet, unsigned jobs)
 {
-    std::vector<FigureJob> jobs;
+    std::vector<FigureJob> figure_jobs;
     for (const SweepFigure& f : figures) {
         FigureFiles files{plots / (f.stem + ".gp"), {}};
         for (const std::string& ext : formats)
             files.images.push_back(plots / (f.stem + "." + ext));
-        jobs.push_back({f.script, std::move(files)});
+        figure_jobs.push_back({f.script, std::move(files)});
         if (!quiet && !f.note.empty())
             fmt::print(stderr, "cgp-sweep: {}: {}\n", f.stem, f.note);
     }
-    return !write_figures(jobs).empty();
+    return !write_figures(figure_jobs, jobs).empty();
 }
 
 } // namespace cgp::sweep

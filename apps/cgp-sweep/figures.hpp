@@ -37,10 +37,10 @@ struct FigureOptions {
 std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<PointResult>& results,
                                        const FigureOptions& options = {});
 
-// Writes the figures into folder `plots` (one script each, one image per format), rendered in
-// parallel; prints the automatic choices to stderr unless quiet. Returns whether gnuplot was
+// Writes the figures into folder `plots` (one script each, one image per format), rendered on up
+// to `jobs` threads (0: one per core); prints the automatic choices to stderr unless quiet. Returns whether gnuplot was
 // missing (so the images are still to be rendered).
 bool write_sweep_figures(const std::vector<SweepFigure>& figures, const std::filesystem::path& plots,
-                         const std::vector<std::string>& formats, bool quiet);
+                         const std::vector<std::string>& formats, bool quiet, unsigned jobs);
 
 } // namespace cgp::sweep

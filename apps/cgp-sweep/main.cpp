@@ -219,7 +219,7 @@ void write_outputs(const SweepOptions& o, const Plan& plan, const std::vector<Po
     if (!o.no_plots) {
         make_folder(dir / "plots");
         const auto all = sweep_figures(plan, results, figure_options(o));
-        unrendered = write_sweep_figures(all, dir / "plots", image_formats(o), o.quiet);
+        unrendered = write_sweep_figures(all, dir / "plots", image_formats(o), o.quiet, o.jobs);
         figures = all.size();
     }
     if (o.quiet) {
