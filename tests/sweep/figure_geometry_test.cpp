@@ -58,17 +58,27 @@ BOOST_AUTO_TEST_SUITE(figure_geometry)
 BOOST_AUTO_TEST_CASE(heat_map_texts_and_colour_bar_label_lie_inside_the_canvas)
 {
     test::TempFolder tmp;
-    const fs::path svg = tmp.path / "map.svg";
-    if (!render(gnuplot_script(seeded_heat_map(), "map.png"), svg))
-        return;
-    const test::Svg s = test::read_svg(svg.string());
-    BOOST_TEST(s.width > 0);
-    BOOST_TEST(s.texts.size() > 10u);
-    BOOST_TEST(test::texts_outside(s).empty(), "outside the canvas: " << joined(test::texts_outside(s)));
-    BOOST_TEST(test::has_text(s, "beta1"));
-    BOOST_TEST(test::has_text(s, "beta2"));
-    BOOST_TEST(test::has_text(s, "final loss (per-sample squared error)"));
-    BOOST_TEST(test::repeated_tick_labels(s).empty(), "repeated: " << joined(test::repeated_tick_labels(s)));
+    HeatmapFigure small; // one seed, 2 x 2: the smallest canvas
+    small.title = "adam on one-neuron: final loss";
+    small.xlabel = "beta1";
+    small.ylabel = "beta2";
+    small.xvalues = {"0.8", "0.9"};
+    small.yvalues = {"0.9", "0.99"};
+    small.values = {0.24751, 0.24783, 0.24812, 0.24795}; // close values: long colour-bar tick labels
+    small.value_label = "final loss (per-sample squared error)";
+    for (const HeatmapFigure& h : {seeded_heat_map(), small}) {
+        const fs::path svg = tmp.path / "map.svg";
+        if (!render(gnuplot_script(h, "map.png"), svg))
+            return;
+        const test::Svg s = test::read_svg(svg.string());
+        BOOST_TEST(s.width > 0);
+        BOOST_TEST(s.texts.size() > 8u);
+        BOOST_TEST(test::texts_outside(s).empty(), "outside the canvas: " << joined(test::texts_outside(s)));
+        BOOST_TEST(test::has_text(s, "beta1"));
+        BOOST_TEST(test::has_text(s, "beta2"));
+        BOOST_TEST(test::has_text(s, "final loss (per-sample squared error)"), "no colour-bar label");
+        BOOST_TEST(test::repeated_tick_labels(s).empty(), "repeated: " << joined(test::repeated_tick_labels(s)));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(heat_map_with_seeds_shows_the_spread_and_marks_differences_within_it)
