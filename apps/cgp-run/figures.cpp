@@ -22,11 +22,30 @@ std::vector<std::filesystem::path> plot_files(const std::string& plot)
     return {std::filesystem::path(file).replace_extension(".gp"), file};
 }
 
+namespace {
+
+LogY plot_log_y(const RunOptions& o)
+{
+    try {
+        return o.no_log_y ? LogY::Off : parse_log_y(o.log_y, "--log-y");
+    } catch (const Error& e) {
+        throw cli::UsageError(e.what());
+    }
+}
+
+} // namespace
+
 void check_figure_outputs(const RunOptions& o)
 {
     if (!o.plot.empty())
         for (const auto& f : plot_files(o.plot))
             check_output_path(f, "--plot");
+    plot_log_y(o);
+    try {
+        check_smooth(o.smooth, "--smooth");
+    } catch (const Error& e) {
+        throw cli::UsageError(e.what());
+    }
     if (!o.draw.empty())
         for (const auto& f : graph_picture_files(o.draw))
             check_output_path(f, "--draw");
@@ -55,9 +74,15 @@ void write_figures(const RunOptions& o, const ModelSpec& spec, const Experiment&
         if (const int lr = opt.plugin().find_hparam("lr"); lr >= 0)
             title += fmt::format(" lr={:g}", opt.hparams()[static_cast<std::size_t>(lr)]);
         title += fmt::format(", batch {}, seed {}", ex.settings().batch_size, ex.settings().seed);
+        LineFigure loss = loss_figure(summary.records, title);
+        for (std::size_t h = 0; h < opt.plugin().hparams().size(); ++h)
+            loss.subtitle += fmt::format("{}{} {:g}", h ? ", " : "", opt.plugin().hparams()[h].option_name(),
+                                         opt.hparams()[h]);
+        loss.smooth = o.smooth;
+        if (const std::string note = choose_log_y(loss, plot_log_y(o)); !note.empty() && !o.quiet)
+            fmt::print(stderr, "{}: --plot: {}\n", kProgram, note);
         const FigureFiles figure{files.front(), {files.begin() + 1, files.end()}};
-        const auto commands =
-            write_figure(gnuplot_script(loss_figure(summary.records, title), files.back().filename().string()), figure);
+        const auto commands = write_figure(gnuplot_script(loss, files.back().filename().string()), figure);
         for (const std::string& c : commands)
             fmt::print(stderr, "{}: gnuplot is not on PATH; wrote {}. Render it with:\n  {}\n", kProgram,
                        figure.script.string(), c);

@@ -30,6 +30,11 @@ po::options_description figure_options(RunOptions& o)
     d.add_options()
         ("plot", po::value(&o.plot)->value_name("FILE"), "plot the loss record to FILE.png or FILE.svg with gnuplot (the script goes "
                                      "to FILE.gp)")
+        ("log-y", po::value(&o.log_y)->implicit_value("on")->value_name("WHEN"),
+         "with --plot: log-scale y axis: on, off or auto (the default: when the loss spans more than two decades)")
+        ("no-log-y", po::bool_switch(&o.no_log_y), "with --plot: linear y axis (same as --log-y off)")
+        ("smooth", po::value(&o.smooth)->default_value(0.0)->value_name("W"),
+         "with --plot: the loss as its exponential moving average with weight W in [0, 1), the raw curve faint")
         ("draw", po::value(&o.draw)->value_name("FILE"), "draw the model to FILE.dot, .png or .svg (Graphviz) and exit without training")
         ("trace", po::value(&o.trace)->value_name("DIR"), "write the run's model, settings, initial parameters, batches and loss "
                                        "record to folder DIR (for tools/torch_check.py)");

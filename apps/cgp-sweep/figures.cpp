@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -51,7 +53,32 @@ Curve mean_curve(const PointResult& r, bool spread)
 }
 
 // Loss curves: grouped by model, run settings and lr.
-void loss_figures(const Plan& plan, const std::vector<PointResult>& results, std::vector<SweepFigure>& out)
+// A curve's settings for its legend: the optimizer, each of its hyperparameters (as gridded, or its
+// value), and the run settings; legends() keeps the ones that differ between a figure's curves.
+std::vector<std::pair<std::string, std::string>> curve_settings(const Plan& plan, const Point& p)
+{
+    const Plugin& plugin = *plan.optimizers[p.optimizer];
+    std::vector<std::pair<std::string, std::string>> settings{{"optimizer", plugin.id()}};
+    const auto gridded = [&](const std::string& key) -> int {
+        for (std::size_t a = 0; a < plan.axes.size(); ++a)
+            if (plan.axes[a].key == key && p.value_index[a] >= 0)
+                return static_cast<int>(a);
+        return -1;
+    };
+    for (std::size_t h = 0; h < plugin.hparams().size() && h < p.hparams.size(); ++h) {
+        const std::string key = plugin.hparams()[h].option_name();
+        const int a = gridded(key);
+        settings.emplace_back(key, a >= 0 ? value_text(plan, p, static_cast<std::size_t>(a))
+                                          : fmt::format("{:g}", p.hparams[h]));
+    }
+    const int batch = gridded("batch-size");
+    settings.emplace_back("batch-size", batch >= 0 ? value_text(plan, p, static_cast<std::size_t>(batch))
+                                                   : fmt::format("{}", p.settings.batch_size));
+    return settings;
+}
+
+void loss_figures(const Plan& plan, const std::vector<PointResult>& results, const FigureOptions& options,
+                  std::vector<SweepFigure>& out)
 {
     const auto grouping = [&](std::size_t a) {
         return plan.axes[a].kind == AxisKind::Setting || plan.axes[a].key == "lr";
@@ -84,16 +111,18 @@ void loss_figures(const Plan& plan, const std::vector<PointResult>& results, std
         if (plan.seeds > 1)
             f.title += fmt::format(" (mean of {} seeds{})", plan.seeds, spread ? ", band: 1 sd" : "");
         f.ylabel = "loss (per-sample squared error, mean per record)";
+        std::vector<std::vector<std::pair<std::string, std::string>>> settings;
         for (const PointResult* r : members) {
-            const Point& p = plan.points[r->point];
-            Curve c = mean_curve(*r, spread);
-            c.title = plan.optimizers[p.optimizer]->id();
-            for (std::size_t a = 0; a < plan.axes.size(); ++a)
-                if (!grouping(a) && p.value_index[a] >= 0)
-                    c.title += fmt::format(" {}={}", plan.axes[a].key, value_text(plan, p, a));
-            f.curves.push_back(std::move(c));
+            f.curves.push_back(mean_curve(*r, spread));
+            settings.push_back(curve_settings(plan, plan.points[r->point]));
         }
-        out.push_back({stem, gnuplot_script(f, stem + ".png")});
+        const Legends names = legends(settings);
+        for (std::size_t c = 0; c < f.curves.size(); ++c)
+            f.curves[c].title = names.curves[c];
+        f.subtitle = names.shared;
+        f.smooth = options.smooth;
+        std::string note = choose_log_y(f, options.log_y);
+        out.push_back({stem, gnuplot_script(f, stem + ".png"), note});
     }
 }
 
@@ -146,11 +175,16 @@ void heat_maps(const Plan& plan, const std::vector<PointResult>& results, std::v
                 for (const AxisValue& v : plan.axes[ay].values)
                     h.yvalues.push_back(v.text);
                 h.values.assign(h.xvalues.size() * h.yvalues.size(), std::nan(""));
+                if (plan.seeds > 1)
+                    h.spread.assign(h.values.size(), std::nan(""));
                 for (const PointResult* r : members) {
                     const Point& p = plan.points[r->point];
                     const auto ix = static_cast<std::size_t>(p.value_index[ax]);
                     const auto iy = static_cast<std::size_t>(p.value_index[ay]);
-                    h.values[iy * h.xvalues.size() + ix] = final_loss ? r->final_loss.mean : r->min_loss.mean;
+                    const Stat& stat = final_loss ? r->final_loss : r->min_loss;
+                    h.values[iy * h.xvalues.size() + ix] = stat.mean;
+                    if (plan.seeds > 1)
+                        h.spread[iy * h.xvalues.size() + ix] = stat.sd;
                 }
                 const std::string metric = final_loss ? "final loss" : "min loss";
                 h.value_label = metric;
@@ -158,7 +192,7 @@ void heat_maps(const Plan& plan, const std::vector<PointResult>& results, std::v
                                       plan.seeds > 1 ? fmt::format(" (mean of {} seeds)", plan.seeds) : "");
                 const std::string stem =
                     fmt::format("heatmap_{}_{}", final_loss ? "final-loss" : "min-loss", stem_rest);
-                out.push_back({stem, gnuplot_script(h, stem + ".png")});
+                out.push_back({stem, gnuplot_script(h, stem + ".png"), {}});
             }
         }
     }
@@ -166,12 +200,28 @@ void heat_maps(const Plan& plan, const std::vector<PointResult>& results, std::v
 
 } // namespace
 
-std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<PointResult>& results)
+std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<PointResult>& results,
+                                       const FigureOptions& options)
 {
     std::vector<SweepFigure> figures;
-    loss_figures(plan, results, figures);
+    loss_figures(plan, results, options, figures);
     heat_maps(plan, results, figures);
     return figures;
+}
+
+bool write_sweep_figures(const std::vector<SweepFigure>& figures, const std::filesystem::path& plots,
+                         const std::vector<std::string>& formats, bool quiet, unsigned jobs)
+{
+    std::vector<FigureJob> figure_jobs;
+    for (const SweepFigure& f : figures) {
+        FigureFiles files{plots / (f.stem + ".gp"), {}};
+        for (const std::string& ext : formats)
+            files.images.push_back(plots / (f.stem + "." + ext));
+        figure_jobs.push_back({f.script, std::move(files)});
+        if (!quiet && !f.note.empty())
+            fmt::print(stderr, "cgp-sweep: {}: {}\n", f.stem, f.note);
+    }
+    return !write_figures(figure_jobs, jobs).empty();
 }
 
 } // namespace cgp::sweep

@@ -13,6 +13,10 @@
 #include "grid.hpp"
 #include "results.hpp"
 
+#include <cgp/report/plot.hpp>
+
+#include <filesystem>
+
 #include <string>
 #include <vector>
 
@@ -21,8 +25,22 @@ namespace cgp::sweep {
 struct SweepFigure {
     std::string stem;   // file name without extension: "loss_one-neuron_lr=1e-2"
     std::string script; // the gnuplot script; it renders stem.png by default
+    std::string note;   // what was chosen for it automatically (a log-scale y axis), or empty
 };
 
-std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<PointResult>& results);
+// --log-y and --smooth (the loss curves only).
+struct FigureOptions {
+    LogY log_y = LogY::Auto;
+    double smooth = 0.0;
+};
+
+std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<PointResult>& results,
+                                       const FigureOptions& options = {});
+
+// Writes the figures into folder `plots` (one script each, one image per format), rendered on up
+// to `jobs` threads (0: one per core); prints the automatic choices to stderr unless quiet. Returns whether gnuplot was
+// missing (so the images are still to be rendered).
+bool write_sweep_figures(const std::vector<SweepFigure>& figures, const std::filesystem::path& plots,
+                         const std::vector<std::string>& formats, bool quiet, unsigned jobs);
 
 } // namespace cgp::sweep

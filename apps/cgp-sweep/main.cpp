@@ -52,6 +52,9 @@ struct SweepOptions {
     std::string out;
     std::string formats = "png,svg";
     bool no_plots = false;
+    std::string log_y = "auto";
+    bool no_log_y = false;
+    double smooth = 0.0;
     bool quiet = false;
     bool force = false;
 };
@@ -77,6 +80,11 @@ po::options_description sweep_options(SweepOptions& o)
         ("formats", po::value(&o.formats)->default_value(o.formats), "image formats of the plots: png, svg or both")
         ("no-plots", po::bool_switch(&o.no_plots), "write no figures")
         ("force", po::bool_switch(&o.force), "replace the results of an earlier sweep in the --out folder")
+        ("log-y", po::value(&o.log_y)->implicit_value("on")->value_name("WHEN"),
+         "log-scale y axis of the loss curves: on, off or auto (the default: when they span more than two decades)")
+        ("no-log-y", po::bool_switch(&o.no_log_y), "linear y axis of the loss curves (same as --log-y off)")
+        ("smooth", po::value(&o.smooth)->default_value(0.0)->value_name("W"),
+         "draw each loss curve as its exponential moving average with weight W in [0, 1), the raw curve faint")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr");
     return d;
 }
@@ -186,6 +194,19 @@ void write_file(const fs::path& path, const std::string& text)
     f.commit();
 }
 
+FigureOptions figure_options(const SweepOptions& o)
+{
+    FigureOptions f;
+    try {
+        f.log_y = o.no_log_y ? LogY::Off : parse_log_y(o.log_y, "--log-y");
+        check_smooth(o.smooth, "--smooth");
+    } catch (const Error& e) {
+        throw cli::UsageError(e.what());
+    }
+    f.smooth = o.smooth;
+    return f;
+}
+
 // Writes the results, run records and figures into the output folder's staging folder, then puts
 // it in place whole.
 void write_outputs(const SweepOptions& o, OutFolder& out, const Plan& plan, const std::vector<PointResult>& results,
@@ -203,18 +224,16 @@ void write_outputs(const SweepOptions& o, OutFolder& out, const Plan& plan, cons
     bool unrendered = false;
     if (!o.no_plots) {
         make_folder(dir / "plots");
-        const std::vector<std::string> formats = image_formats(o);
-        for (const SweepFigure& f : sweep_figures(plan, results)) {
-            FigureFiles files{dir / "plots" / (f.stem + ".gp"), {}};
-            for (const std::string& ext : formats)
-                files.images.push_back(dir / "plots" / (f.stem + "." + ext));
-            unrendered = !write_figure(f.script, files).empty() || unrendered;
-            ++figures;
-        }
+        const auto all = sweep_figures(plan, results, figure_options(o));
+        unrendered = write_sweep_figures(all, dir / "plots", image_formats(o), o.quiet, o.jobs);
+        figures = all.size();
     }
     out.commit();
-    if (o.quiet)
+    if (o.quiet) {
+        if (unrendered) // said even when quiet: otherwise a quiet run silently yields no images
+            fmt::print(stderr, "{}: gnuplot is not on PATH: wrote the figures as scripts only, no images\n", kProgram);
         return;
+    }
     fmt::print(stderr, "{}: wrote {}: results.csv, results.json, table.txt, {} run records in runs/", kProgram,
                o.out, outcome.runs.size());
     if (figures > 0)
@@ -273,8 +292,10 @@ int run(int argc, char** argv)
     std::optional<OutFolder> out;
     if (!o.out.empty()) {
         check_output_folder(o.out, "--out", "results.csv");
-        if (!o.no_plots)
+        if (!o.no_plots) {
             image_formats(o);
+            figure_options(o);
+        }
         std::vector<NamedFile> inputs{{"--config", o.config}};
         if (o.common.data != "generated")
             inputs.push_back({"--data", o.common.data});

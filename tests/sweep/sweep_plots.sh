@@ -16,7 +16,7 @@ for stem in "loss_one-neuron_lr=1e-2" "loss_one-neuron_lr=1e-3" "heatmap_final-l
   [[ -s "$plots/$stem.gp" ]] || fail "no script $stem.gp"
 done
 grep -q 'title "sgd"' "$plots/loss_one-neuron_lr=1e-2.gp" || fail "the loss figure lacks the sgd curve"
-grep -q 'title "adam beta1=0.9 beta2=0.99"' "$plots/loss_one-neuron_lr=1e-2.gp" || fail "the loss figure lacks an adam curve"
+grep -q 'title "adam beta1=0.9 beta2=0.99 eps=1e-08 eps-inside-sqrt=0 amsgrad=0"' "$plots/loss_one-neuron_lr=1e-2.gp" || fail "the loss figure lacks an adam curve"
 grep -q 'with image' "$plots/heatmap_final-loss_one-neuron_adam_lr=1e-2.gp" || fail "the heat map script draws no image"
 [[ $(ls "$plots"/*.gp | wc -l) -eq 6 ]] || fail "expected 6 figure scripts, found $(ls "$plots"/*.gp | wc -l)"
 "$run" --optimizer adam --iterations 500 --quiet --plot "$work/plot-run.png" >/dev/null

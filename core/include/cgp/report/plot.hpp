@@ -33,11 +33,40 @@ struct Curve {
 
 struct LineFigure {
     std::string title;
+    std::string subtitle; // a second title line: the settings every curve shares
     std::string xlabel = "iteration";
     std::string ylabel = "loss";
     bool log_y = false;
+    double smooth = 0.0; // > 0: each curve as its exponential moving average with this weight, the raw curve faint behind
     std::vector<Curve> curves;
 };
+
+// How many decades (powers of ten) the positive y values of the curves span; 0 without two of them.
+double decades_spanned(const LineFigure& figure);
+
+// --log-y: "auto" (log when the curves span more than two decades), "on" or "off".
+enum class LogY { Auto, On, Off };
+// Parses "auto", "on" and "off" (and "" as on, for a bare --log-y); throws cgp::Error naming option.
+LogY parse_log_y(std::string_view text, std::string_view option);
+// Applies the choice to the figure; returns a note saying what was chosen when it was automatic
+// and came out logarithmic (empty otherwise).
+std::string choose_log_y(LineFigure& figure, LogY choice);
+// Checks a --smooth weight: a number in [0, 1); throws cgp::Error naming the option.
+void check_smooth(double weight, std::string_view option);
+
+// The exponential moving average s_i = w*s_{i-1} + (1-w)*y_i, started at y_0 (non-finite values are
+// carried through without entering the average).
+std::vector<double> exponential_moving_average(const std::vector<double>& y, double weight);
+
+// The legend of each curve and the shared part, from each curve's settings in order (name, value):
+// a setting goes into a curve's legend when it is not the same on every curve (a setting a curve
+// lacks counts as different), and into the shared text (as "name value, ...") otherwise. The first
+// setting of each curve is its name and always leads its legend.
+struct Legends {
+    std::vector<std::string> curves;
+    std::string shared;
+};
+Legends legends(const std::vector<std::vector<std::pair<std::string, std::string>>>& settings);
 
 // Values over a grid of two settings; each cell is coloured and labelled with its value.
 struct HeatmapFigure {
@@ -45,8 +74,19 @@ struct HeatmapFigure {
     std::string xlabel, ylabel;              // the two settings ("beta1", "beta2")
     std::vector<std::string> xvalues, yvalues; // their values as tick labels
     std::vector<double> values;              // row-major: values[iy * xvalues.size() + ix]; NaN: no value
+    std::vector<double> spread;              // optional, like values: each cell's standard deviation over seeds
     std::string value_label;                 // colour-box label ("final loss")
 };
+// With spreads, a cell reads "mean ± sd", the colour scale spans at least the largest spread (so it
+// does not paint seed noise as differences), and the cells whose difference from the lowest cell is
+// within the larger of their two spreads are marked with '*' (a note under the title says so).
+
+// The start of every figure script: the terminal and output chosen by the variable `out` (PNG,
+// SVG or the text terminal), rendering to default_output unless told otherwise.
+std::string gnuplot_preamble(const std::string& default_output, int width, int height);
+
+// The figures' line colours (colour-blind friendly), "#rrggbb", cycling.
+std::string line_colour(std::size_t i);
 
 // The script of a figure; default_output is the image name the script renders to by default.
 std::string gnuplot_script(const LineFigure& figure, const std::string& default_output);
@@ -62,6 +102,15 @@ struct FigureFiles {
 // commands that render the images when gnuplot is absent (empty when everything was rendered).
 // Throws cgp::Error when a file cannot be written or gnuplot fails (with its message).
 std::vector<std::string> write_figure(const std::string& script, const FigureFiles& files);
+
+// write_figure for many figures at once, on up to `jobs` threads (0: one per core). Every figure is
+// attempted; when any fails, throws cgp::Error naming every failure. Returns the commands that render
+// the images when gnuplot is absent.
+struct FigureJob {
+    std::string script;
+    FigureFiles files;
+};
+std::vector<std::string> write_figures(const std::vector<FigureJob>& figures, unsigned jobs = 0);
 
 // The loss record of one run as a figure (cgp-run --plot).
 LineFigure loss_figure(std::span<const LossRecord> records, const std::string& title);
