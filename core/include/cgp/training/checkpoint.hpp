@@ -4,14 +4,16 @@
 //   8 bytes   magic "CGPCKPT\n"
 //   u32       format version (kCheckpointFormat)
 //   u64       payload length
-//   payload   the fields of Checkpoint, in the order written by serialize_checkpoint()
+//   payload   the fields of Checkpoint, in the order written by serialize_checkpoint(); from format 2
+//             on, the transforms' settings and state (TransformRecord) last
 //   u32       CRC-32 (Boost.CRC, the zlib/PNG polynomial) of version, length and payload
 // Files are written atomically (temporary file, fsync, rename): a crash while writing leaves the
 // previous checkpoint in place. A truncated file, a flipped byte, a foreign file or a newer format
-// is refused with a message saying which.
+// is refused with a message saying which. Format 1 files (no transforms) are still read.
 #pragma once
 
 #include <cgp/training/trainer.hpp>
+#include <cgp/training/transforms.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -22,7 +24,7 @@
 
 namespace cgp {
 
-inline constexpr std::uint32_t kCheckpointFormat = 1;
+inline constexpr std::uint32_t kCheckpointFormat = 2;
 
 struct Checkpoint {
     // What the run is: checked on resume.
@@ -42,6 +44,8 @@ struct Checkpoint {
     std::vector<std::uint8_t> params;              // param_count values of dtype, raw
     std::vector<std::vector<std::uint8_t>> state;  // each optimizer state array, raw
     std::string sampler_state;
+    TransformRecord transforms;                    // format 2; empty in format 1 files
+    std::uint32_t format = kCheckpointFormat;      // the version the file had (serialize writes it)
 };
 
 // `identity` (its fields up to seed) with the state of the run in `run`.
