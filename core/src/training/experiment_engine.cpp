@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace cgp {
@@ -21,7 +22,8 @@ EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, Plugi
     Rng init(Seeds::from(s.seed).init);
     init_uniform(tape.params(), init);
     opt.initialize_state(tape.params(), trainer.state().optimizer_state);
-    chain = std::make_unique<TransformChain>(s.transforms, opt.plugin(), opt.hparams(), g, s.iterations);
+    chain = std::make_unique<TransformChain>(s.transforms, opt.plugin(), opt.hparams(), g, s.iterations,
+                                             s.iterations / std::max<std::uint64_t>(1, s.train.log_every) + 1);
     if (!chain->empty()) {
         opt.read_hparams_from(chain->hparams().data());
         trainer.set_transforms(chain.get());

@@ -62,7 +62,7 @@ DecayMode parse_decay_mode(std::string_view text)
 }
 
 TransformChain::TransformChain(const TransformSettings& s, const Plugin& plugin, std::span<const double> base,
-                               const Graph& g, std::uint64_t planned)
+                               const Graph& g, std::uint64_t planned, std::uint64_t planned_records)
     : settings_(s), empty_(s.empty()), live_(base.begin(), base.end())
 {
     if (!std::isfinite(s.decay) || s.decay < 0)
@@ -173,7 +173,8 @@ TransformChain::TransformChain(const TransformSettings& s, const Plugin& plugin,
     decayed_ = ranges_of(decayed);
     if (s.clip_norm_per_tensor > 0)
         tensors_ = parameter_tensors(g);
-    history_.reserve(scheduled_.size() * 1024);
+    history_.reserve(scheduled_.size() * (planned_records + 1));
+    records_ = planned_records;
 }
 
 std::vector<double> TransformChain::values_at(std::uint64_t t) const
@@ -290,7 +291,7 @@ void TransformChain::restore(const TransformRecord& r)
         was_names.push_back(s.substr(0, s.find('=')));
     if (was_names == names_ && !names_.empty())
         history_ = r.history;
-    history_.reserve(history_.size() + scheduled_.size() * 1024);
+    history_.reserve(scheduled_.size() * (records_ + 1));
 }
 
 std::vector<std::string> transform_changes(const TransformRecord& was, const TransformRecord& now)

@@ -80,8 +80,9 @@ std::vector<std::string> transform_changes(const TransformRecord& was, const Tra
 // over the planned steps (naming the step), decay and clipping values. Throws cgp::Error.
 class TransformChain {
 public:
+    // planned_records: loss records to reserve room for, so recording allocates nothing.
     TransformChain(const TransformSettings& s, const Plugin& plugin, std::span<const double> base, const Graph& g,
-                   std::uint64_t planned_steps);
+                   std::uint64_t planned_steps, std::uint64_t planned_records = 1024);
 
     bool empty() const noexcept { return empty_; }
     // The hyperparameter values a step reads; the chain writes the scheduled ones before each step.
@@ -131,6 +132,7 @@ private:
     std::vector<ParamRange> decayed_;           // the parameters weight decay applies to
     std::vector<ParamTensor> tensors_;          // for per-tensor clipping
     int lr_index_ = -1;                         // decoupled decay's learning rate, or -1 (decay_lr)
+    std::uint64_t records_ = 0;                 // loss records planned
 };
 
 } // namespace cgp
