@@ -159,8 +159,10 @@ int inspect_checkpoint(const std::string& path)
                c.loop.records.empty() ? "" : fmt::format(", last {:.6f}", c.loop.records.back().loss));
     std::string schedules;
     for (std::size_t k = 0; k < c.transforms.schedules.size(); ++k)
-        schedules += fmt::format("{}{} (now {:g})", schedules.empty() ? "" : " ", c.transforms.schedules[k],
-                                 c.transforms.plateau[k].value);
+        schedules += fmt::format("{}{}{}", schedules.empty() ? "" : " ", c.transforms.schedules[k],
+                                 c.transforms.schedules[k].find("plateau(") != std::string::npos
+                                     ? fmt::format(" (now {:g})", c.transforms.plateau[k].value)
+                                     : std::string());
     if (!schedules.empty())
         fmt::print("schedules       {}\n", schedules);
     return cli::kOk;

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 namespace cgp::sweep {
 namespace {
@@ -240,7 +241,8 @@ std::string describe(const Plan& plan, const Point& point)
 std::vector<Point> expand(const Plan& plan, const RunSettings& base, const DataChoice& base_data)
 {
     std::vector<Point> points;
-    for (std::size_t m = 0; m < plan.models.size(); ++m)
+    for (std::size_t m = 0; m < plan.models.size(); ++m) {
+        std::optional<Graph> graph; // for checking the points' transforms, built when one has any
         for (std::size_t o = 0; o < plan.optimizers.size(); ++o) {
             const Plugin& plugin = *plan.optimizers[o];
             std::vector<std::size_t> used; // the axes that apply to this optimizer
@@ -269,12 +271,18 @@ std::vector<Point> expand(const Plan& plan, const RunSettings& base, const DataC
                     apply_value(plan.axes[a], plan.axes[a].values[static_cast<std::size_t>(p.value_index[a])], plugin, p);
                 try {
                     plugin.validate(p.hparams);
+                    if (!p.settings.transforms.empty()) { // names, ranges over the planned steps, values
+                        if (!graph)
+                            graph = build_graph(plan.models[m].spec);
+                        TransformChain(p.settings.transforms, plugin, p.hparams, *graph, p.settings.iterations);
+                    }
                 } catch (const Error& e) {
                     throw Error(fmt::format("grid point '{}': {}", describe(plan, p), e.what()));
                 }
                 points.push_back(std::move(p));
             }
         }
+    }
     return points;
 }
 
