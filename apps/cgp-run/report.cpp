@@ -28,6 +28,23 @@ std::string optimizer_path(const Experiment& ex)
     return ex.optimizer().plugin().simd_path(ex.settings().train.optimizer_form == OptimizerForm::Scalar);
 }
 
+// The transforms as given, and the scheduled values of the last step.
+nlohmann::ordered_json transforms_json(const TransformChain& chain)
+{
+    const TransformSettings& t = chain.settings();
+    nlohmann::ordered_json schedules = nlohmann::ordered_json::object();
+    const TransformRecord r = chain.record();
+    for (std::size_t k = 0; k < r.schedules.size(); ++k)
+        schedules[chain.scheduled_names()[k]] = r.schedules[k].substr(r.schedules[k].find('=') + 1);
+    nlohmann::ordered_json last = nlohmann::ordered_json::object();
+    const std::vector<double> values = chain.scheduled_values();
+    for (std::size_t k = 0; k < values.size(); ++k)
+        last[chain.scheduled_names()[k]] = values[k];
+    return {{"schedules", schedules}, {"decay", t.decay}, {"decay_mode", std::string(to_string(t.decay_mode))},
+            {"decay_biases", t.decay_biases}, {"clip_value", t.clip_value}, {"clip_norm", t.clip_norm},
+            {"clip_norm_per_tensor", t.clip_norm_per_tensor}, {"last_values", last}};
+}
+
 } // namespace
 
 void print_text(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
@@ -56,6 +73,8 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
     fmt::print("rate            {:.0f} iterations/s\n", s.iterations_per_second);
     fmt::print("simd            graph {}, optimizer {} ({} form)\n", to_string(ex.simd_path()), optimizer_path(ex),
                to_string(st.train.optimizer_form));
+    if (!ex.transforms().empty())
+        fmt::print("transforms      {}\n", ex.transforms().describe());
     if (s.skipped > 0)
         fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
     if (s.reason != StopReason::Completed)
@@ -95,6 +114,7 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["iterations_per_second"] = s.iterations_per_second;
     j["skipped"] = s.skipped;
     j["stop"] = std::string(to_string(s.reason));
+    j["transforms"] = transforms_json(ex.transforms());
     if (s.reason != StopReason::Completed)
         j["message"] = cli::stop_message(s, opt.plugin());
     std::cout << json_text(j, 2) << '\n';
@@ -138,6 +158,14 @@ int inspect_checkpoint(const std::string& path)
                c.batch_size, c.dtype, c.seed);
     fmt::print("loss records    {} (every {} iterations){}\n", c.loop.records.size(), c.log_every,
                c.loop.records.empty() ? "" : fmt::format(", last {:.6f}", c.loop.records.back().loss));
+    std::string schedules;
+    for (std::size_t k = 0; k < c.transforms.schedules.size(); ++k)
+        schedules += fmt::format("{}{}{}", schedules.empty() ? "" : " ", c.transforms.schedules[k],
+                                 c.transforms.schedules[k].find("plateau(") != std::string::npos
+                                     ? fmt::format(" (now {:g})", c.transforms.plateau[k].value)
+                                     : std::string());
+    if (!schedules.empty())
+        fmt::print("schedules       {}\n", schedules);
     return cli::kOk;
 }
 

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 namespace cgp::sweep {
 namespace {
@@ -37,8 +38,27 @@ bool parse_number(const std::string& text, double& out)
     return ec == std::errc() && p == last && std::isfinite(out);
 }
 
+// Keys whose values are words, not numbers.
+bool textual(const std::string& key)
+{
+    return key == "dtype" || key == "schedule" || key == "decay-mode";
+}
+
 void check_setting_value(const std::string& key, const AxisValue& v)
 {
+    if (key == "schedule") {
+        parse_schedule(v.text, "--grid schedule"); // the spelling; names and ranges per point
+        return;
+    }
+    if (key == "decay-mode") {
+        parse_decay_mode(v.text);
+        return;
+    }
+    if (key == "decay" || key.starts_with("clip-")) {
+        if (v.number < 0 || (v.number == 0 && key != "decay"))
+            throw cli::UsageError(fmt::format("--grid {}: '{}' must be {} 0", key, v.text, key == "decay" ? ">=" : ">"));
+        return;
+    }
     if (key == "dtype") {
         if (v.text != "f32" && v.text != "f64")
             throw cli::UsageError(fmt::format("--grid dtype: '{}' is not a dtype; use f32 and/or f64", v.text));
@@ -56,6 +76,14 @@ std::string hparam_keys(const Plugin& p)
     for (const HyperParam& h : p.hparams())
         out += (out.empty() ? "" : " ") + h.option_name();
     return out.empty() ? "(none)" : out;
+}
+
+// A schedule axis value replaces the --schedule of the same hyperparameter (or joins them).
+void apply_schedule(TransformSettings& t, const std::string& text)
+{
+    const std::string name = parse_schedule(text).hparam;
+    std::erase_if(t.schedules, [&](const std::string& s) { return parse_schedule(s).hparam == name; });
+    t.schedules.push_back(text);
 }
 
 // Sets one axis value on a point: a hyperparameter, a run setting or a data setting.
@@ -76,6 +104,16 @@ void apply_value(const Axis& axis, const AxisValue& v, const Plugin& plugin, Poi
         p.settings.train.log_every = whole;
     } else if (axis.key == "dtype") {
         p.settings.dtype = parse_dtype(v.text);
+    } else if (axis.key == "schedule") {
+        apply_schedule(p.settings.transforms, v.text);
+    } else if (axis.key == "decay") {
+        p.settings.transforms.decay = v.number;
+    } else if (axis.key == "decay-mode") {
+        p.settings.transforms.decay_mode = parse_decay_mode(v.text);
+    } else if (axis.key == "clip-norm") {
+        p.settings.transforms.clip_norm = v.number;
+    } else if (axis.key == "clip-value") {
+        p.settings.transforms.clip_value = v.number;
     } else if (axis.key == "dataset-size") {
         p.data.dataset_size = static_cast<std::size_t>(whole);
         p.data.dataset_size_given = true;
@@ -86,7 +124,9 @@ void apply_value(const Axis& axis, const AxisValue& v, const Plugin& plugin, Poi
 
 const std::vector<std::string>& setting_keys()
 {
-    static const std::vector<std::string> keys{"batch-size", "iterations", "seed", "dataset-size", "log-every", "dtype"};
+    static const std::vector<std::string> keys{"batch-size", "iterations", "seed",       "dataset-size", "log-every",
+                                               "dtype",      "schedule",   "decay",      "decay-mode",   "clip-norm",
+                                               "clip-value"};
     return keys;
 }
 
@@ -102,9 +142,10 @@ GridOption parse_grid_option(const std::string& text)
     std::string rest = text.substr(eq + 1);
     std::size_t start = 0;
     while (start <= rest.size()) {
-        auto comma = rest.find(',', start);
-        if (comma == std::string::npos)
-            comma = rest.size();
+        // A comma inside parentheses belongs to the value: --grid schedule=linear(0.5,0.9,100),constant
+        std::size_t comma = start;
+        for (int depth = 0; comma < rest.size() && (rest[comma] != ',' || depth > 0); ++comma)
+            depth += rest[comma] == '(' ? 1 : rest[comma] == ')' ? -1 : 0;
         const std::string v = trim(rest.substr(start, comma - start));
         if (v.empty())
             throw cli::UsageError(fmt::format("--grid {}: an empty value; separate values with single commas", text));
@@ -118,6 +159,10 @@ GridOption parse_grid_option(const std::string& text)
 
 bool applies(const Axis& axis, const Plugin& plugin)
 {
+    if (axis.key == "schedule") // to the optimizers with every scheduled hyperparameter
+        return std::all_of(axis.values.begin(), axis.values.end(), [&](const AxisValue& v) {
+            return plugin.find_hparam(parse_schedule(v.text).hparam) >= 0;
+        });
     if (axis.kind == AxisKind::Setting)
         return true;
     for (const HyperParam& h : plugin.hparams())
@@ -159,7 +204,7 @@ std::vector<Axis> make_axes(const std::vector<GridOption>& options,
         }
         for (const std::string& text : g.values) {
             AxisValue v{text, 0.0};
-            if (axis.key != "dtype" && !parse_number(text, v.number))
+            if (!textual(axis.key) && !parse_number(text, v.number))
                 throw cli::UsageError(fmt::format("--grid {}: '{}' is not a finite number", g.key, text));
             if (axis.kind == AxisKind::Setting)
                 check_setting_value(axis.key, v);
@@ -196,7 +241,8 @@ std::string describe(const Plan& plan, const Point& point)
 std::vector<Point> expand(const Plan& plan, const RunSettings& base, const DataChoice& base_data)
 {
     std::vector<Point> points;
-    for (std::size_t m = 0; m < plan.models.size(); ++m)
+    for (std::size_t m = 0; m < plan.models.size(); ++m) {
+        std::optional<Graph> graph; // for checking the points' transforms, built when one has any
         for (std::size_t o = 0; o < plan.optimizers.size(); ++o) {
             const Plugin& plugin = *plan.optimizers[o];
             std::vector<std::size_t> used; // the axes that apply to this optimizer
@@ -225,12 +271,18 @@ std::vector<Point> expand(const Plan& plan, const RunSettings& base, const DataC
                     apply_value(plan.axes[a], plan.axes[a].values[static_cast<std::size_t>(p.value_index[a])], plugin, p);
                 try {
                     plugin.validate(p.hparams);
+                    if (!p.settings.transforms.empty()) { // names, ranges over the planned steps, values
+                        if (!graph)
+                            graph = build_graph(plan.models[m].spec);
+                        TransformChain(p.settings.transforms, plugin, p.hparams, *graph, p.settings.iterations);
+                    }
                 } catch (const Error& e) {
                     throw Error(fmt::format("grid point '{}': {}", describe(plan, p), e.what()));
                 }
                 points.push_back(std::move(p));
             }
         }
+    }
     return points;
 }
 

@@ -1,7 +1,9 @@
 // grid.hpp: a sweep's grid: the models and optimizers, the --grid axes (run settings and
 // hyperparameters), and the grid points they expand to, each validated before any run starts.
 //
-// An axis is a run setting (batch-size, iterations, seed, dataset-size, log-every, dtype) or a
+// An axis is a run setting (batch-size, iterations, seed, dataset-size, log-every, dtype), a host
+// transform (schedule, decay, decay-mode, clip-norm, clip-value; a schedule axis applies to the
+// optimizers that have its hyperparameters, and commas inside its parentheses are its own) or a
 // hyperparameter of at least one chosen optimizer. A hyperparameter axis applies only to the
 // optimizers that have it: sgd gets one point per lr, not one per lr x beta1 x beta2.
 #pragma once

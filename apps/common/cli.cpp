@@ -56,6 +56,7 @@ po::options_description run_options(CommonOptions& o, bool with_sizes)
         ("on-nonfinite", po::value(&o.on_nonfinite)->default_value("stop"),
          "when a loss or gradient is NaN/Inf: stop, or skip the step")
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "a folder to search for optimizer plugins (repeatable)");
+    d.add(transform_options(o));
     return d;
 }
 
@@ -133,6 +134,7 @@ RunSettings run_settings(const CommonOptions& o)
     else
         throw UsageError(fmt::format("--on-nonfinite {}: use stop or skip", o.on_nonfinite));
     s.train.stop_signal = &stop_signal();
+    s.transforms.decay_mode = parse_decay_mode(o.decay_mode);
     return s;
 }
 

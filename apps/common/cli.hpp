@@ -53,12 +53,16 @@ struct CommonOptions {
     std::string optimizer_form = "simd";
     std::string on_nonfinite = "stop";
     std::vector<std::string> plugin_dirs;
+    std::string decay_mode = "coupled";
 };
 
 po::options_description model_options(CommonOptions& o);
 po::options_description data_options(CommonOptions& o);
 // Loop settings; with_sizes = false leaves out --iterations/--batch-size/--seed (cgp-sweep has its own).
 po::options_description run_options(CommonOptions& o, bool with_sizes);
+
+// Schedules, weight decay and clipping (cli_transforms.cpp); part of run_options.
+po::options_description transform_options(CommonOptions& o);
 
 ModelChoice model_choice(const CommonOptions& o, const po::variables_map& vm);
 DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm);

@@ -53,7 +53,7 @@ void PluginOptimizer::run(Fn fn, std::uint64_t t, std::span<T> params, std::span
     args.flags = scalar ? CGP_STEP_SCALAR : 0u;
     args.step = t;
     args.count = params.size();
-    args.hparams = hparams_.data();
+    args.hparams = step_hparams_ != nullptr ? step_hparams_ : hparams_.data();
     char msg[512] = {0};
     int status = CGP_OK;
     {

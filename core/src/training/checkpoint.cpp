@@ -164,6 +164,53 @@ LoopState read_loop(Reader& r)
     return l;
 }
 
+void write_transforms(Writer& w, const TransformRecord& t)
+{
+    w.u64(t.schedules.size());
+    for (std::size_t k = 0; k < t.schedules.size(); ++k) {
+        w.str(t.schedules[k]);
+        const PlateauState& p = t.plateau[k];
+        w.f64(p.best);
+        w.u64(p.bad);
+        w.u64(p.cooldown);
+        w.f64(p.value);
+    }
+    for (double v : {t.decay, t.decay_lr, t.clip_value, t.clip_norm, t.clip_norm_per_tensor})
+        w.f64(v);
+    w.u8(t.decay_mode);
+    w.u8(t.decay_biases);
+    w.u64(t.history.size());
+    for (double v : t.history)
+        w.f64(v);
+}
+
+TransformRecord read_transforms(Reader& r)
+{
+    TransformRecord t;
+    const std::uint64_t n = r.count(8 + 32);
+    for (std::uint64_t k = 0; k < n; ++k) {
+        t.schedules.push_back(r.str());
+        PlateauState p;
+        p.best = r.f64();
+        p.bad = r.u64();
+        p.cooldown = r.u64();
+        p.value = r.f64();
+        t.plateau.push_back(p);
+    }
+    for (double* v : {&t.decay, &t.decay_lr, &t.clip_value, &t.clip_norm, &t.clip_norm_per_tensor})
+        *v = r.f64();
+    t.decay_mode = r.u8();
+    t.decay_biases = r.u8();
+    if (t.decay_mode > 1 || t.decay_biases > 1)
+        r.corrupt("unknown weight decay mode");
+    const std::uint64_t h = r.count(8);
+    if (n == 0 ? h != 0 : h % n != 0)
+        r.corrupt("the scheduled values do not match the schedules");
+    for (std::uint64_t i = 0; i < h; ++i)
+        t.history.push_back(r.f64());
+    return t;
+}
+
 } // namespace
 
 Checkpoint capture_checkpoint(const Checkpoint& identity, const RunSnapshot& run)
@@ -180,6 +227,8 @@ Checkpoint capture_checkpoint(const Checkpoint& identity, const RunSnapshot& run
     for (const TrainObserver* o : run.observers)
         if (std::string key = o->state_key(); !key.empty())
             c.observers.emplace_back(std::move(key), o->save_state());
+    if (run.transforms != nullptr)
+        c.transforms = run.transforms->record();
     c.format = kCheckpointFormat;
     return c;
 }
@@ -233,11 +282,13 @@ std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c)
             w.str(state);
         }
     }
+    if (c.format >= 3) // an older checkpoint (read from a file) is written as it was read
+        write_transforms(w, c.transforms);
 
     const std::vector<std::uint8_t>& payload = w.data();
     Writer file;
     file.raw(kMagic, sizeof kMagic);
-    file.u32(c.format);
+    file.u32(c.format >= 1 && c.format <= kCheckpointFormat ? c.format : kCheckpointFormat);
     file.u64(payload.size());
     file.raw(payload.data(), payload.size());
     file.u32(crc32(file.data().data() + 8, file.data().size() - 8));
@@ -312,6 +363,8 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
             c.observers.emplace_back(std::move(key), r.str());
         }
     }
+    if (version >= 3)
+        c.transforms = read_transforms(r);
     if (r.left() != 0)
         r.corrupt("unread bytes after the last field");
     const LoopState& l = c.loop;

@@ -56,6 +56,10 @@ const PluginOptimizer& Experiment::optimizer() const noexcept
 {
     return *optimizer_;
 }
+const TransformChain& Experiment::transforms() const noexcept
+{
+    return *engine_->chain;
+}
 const RunSettings& Experiment::settings() const noexcept
 {
     return settings_;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace cgp {
@@ -21,6 +22,12 @@ EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, Plugi
     Rng init(Seeds::from(s.seed).init);
     init_uniform(tape.params(), init);
     opt.initialize_state(tape.params(), trainer.state().optimizer_state);
+    chain = std::make_unique<TransformChain>(s.transforms, opt.plugin(), opt.hparams(), g, s.iterations,
+                                             s.iterations / std::max<std::uint64_t>(1, s.train.log_every) + 1);
+    if (!chain->empty()) {
+        opt.read_hparams_from(chain->hparams().data());
+        trainer.set_transforms(chain.get());
+    }
 }
 
 template <class T>
@@ -65,6 +72,7 @@ void EngineT<T>::restore(const Checkpoint& c)
     for (std::size_t k = 0; k < c.state.size(); ++k)
         copy_raw<T>(c.state[k], st.optimizer_state[k].span());
     st.loop = c.loop;
+    chain->restore(c.transforms);
 }
 
 template struct EngineT<float>;

@@ -27,6 +27,7 @@ Dataset assemble_data(const DataChoice& data, const Graph& g, std::uint64_t seed
 
 struct Experiment::Engine {
     virtual ~Engine() = default;
+    std::unique_ptr<TransformChain> chain; // the host's transforms around the plugin's steps
     virtual TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
                              std::span<TrainObserver* const> observers) = 0;
     virtual SimdPath path() const noexcept = 0;

@@ -58,6 +58,8 @@ std::vector<std::string> Experiment::resume(const Checkpoint& c, const std::stri
         if (c.hparams[i].second != optimizer_->hparams()[i])
             notes.push_back(fmt::format("{} changed from {:g} to {:g}", c.hparams[i].first, c.hparams[i].second,
                                         optimizer_->hparams()[i]));
+    for (std::string& note : transform_changes(c.transforms, engine_->chain->record()))
+        notes.push_back(std::move(note));
     engine_->restore(c);
     return notes;
 }

@@ -1,6 +1,7 @@
 // ProgressReporter, LossCsvWriter and EarlyStop.
 #include <cgp/io/error.hpp>
 #include <cgp/training/observers.hpp>
+#include <cgp/training/transforms.hpp>
 
 #include <fmt/format.h>
 
@@ -107,25 +108,36 @@ void ProgressReporter::on_end(const TrainSummary& summary)
     std::fflush(out_);
 }
 
-LossCsvWriter::LossCsvWriter(const std::filesystem::path& path) : file_(path)
+LossCsvWriter::LossCsvWriter(const std::filesystem::path& path, const TransformChain* scheduled)
+    : file_(path), scheduled_(scheduled)
 {
-    file_.write("iteration,loss,window\n");
+    std::string header = "iteration,loss,window";
+    if (scheduled_ != nullptr)
+        for (const std::string& name : scheduled_->scheduled_names())
+            header += "," + name;
+    file_.write(header + "\n");
 }
 
-void LossCsvWriter::row(const LossRecord& r)
+void LossCsvWriter::row(const LossRecord& r, std::span<const double> scheduled)
 {
-    file_.write(fmt::format("{},{:.17g},{}\n", r.iteration, r.loss, r.window));
+    std::string line = fmt::format("{},{:.17g},{}", r.iteration, r.loss, r.window);
+    const std::size_t n = scheduled_ != nullptr ? scheduled_->scheduled_names().size() : 0;
+    for (std::size_t k = 0; k < n; ++k)
+        line += k < scheduled.size() ? fmt::format(",{:.17g}", scheduled[k]) : std::string(",");
+    file_.write(line + "\n");
 }
 
 void LossCsvWriter::write_existing(std::span<const LossRecord> records)
 {
-    for (const LossRecord& r : records)
-        row(r);
+    const std::size_t n = scheduled_ != nullptr ? scheduled_->scheduled_names().size() : 0;
+    const std::span<const double> history = n > 0 ? scheduled_->history() : std::span<const double>();
+    for (std::size_t i = 0; i < records.size(); ++i)
+        row(records[i], (i + 1) * n <= history.size() ? history.subspan(i * n, n) : std::span<const double>());
 }
 
 bool LossCsvWriter::on_record(const LossRecord& r, const TrainStatus&)
 {
-    row(r);
+    row(r, scheduled_ != nullptr ? scheduled_->record_values() : std::span<const double>());
     file_.flush();
     return true;
 }

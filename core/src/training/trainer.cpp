@@ -1,6 +1,7 @@
 // The training loop (sample, forward-backward, check, step, record, notify) and its observers.
 #include <cgp/io/error.hpp>
 #include <cgp/training/trainer.hpp>
+#include <cgp/training/transforms.hpp>
 
 #include <fmt/format.h>
 
@@ -77,7 +78,8 @@ RunSnapshot Trainer<T>::snapshot(std::span<TrainObserver* const> observers) cons
                        {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
                        state_bytes_,
                        sampler_,
-                       observers};
+                       observers,
+                       transforms_};
 }
 
 // One call of run(): the loop of train_gpt2.c, one named step per line of it.
@@ -134,6 +136,8 @@ private:
     {
         ++st_.iteration;
         if (finite) {
+            if (t_.transforms_ != nullptr)
+                t_.transforms_->before_step(st_.step + 1, t_.tape_.params(), t_.tape_.grads());
             t_.optimizer_.step(st_.step + 1, t_.tape_.params(), std::span<const T>(t_.tape_.grads()),
                                std::span<T* const>(t_.state_ptrs_), options_.optimizer_form == OptimizerForm::Scalar);
             ++st_.step;
@@ -272,6 +276,8 @@ private:
             provisional_.push_back(r);
         }
         status_.seconds = r.seconds;
+        if (t_.transforms_ != nullptr)
+            t_.transforms_->on_record(r.loss, keep, st_.step);
         bool go_on = true;
         for (TrainObserver* o : observers_)
             go_on = o->on_record(r, status_) && go_on;
@@ -307,6 +313,12 @@ TrainSummary Trainer<T>::run(std::uint64_t iterations, const TrainOptions& optio
     if (options.log_every == 0)
         throw Error("--log-every must be at least 1");
     return Loop(*this, iterations, options, observers).run(iterations);
+}
+
+template <class T>
+void Trainer<T>::set_transforms(TransformChain* chain) noexcept
+{
+    transforms_ = chain != nullptr && !chain->empty() ? chain : nullptr;
 }
 
 template class Trainer<float>;

@@ -26,6 +26,7 @@ public:
               bool scalar) override;
     void step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
               std::span<double* const> state, bool scalar) override;
+    void read_hparams_from(const double* values) noexcept override { step_hparams_ = values; }
 
     // Fills freshly allocated state arrays (each params.size() elements) before step 1: zero, or
     // what the plugin declares through cgp.initial_state/1. Not for a resumed run.
@@ -46,6 +47,7 @@ private:
     std::vector<double> hparams_;
     std::size_t state_count_ = 0;
     InitialState initial_;
+    const double* step_hparams_ = nullptr; // scheduled values, when set
 };
 
 } // namespace cgp

@@ -5,14 +5,16 @@
 //   u32       format version (kCheckpointFormat)
 //   u64       payload length
 //   payload   the fields of Checkpoint, in the order written by serialize_checkpoint(); format 1
-//             ends with the sampler state, format 2 adds the observers' states after it
+//             ends with the sampler state, format 2 adds the observers' states after it, format 3 the
+//             transforms' settings and state (TransformRecord) after those
 //   u32       CRC-32 (Boost.CRC, the zlib/PNG polynomial) of version, length and payload
 // Files are written atomically (temporary file, fsync, rename): a crash while writing leaves the
 // previous checkpoint in place. A truncated file, a flipped byte, a foreign file or a newer format
-// is refused with a message saying which.
+// is refused with a message saying which. Format 1 files (no transforms) are still read.
 #pragma once
 
 #include <cgp/training/trainer.hpp>
+#include <cgp/training/transforms.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -23,7 +25,7 @@
 
 namespace cgp {
 
-inline constexpr std::uint32_t kCheckpointFormat = 2;
+inline constexpr std::uint32_t kCheckpointFormat = 3;
 
 struct Checkpoint {
     // What the run is: checked on resume.
@@ -43,8 +45,9 @@ struct Checkpoint {
     std::vector<std::uint8_t> params;              // param_count values of dtype, raw
     std::vector<std::vector<std::uint8_t>> state;  // each optimizer state array, raw
     std::string sampler_state;
-    // Format 2: each stateful observer's key and state.
+    // Format 2 on: each stateful observer's key and state.
     std::vector<std::pair<std::string, std::string>> observers;
+    TransformRecord transforms; // format 3 on; empty in older files
     // The format the file was read in (written back in it, so a file round-trips byte for byte);
     // checkpoints cgp writes are always the current format.
     std::uint32_t format = kCheckpointFormat;

@@ -10,6 +10,7 @@
 #include <cgp/host/plugin.hpp>
 #include <cgp/training/trainer.hpp>
 #include <cgp/host/plugin_optimizer.hpp>
+#include <cgp/training/transforms.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -54,6 +55,7 @@ struct RunSettings {
     SimdPath simd = SimdPath::Auto;
     TrainOptions train;                   // the loop's behaviour: log_every, on_nonfinite, ...
     CheckpointSettings checkpoint;        // a CheckpointWriter joins the observers when a path is set
+    TransformSettings transforms;         // schedules, weight decay, clipping (transforms.hpp)
 };
 
 // The random streams of a run, all derived from --seed: initial weights, data generation, sampling.
@@ -85,6 +87,7 @@ public:
     const Graph& graph() const noexcept;
     const Dataset& dataset() const noexcept;
     const PluginOptimizer& optimizer() const noexcept;
+    const TransformChain& transforms() const noexcept; // bound and checked before training
     const RunSettings& settings() const noexcept;
     SimdPath simd_path() const noexcept;          // the graph kernels' resolved path
     std::size_t param_count() const noexcept;

@@ -36,20 +36,22 @@ private:
     double rate_ = 0.0;
 };
 
-// Writes the loss record as CSV (columns: iteration,loss,window; no timings, so equal runs give
-// byte-identical files), flushed per row, into a
+// Writes the loss record as CSV (columns: iteration,loss,window, then one per scheduled
+// hyperparameter when `scheduled` has schedules: its value at the window's last step; no timings, so
+// equal runs give byte-identical files), flushed per row, into a
 // temporary file that becomes `path` at the end of the run (also after an early or non-finite stop).
 class LossCsvWriter final : public TrainObserver {
 public:
-    explicit LossCsvWriter(const std::filesystem::path& path);
+    explicit LossCsvWriter(const std::filesystem::path& path, const TransformChain* scheduled = nullptr);
     // Rows already recorded before a resume.
     void write_existing(std::span<const LossRecord> records);
     bool on_record(const LossRecord& r, const TrainStatus& s) override;
     void on_end(const TrainSummary& summary) override;
 
 private:
-    void row(const LossRecord& r);
+    void row(const LossRecord& r, std::span<const double> scheduled);
     AtomicFile file_;
+    const TransformChain* scheduled_;
 };
 
 // Stops when the record loss has not improved by at least min_delta for `patience` records.

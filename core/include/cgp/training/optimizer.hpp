@@ -32,6 +32,9 @@ public:
                       std::span<float* const> state, bool scalar) = 0;
     virtual void step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
                       std::span<double* const> state, bool scalar) = 0;
+    // Steps read their hyperparameters from `values` (schema order, owned by the caller, e.g. the
+    // schedules of a TransformChain) instead of the bound ones; nullptr: the bound ones again.
+    virtual void read_hparams_from(const double* values) noexcept { (void)values; }
 };
 
 } // namespace cgp

@@ -74,6 +74,7 @@ struct LoopState {
 };
 
 class TrainObserver;
+class TransformChain;
 
 // A read-only view of the whole run between two iterations: what a checkpoint saves. Parameters
 // and optimizer state arrays are raw values of value_size bytes (4: f32, 8: f64).
@@ -84,6 +85,7 @@ struct RunSnapshot {
     std::span<const std::span<const std::uint8_t>> optimizer_state;
     const Sampler& sampler;
     std::span<TrainObserver* const> observers;
+    const TransformChain* transforms = nullptr; // the host's transforms and their state, when set
 };
 
 // Hooks, in the order the loop calls them: on_begin; per iteration on_record (when a loss window
@@ -134,6 +136,8 @@ public:
     // called again after restoring a state (resume) to continue exactly.
     TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
                      std::span<TrainObserver* const> observers);
+    // Applies `chain` around every step (nullptr, or an empty chain: none, the loop skips it).
+    void set_transforms(TransformChain* chain) noexcept;
 
 private:
     class Loop; // one call of run()
@@ -143,6 +147,7 @@ private:
     TrainState<T> state_;
     std::vector<T*> inputs_, targets_, state_ptrs_;
     std::vector<std::span<const std::uint8_t>> state_bytes_;
+    TransformChain* transforms_ = nullptr;
 };
 
 extern template class Trainer<float>;

@@ -1,0 +1,48 @@
+// The options of the host's transforms: --schedule, --decay*, --clip-*. Numbers are checked as they
+// are parsed; the rest when the run is assembled (TransformChain), against the plugin and the model.
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace cgp::cli {
+namespace {
+
+// A value that must be > 0 (or >= 0 with zero_ok), finite.
+po::typed_value<double>* positive(double* to, const char* option, bool zero_ok)
+{
+    return po::value(to)->value_name("X")->notifier([option, zero_ok](double v) {
+        if (!std::isfinite(v) || v < 0 || (v == 0 && !zero_ok))
+            throw UsageError(fmt::format("--{} {:g}: must be a finite number {} 0", option, v, zero_ok ? ">=" : ">"));
+    });
+}
+
+} // namespace
+
+po::options_description transform_options(CommonOptions& o)
+{
+    TransformSettings& t = o.settings.transforms;
+    po::options_description d("Transforms (applied by the host around any plugin's step)");
+    d.add_options()
+        ("schedule", po::value(&t.schedules)->composing()->value_name("NAME=SPEC"),
+         "schedule a hyperparameter (repeat for others), e.g. lr=warmup(500)+cosine(min=1e-5) or "
+         "momentum=linear(0.5,0.9,2000); kinds: constant, step, multistep, exponential, cosine, polynomial, "
+         "linear, onecycle, plateau, each after an optional warmup(STEPS)+ (docs/cli.md)")
+        ("decay", positive(&t.decay, "decay", true),
+         "weight decay W applied by the host (default 0: none); spares biases unless --decay-biases")
+        ("decay-mode", po::value(&o.decay_mode)->default_value("coupled"),
+         "coupled (g += W*p before the step: torch's weight_decay of SGD and Adam) or decoupled (p *= 1 - lr*W: "
+         "AdamW's)")
+        ("decay-biases", po::bool_switch(&t.decay_biases), "decay the per-node biases too")
+        ("decay-lr", positive(&t.decay_lr, "decay-lr", false),
+         "decoupled decay's rate for an optimizer without lr (p *= 1 - X*W)")
+        ("clip-value", positive(&t.clip_value, "clip-value", false), "clamp every gradient to [-X, X]")
+        ("clip-norm", positive(&t.clip_norm, "clip-norm", false),
+         "scale the gradients so their global L2 norm is at most X (torch's clip_grad_norm_)")
+        ("clip-norm-per-tensor", positive(&t.clip_norm_per_tensor, "clip-norm-per-tensor", false),
+         "the same per tensor: each layer's weights and biases, or each variable's parameters");
+    return d;
+}
+
+} // namespace cgp::cli
