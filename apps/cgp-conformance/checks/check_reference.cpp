@@ -1,9 +1,10 @@
 // Check "reference_trajectory": a plugin whose descriptor names an algorithm this cgp has a reference
-// for ("sgd", "sgd-momentum", "adam", "adagrad"; any other name skips the check) follows the host's double-precision reference (cgp/reference_optimizers.hpp) for 20 steps of
-// random gradients: parameters and every state array, after every step, within a tolerance that grows
-// by a few ULP per step. Also single steps at t = 1000, 10^6 and 2^40 from the state the reference
-// reaches, and a 1500-step run at the defaults, so late and t-dependent mistakes show. Run with the
-// defaults, a second set of non-default values, and random values of every hyperparameter.
+// for (cgp/reference_optimizers.hpp; any other name skips the check) follows the host's double-precision
+// reference for 20 steps of random gradients: parameters and every state array after every step, each
+// step within a few ULP of the reference's step from the plugin's previous values. Also single steps at
+// t = 1000, 10^6 and 2^40 from the state the reference reaches, and a 1500-step run at the defaults, so
+// late and t-dependent mistakes show. Run with the defaults, a second set of non-default values, and
+// random values of every hyperparameter.
 #include "check_support.hpp"
 #include "checks.hpp"
 
@@ -11,6 +12,7 @@
 
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -98,10 +100,31 @@ void round_to(std::vector<double>& values)
         x = static_cast<double>(static_cast<T>(x));
 }
 
-// Largest relative difference over the steps of `start`; fails past the tolerance.
+// The largest magnitude of a value of T: a result beyond it is correctly infinite in T.
 template <class T>
-double follow_reference(const Stepper& stepper, const reference::Algorithm& algorithm, const std::string& label,
-                        Start start, std::uint64_t seed)
+bool beyond_range(const std::vector<double>& values)
+{
+    for (double x : values)
+        if (!(std::abs(x) <= static_cast<double>(std::numeric_limits<T>::max())))
+            return true;
+    return false;
+}
+
+// Largest relative differences over the steps of `start`: each step is compared with the reference
+// stepped from the plugin's own previous parameters and state (one step, so rounding differences do
+// not compound: dynamics that grow by a large factor per step, such as p *= 1 - lr*weight_decay at
+// large values, amplify earlier rounding, never an equation's error), within kUlpPerStep ULP of the
+// largest value; the free-running difference (the plugin's run beside the reference's own run) is
+// reported. A comparison stops where the reference leaves T's range (an infinite result there is
+// correct); `stopped` then says where.
+struct Followed {
+    double one_step = 0.0, free_running = 0.0;
+    std::string stopped;
+};
+
+template <class T>
+Followed follow_reference(const Stepper& stepper, const reference::Algorithm& algorithm, const std::string& label,
+                          Start start, std::uint64_t seed)
 {
     note_progress(fmt::format("{} of {} beside the reference, {}, {}", start.what, type_name<T>(), algorithm.name,
                               label));
@@ -120,51 +143,88 @@ double follow_reference(const Stepper& stepper, const reference::Algorithm& algo
     std::vector<double>& params = start.params;
     std::vector<double> grads(kLength);
     std::vector<std::span<double>> state_spans(start.state.begin(), start.state.end());
+    // The reference's one step from the plugin's previous values.
+    std::vector<double> one_params(kLength);
+    std::vector<std::vector<double>> one_state(states, std::vector<double>(kLength));
+    std::vector<std::span<double>> one_spans(one_state.begin(), one_state.end());
     Rng rng(seed);
-    double worst = 0.0;
+    Followed result;
+    const double tolerance = kUlpPerStep * std::numeric_limits<T>::epsilon();
     for (std::size_t step = 0; step < start.steps.size(); ++step) {
         const std::uint64_t t = start.steps[step];
         fill_gradients(plugin_run.grads.span(), rng);
         grads.assign(plugin_run.grads.data(), plugin_run.grads.data() + kLength);
+        one_params.assign(plugin_run.params.data(), plugin_run.params.data() + kLength);
+        for (std::size_t k = 0; k < states; ++k)
+            one_state[k].assign(plugin_run.state[k].data(), plugin_run.state[k].data() + kLength);
+        const std::vector<double> params_before = one_params;
+        const std::vector<std::vector<double>> state_before = one_state;
         stepper.step(t, false, plugin_run);
-        algorithm.step(hp, t, params, grads, state_spans);
-        const double tolerance = kUlpPerStep * static_cast<double>(step + 1) * std::numeric_limits<T>::epsilon();
-        auto compare = [&](const AlignedArray<T>& got, const std::vector<double>& want, const std::string& what) {
+        algorithm.step(hp, t, one_params, grads, one_spans);
+        bool left = beyond_range<T>(one_params);
+        for (const auto& s : one_state)
+            left = left || beyond_range<T>(s);
+        if (left) {
+            result.stopped = fmt::format("{} {}, {}: from step t = {} on the reference's values exceed {}'s range",
+                                         type_name<T>(), label, start.what, t, type_name<T>());
+            return result;
+        }
+        // Relative to the largest value before or after the step: a step that cancels most of a large value
+        // leaves the rounding of the large terms in a small result.
+        auto compare = [&](const AlignedArray<T>& got, const std::vector<double>& want, const std::vector<double>& run,
+                           const std::vector<double>& before, const std::string& what) {
             const std::vector<double> widened(got.data(), got.data() + kLength);
-            const double err = normwise_error(widened, want);
-            worst = std::max(worst, err);
+            result.free_running = std::max(result.free_running, normwise_error(widened, run));
+            double scale = 0.0, diff = 0.0;
+            for (std::size_t i = 0; i < kLength; ++i) {
+                scale = std::max({scale, std::abs(want[i]), std::abs(before[i])});
+                const double d = std::abs(widened[i] - want[i]);
+                diff = std::isnan(d) ? std::numeric_limits<double>::infinity() : std::max(diff, d);
+            }
+            const double err = scale > 0 ? diff / scale : diff;
+            result.one_step = std::max(result.one_step, err);
             if (err <= tolerance)
                 return;
             std::size_t at = 0;
             for (std::size_t i = 0; i < kLength; ++i)
                 if (!(std::abs(widened[i] - want[i]) <= std::abs(widened[at] - want[at])))
                     at = i;
-            fail("{} with {}, {}: {} step t = {}: {} differs from the reference by {:.3g} relative to its largest "
-                 "value (allowed {:.3g}); {}[{}] = {} vs {} ({}); see the equations in cgp/reference_optimizers.hpp",
+            fail("{} with {}, {}: {} step t = {}: {} differs from the reference's step from the same values by {:.3g} "
+                 "relative to its largest value before or after the step (allowed {:.3g}); {}[{}] = {} vs {} ({}); see the equations in "
+                 "cgp/reference_optimizers.hpp",
                  algorithm.name, label, start.what, type_name<T>(), t, what, err, tolerance, what, at,
                  num(widened[at]), num(want[at]), format_hparams(stepper.plugin(), stepper.hparams()));
         };
-        compare(plugin_run.params, params, "params");
+        algorithm.step(hp, t, params, grads, state_spans);
+        compare(plugin_run.params, one_params, params, params_before, "params");
         for (std::size_t k = 0; k < states; ++k)
-            compare(plugin_run.state[k], start.state[k], fmt::format("state {} ({})", k, names[k]));
+            compare(plugin_run.state[k], one_state[k], start.state[k], state_before[k],
+                    fmt::format("state {} ({})", k, names[k]));
     }
-    return worst;
+    return result;
+}
+
+void merge(Followed& into, const Followed& more)
+{
+    into.one_step = std::max(into.one_step, more.one_step);
+    into.free_running = std::max(into.free_running, more.free_running);
+    if (into.stopped.empty())
+        into.stopped = more.stopped;
 }
 
 // Every comparison for one hyperparameter set: 20 steps, single late steps, and (at the defaults) a
 // long run.
 template <class T>
-double follow_everywhere(const Stepper& stepper, const reference::Algorithm& algorithm, const std::string& label,
-                         bool long_run)
+Followed follow_everywhere(const Stepper& stepper, const reference::Algorithm& algorithm, const std::string& label,
+                           bool long_run)
 {
     const reference::HyperParams hp = by_name(stepper.plugin(), stepper.hparams());
     Rng rng(41);
-    double worst = follow_reference<T>(stepper, algorithm, label, from_the_beginning(algorithm, hp, kSteps, rng), 42);
+    Followed worst = follow_reference<T>(stepper, algorithm, label, from_the_beginning(algorithm, hp, kSteps, rng), 42);
     for (std::uint64_t t : kLateSteps)
-        worst = std::max(worst, follow_reference<T>(stepper, algorithm, label, late_step(algorithm, hp, t, rng), t));
+        merge(worst, follow_reference<T>(stepper, algorithm, label, late_step(algorithm, hp, t, rng), t));
     if (long_run)
-        worst = std::max(worst, follow_reference<T>(stepper, algorithm, label,
-                                                    from_the_beginning(algorithm, hp, kLongRun, rng), 43));
+        merge(worst, follow_reference<T>(stepper, algorithm, label, from_the_beginning(algorithm, hp, kLongRun, rng), 43));
     return worst;
 }
 
@@ -206,7 +266,7 @@ Outcome check_reference_trajectory(const Plugin& plugin)
          it != random.end(); ++it)
         if (it->label.starts_with("random"))
             sets.push_back({it->label, it->values});
-    double worst64 = 0.0, worst32 = 0.0;
+    Followed worst64, worst32;
     for (const Set& set : sets) {
         const Stepper stepper(plugin, set.values);
         const std::vector<std::string_view> names = reference::state_names(*algorithm, by_name(plugin, set.values));
@@ -215,17 +275,23 @@ Outcome check_reference_trajectory(const Plugin& plugin)
                  names.size(), fmt::join(names, ", "), stepper.state_count(),
                  set.label);
         const bool long_run = &set == &sets.front();
-        worst64 = std::max(worst64, follow_everywhere<double>(stepper, *algorithm, set.label, long_run));
-        worst32 = std::max(worst32, follow_everywhere<float>(stepper, *algorithm, set.label, long_run));
+        merge(worst64, follow_everywhere<double>(stepper, *algorithm, set.label, long_run));
+        merge(worst32, follow_everywhere<float>(stepper, *algorithm, set.label, long_run));
     }
+    std::string stopped;
+    for (const Followed* f : {&worst64, &worst32})
+        if (!f->stopped.empty())
+            stopped += fmt::format("; compared until the run left the type's range ({})", f->stopped);
     return pass(fmt::format("{}: {} steps, and single steps at t = 1000, 10^6 and 2^40 from a reference state, with "
                             "the defaults{} and {} random sets of every hyperparameter; {} steps with the defaults: "
-                            "parameters and state match the reference (largest relative difference f64 {:.2g}, f32 "
-                            "{:.2g}){}",
+                            "parameters and state of every step match the reference's step from the same values "
+                            "(largest relative difference f64 {:.2g}, f32 {:.2g}; free-running f64 {:.2g}, f32 "
+                            "{:.2g}){}{}",
                             algorithm->name, kSteps, sets.size() > 1 && !sets[1].label.starts_with("random")
                                                          ? ", with " + sets[1].label
                                                          : "",
-                            kRandomSets, kLongRun, worst64, worst32, second_set_note));
+                            kRandomSets, kLongRun, worst64.one_step, worst32.one_step, worst64.free_running,
+                            worst32.free_running, second_set_note, stopped));
 }
 
 } // namespace cgp::conformance
