@@ -100,7 +100,8 @@ std::vector<HparamSet> hparam_sets(const Plugin& plugin, std::size_t random_sets
         std::vector<double> v;
         for (const HyperParam& h : plugin.hparams())
             v.push_back(random_value(h, rng));
-        add(fmt::format("random set {}: {}", k, format_hparams(plugin, v)), std::move(v));
+        std::string label = fmt::format("random set {}: {}", k, format_hparams(plugin, v)); // before v moves
+        add(std::move(label), std::move(v));
     }
     return sets;
 }
