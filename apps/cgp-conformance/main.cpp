@@ -4,6 +4,8 @@
 //   cgp-conformance ./build/rmsprop.so sgd        several plugins, by path or by name
 //   cgp-conformance --check descent --json adam   one check, JSON report
 //   cgp-conformance --list-checks                 the checks and what passing means
+//   cgp-conformance --junit report.xml adam       also a JUnit XML report, for CI
+//   cgp-conformance --variant avx2 adam           every check on the plugin's AVX2 variant
 //
 // Each check runs in a child process of its own with a time limit (--timeout), so a plugin that
 // crashes, aborts or hangs fails that check and the run goes on. Results go to stdout (a table, or
@@ -12,8 +14,10 @@
 #include "../common/cli.hpp"
 #include "../common/stdout_check.hpp"
 #include "checks/conformance.hpp"
+#include "checks/isolation.hpp"
 #include "report.hpp"
 
+#include <cgp/io/atomic_file.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/host/plugin_paths.hpp>
@@ -23,6 +27,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <optional>
 
 namespace {
 
@@ -36,6 +41,8 @@ struct Options {
     std::vector<std::string> plugins;
     std::vector<std::string> checks;
     std::vector<std::string> plugin_dirs;
+    std::string junit;
+    std::string variant;
     double timeout_seconds = std::chrono::duration<double>(kDefaultTimeout).count();
     bool json = false;
     bool quiet = false;
@@ -51,6 +58,10 @@ po::options_description visible_options(Options& o)
         ("check", po::value(&o.checks)->composing()->value_name("NAME"), "run only this check (repeatable); --list-checks names them")
         ("list-checks", po::bool_switch(&o.list), "list the checks and what passing each one means")
         ("json", po::bool_switch(&o.json), "print the report as JSON")
+        ("junit", po::value(&o.junit)->value_name("FILE"),
+         "also write the report as JUnit XML (one testcase per check) to FILE")
+        ("variant", po::value(&o.variant)->value_name("NAME"),
+         "step this SIMD variant of each plugin in every check: avx512f, avx2 or sse2")
         ("timeout", po::value(&o.timeout_seconds)->default_value(o.timeout_seconds)->value_name("SECONDS"),
          "seconds each check may take before it is stopped and failed")
         ("plugin-dir", po::value(&o.plugin_dirs)->composing()->value_name("DIR"),
@@ -124,6 +135,23 @@ PluginRecord check_plugin(const std::string& spec, const std::vector<std::filesy
         fmt::print(stderr, "{}: checking {} ({} check{})\n", kProgram, record.path, checks.size(),
                    checks.size() == 1 ? "" : "s");
     bool loads = true;
+    if (!selected_variant().empty()) {
+        const IsaVariant& variant = *find_isa_variant(selected_variant());
+        const Outcome o = run_isolated(
+            [&]() -> Outcome {
+                const std::string why = variant_unavailable(*Plugin::load(file), variant);
+                return why.empty() ? Outcome{Status::Pass, ""} : Outcome{Status::Fail, why};
+            },
+            timeout);
+        if (o.status == Status::Fail) {
+            record.checks.push_back({"variant", {Status::Fail, fmt::format("--variant {}: {}", variant.name, o.detail)}, 0.0});
+            for (const Check* c : checks)
+                record.checks.push_back({std::string(c->name), {Status::Skip, "the variant cannot be stepped (see variant)"}, 0.0});
+            if (!quiet)
+                fmt::print(stderr, "{}: {}: --variant {}: {}\n", kProgram, record.display, variant.name, o.detail);
+            return record;
+        }
+    }
     for (const Check* c : checks) {
         CheckRecord rec;
         rec.check = c->name;
@@ -173,6 +201,21 @@ int run(int argc, char** argv)
         throw cli::UsageError(fmt::format("--timeout {}: give a positive number of seconds", o.timeout_seconds));
     const auto timeout = std::chrono::milliseconds(static_cast<long long>(std::ceil(o.timeout_seconds * 1000)));
     const std::vector<const Check*> checks = selected_checks(o.checks);
+    if (!o.variant.empty()) {
+        const IsaVariant* variant = find_isa_variant(o.variant);
+        if (variant == nullptr) {
+            std::string known;
+            for (const IsaVariant& v : isa_variants())
+                known += fmt::format("{}{}", known.empty() ? "" : ", ", v.name);
+            throw cli::UsageError(fmt::format("--variant {}: no such SIMD variant; the variants are: {}", o.variant, known));
+        }
+        select_variant(*variant);
+    }
+    std::optional<AtomicFile> junit;
+    if (!o.junit.empty()) {
+        check_output_path(o.junit, "--junit");
+        junit.emplace(o.junit);
+    }
     const auto search = plugin_search_path({o.plugin_dirs.begin(), o.plugin_dirs.end()});
 
     std::vector<PluginRecord> records;
@@ -180,6 +223,10 @@ int run(int argc, char** argv)
         records.push_back(check_plugin(spec, search, checks, timeout, o.quiet));
 
     std::cout << (o.json ? json_text(records) : table_text(records)) << std::flush;
+    if (junit) {
+        junit->write(junit_text(records));
+        junit->commit();
+    }
     const Summary summary = summarize(records);
     if (!o.quiet && summary.failed > 0)
         fmt::print(stderr, "{}: {}\n", kProgram, summary_line(records));

@@ -83,4 +83,74 @@ std::string json_text(const std::vector<PluginRecord>& plugins)
     return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+namespace {
+
+// Text for an XML attribute or element: markup escaped, and characters XML 1.0 cannot hold replaced.
+std::string xml_escaped(std::string_view text)
+{
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        case '\n': out += "&#10;"; break;
+        case '\t': out += "&#9;"; break;
+        default: out += (u < 0x20) ? '?' : c;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::string junit_text(const std::vector<PluginRecord>& plugins)
+{
+    const Summary all = summarize(plugins);
+    double total_seconds = 0.0;
+    for (const PluginRecord& p : plugins)
+        for (const CheckRecord& c : p.checks)
+            total_seconds += c.seconds;
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out += fmt::format("<testsuites name=\"cgp-conformance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" "
+                       "time=\"{:.3f}\">\n",
+                       all.total(), all.failed, all.skipped, total_seconds);
+    for (const PluginRecord& p : plugins) {
+        const Summary s = summarize({p});
+        double seconds = 0.0;
+        for (const CheckRecord& c : p.checks)
+            seconds += c.seconds;
+        const std::string suite = xml_escaped(p.display);
+        out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+                           "time=\"{:.3f}\">\n",
+                           suite, s.total(), s.failed, s.skipped, seconds);
+        if (!p.path.empty())
+            out += fmt::format("    <properties><property name=\"path\" value=\"{}\"/></properties>\n",
+                               xml_escaped(p.path));
+        for (const CheckRecord& c : p.checks) {
+            out += fmt::format("    <testcase classname=\"cgp-conformance.{}\" name=\"{}\" time=\"{:.3f}\"", suite,
+                               xml_escaped(c.check), c.seconds);
+            const std::string detail = xml_escaped(c.outcome.detail);
+            switch (c.outcome.status) {
+            case Status::Pass:
+                out += fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n", detail);
+                break;
+            case Status::Fail:
+                out += fmt::format(">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
+                                   detail, xml_escaped(c.check), detail);
+                break;
+            case Status::Skip:
+                out += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", detail);
+                break;
+            }
+        }
+        out += "  </testsuite>\n";
+    }
+    out += "</testsuites>\n";
+    return out;
+}
+
 } // namespace cgp::conformance

@@ -34,5 +34,8 @@ std::string summary_line(const std::vector<PluginRecord>& plugins);
 std::string table_text(const std::vector<PluginRecord>& plugins);
 // {"plugins": [{"plugin", "path", "checks": [{"name", "result", "detail", "seconds"}]}], "summary": {...}}
 std::string json_text(const std::vector<PluginRecord>& plugins);
+// JUnit XML for CI: one <testsuite> per plugin, one <testcase> per check (classname
+// "cgp-conformance.<plugin file>"), <failure message> for failures and <skipped message> for skips.
+std::string junit_text(const std::vector<PluginRecord>& plugins);
 
 } // namespace cgp::conformance

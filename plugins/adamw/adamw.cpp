@@ -7,10 +7,8 @@
 //   u = amsgrad ? (w <- max(w, v)) : v
 //   p <- p - (lr / (1 - b1^t)) * m / (sqrt(u) / sqrt(1 - b2^t) + eps)
 //
-// Hyperparameters: lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8, weight_decay 0 (torch's default is 1e-2:
-// pass --weight-decay 0.01 for it; a non-zero default moves parameters without a gradient, which
-// cgp-conformance's zero_gradient check refuses), amsgrad 0, maximize 0. State: m, v, and w with
-// amsgrad. Products and quotients are rounded in torch's order.
+// Hyperparameters: lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8, weight_decay 0.01 (torch's default),
+// amsgrad 0, maximize 0. State: m, v, and w with amsgrad. Products and quotients are rounded in torch's order.
 #include "../common/torch_steps.hpp"
 
 #include <cgp/sdk/optimizer.hpp>
@@ -28,8 +26,7 @@ struct AdamW {
         {"beta1", "decay of the first moment m", 0.9, 0.0, 1.0, CGP_HPARAM_MAX_EXCLUSIVE},
         {"beta2", "decay of the second moment v", 0.999, 0.0, 1.0, CGP_HPARAM_MAX_EXCLUSIVE},
         {"eps", "term added to the denominator", 1e-8, 0.0, 1.0, 0},
-        {"weight_decay", "decoupled weight decay: p *= 1 - lr * weight_decay (torch's default 0.01)", 0.0, 0.0,
-         1e3, 0},
+        {"weight_decay", "decoupled weight decay: p *= 1 - lr * weight_decay", 1e-2, 0.0, 1e3, 0},
         {"amsgrad", "1: AMSGrad, divide by the largest v seen", 0.0, 0.0, 1.0, CGP_HPARAM_INTEGER},
         {"maximize", "1: climb the objective (step along +g)", 0.0, 0.0, 1.0, CGP_HPARAM_INTEGER},
     };

@@ -7,10 +7,10 @@
 //   p <- p - eta_t * d
 //   a <- mu_t = 1 ? p : a + (p - a) * mu_t                  (the running average of the iterates)
 //
-// Hyperparameters: lr 1e-2, lambd 1e-4, alpha 0.75, t0 0, weight_decay 0, maximize 0. State: a
+// Hyperparameters: lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6, weight_decay 0, maximize 0. State: a
 // (torch's ax). Torch keeps eta and mu as per-step values computed from the previous step number;
-// they depend on t only, so prepare() computes them in closed form. Torch's default t0 is 1e6
-// (averaging starts after a million steps): pass --t0 1e6 for torch's default run. The decay term moves
+// they depend on t only, so prepare() computes them in closed form. torch's default t0 of 1e6 starts
+// the averaging after a million steps (pass --t0 0 to average from the start). The decay term moves
 // the parameters with a zero gradient (p *= 1 - lambd * eta), as torch's does.
 #include "../common/torch_steps.hpp"
 
@@ -29,7 +29,7 @@ struct Asgd {
         {"lambd", "decay term: p *= 1 - lambd * eta, and eta = lr / (1 + lambd*lr*(t-1))^alpha", 1e-4, 0.0, 1e3,
          0},
         {"alpha", "power of the step-size decay", 0.75, 0.0, 1e3, 0},
-        {"t0", "averaging starts after step t0 + 1 (torch's default 1e6)", 0.0, 0.0, 1e15, 0},
+        {"t0", "averaging starts after step t0 + 1", 1e6, 0.0, 1e15, 0},
         {"weight_decay", "coupled L2 weight decay: g += weight_decay * p", 0.0, 0.0, 1e3, 0},
         {"maximize", "1: climb the objective (step along +g)", 0.0, 0.0, 1.0, CGP_HPARAM_INTEGER},
     };

@@ -4,7 +4,7 @@
 //   d = maximize ? -g : g                                 (t = 1, 2, ...)
 //   f = etaplus where d * e > 0, etaminus where d * e < 0, 1 elsewhere   (e: the previous d, 0 at t = 1)
 //   s <- clamp(s * f, step_size_min, step_size_max)         (s = lr before the first step)
-//   d <- 0 where f = etaminus                               (after a flip: no move, and no flip next time)
+//   d <- 0 where d * e < 0                                  (after a flip: no move, and no flip next time)
 //   p <- p - sign(d) * s
 //   e <- d
 //
@@ -65,7 +65,9 @@ struct Rprop {
         const V factor = select(agreement > zero, V(c.etaplus), select(agreement < zero, V(c.etaminus), V(1)));
         const V before = c.first ? V(c.lr) : size;
         size = min(max(before * factor, V(c.smin)), V(c.smax));
-        const V kept = select(factor == V(c.etaminus), zero, d);
+        // A flip is d * e < 0 itself: comparing the factor with etaminus (torch's sign.eq(etaminus)) also
+        // zeroes the first step's d when etaminus rounds to 1 in the plugin's type (f32 near 1).
+        const V kept = select(agreement < zero, zero, d);
         p = p - sign(kept) * size;
         previous = kept;
     }

@@ -46,31 +46,6 @@ struct PluginFiles {
     auto begin() const { return files.begin(); }
 };
 
-// Checks that fail a correct plugin at its defaults (torch.optim's semantics), until they are redesigned
-// (issue 12: hparam_defaults steps 3 times only, zero_gradient forbids any movement without a
-// gradient). Each must fail with exactly this text; any other failure, or this one passing, fails
-// the test.
-struct KnownConflict {
-    std::string_view plugin, check, detail;
-};
-constexpr KnownConflict kKnownConflicts[] = {
-    // RAdam reads eps only once rho_t > 5, from step 6 on, for any beta2.
-    {"radam.so", "hparam_defaults", "changing eps from 1e-08 to 2e-08 changed neither"},
-    // Rprop's step sizes reach 1e-6 or 50 only after many steps of one sign.
-    {"rprop.so", "hparam_defaults", "changing step_size_min from 1e-06 to 2e-06 changed neither"},
-    // ASGD's decay term (torch's lambd 1e-4) scales p by 1 - lambd*eta whatever the gradient.
-    {"asgd.so", "zero_gradient", "with a zero gradient"},
-};
-
-const KnownConflict* known_conflict(const std::string& plugin_file, std::string_view check)
-{
-    const std::string file = fs::path(plugin_file).filename().string();
-    for (const KnownConflict& k : kKnownConflicts)
-        if (k.plugin == file && k.check == check)
-            return &k;
-    return nullptr;
-}
-
 } // namespace
 
 namespace boost::unit_test::data::monomorphic {
@@ -89,12 +64,6 @@ BOOST_DATA_TEST_CASE(plugin_passes_every_conformance_check, data::make_delayed<P
 {
     for (const Check& check : all_checks()) {
         const Outcome outcome = run_check(plugin_file, check);
-        if (const KnownConflict* k = known_conflict(plugin_file, check.name)) {
-            BOOST_TEST((outcome.status == Status::Fail && outcome.detail.find(k->detail) != std::string::npos),
-                       check.name << " was expected to fail with '" << k->detail << "' (a known conflict with a "
-                                  << "correct plugin), got: " << outcome.detail);
-            continue;
-        }
         BOOST_TEST((outcome.status != Status::Fail), check.name << " failed: " << outcome.detail);
     }
 }

@@ -286,4 +286,16 @@ BOOST_AUTO_TEST_CASE(nadam_momentum_product_is_the_product_of_the_schedule)
     BOOST_TEST(nadam_mu_product(0.5, 0.0, 10) == std::pow(0.25, 10), tt::tolerance(1e-14));
 }
 
+// Past the factors that round to exactly 1 every mu_k is beta1, and past 2^20 steps the rest is pow():
+// t = 2^40 takes bounded time and agrees with the product up to then times beta1^(t - k).
+BOOST_AUTO_TEST_CASE(nadam_momentum_product_at_t_2_to_the_40_is_the_running_product_times_a_power)
+{
+    const double b1 = 1.0 - 1e-13, psi = 30.0;
+    constexpr std::uint64_t t = std::uint64_t{1} << 40, k = 1000;
+    const double expected = nadam_mu_product(b1, psi, k) * std::pow(b1, static_cast<double>(t - k));
+    BOOST_TEST(nadam_mu_product(b1, psi, t) == expected, tt::tolerance(1e-9));
+    BOOST_TEST(nadam_mu_product(0.9, 4e-3, t) == 0.0);
+    BOOST_TEST(nadam_mu_product(0.9, 0.0, t) == 0.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

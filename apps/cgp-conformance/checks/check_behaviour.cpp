@@ -1,9 +1,12 @@
 // Checks "zero_gradient", "descent" and "nonfinite_gradients": what the update does to a loss. A zero
-// gradient must not move anything, a few steps must go downhill, and NaN or infinite gradients must
-// not crash the plugin (what they do to the parameters is reported, not judged).
+// gradient must move nothing, or exactly what the plugin declares (a reference algorithm's movement, or
+// decoupled weight decay through a hyperparameter named weight_decay); a few steps must go downhill;
+// NaN or infinite gradients must not crash the plugin at any hyperparameter set (what they do to the
+// parameters is reported, not judged).
 #include "check_support.hpp"
 #include "checks.hpp"
 #include "problems.hpp"
+#include "reference_optimizers.hpp"
 
 #include <cmath>
 #include <limits>
@@ -13,8 +16,72 @@ namespace cgp::conformance {
 
 namespace {
 
+// What a zero gradient from zero state may do to the parameters. A plugin that claims a reference
+// algorithm moves exactly as that reference does with g = 0; one that claims none but declares a
+// hyperparameter named "weight_decay" declares decoupled weight decay, p <- p - lr*weight_decay*p
+// (p <- p*(1 - weight_decay) without an lr); any other plugin must leave the parameters as they are.
+struct StillMotion {
+    const reference::Algorithm* algorithm = nullptr; // moves as this reference does
+    int lr = -1, weight_decay = -1;                  // else decoupled decay, when weight_decay >= 0
+
+    std::string declared() const
+    {
+        if (algorithm != nullptr)
+            return fmt::format("the reference '{}'", algorithm->name);
+        if (weight_decay >= 0)
+            return lr >= 0 ? "decoupled weight decay (a hyperparameter named weight_decay): p <- p - lr*weight_decay*p"
+                           : "decoupled weight decay (a hyperparameter named weight_decay): p <- p*(1 - weight_decay)";
+        return "no movement";
+    }
+};
+
+StillMotion still_motion(const Plugin& plugin)
+{
+    StillMotion m;
+    if (const reference::Algorithm* a = reference::find_algorithm(plugin.algorithm())) {
+        bool complete = true;
+        for (std::string_view name : a->required)
+            complete = complete && plugin.find_hparam(name) >= 0;
+        if (complete && plugin.state_count(plugin.defaults()) == a->state_names.size()) {
+            m.algorithm = a;
+            return m;
+        }
+    }
+    m.weight_decay = plugin.find_hparam("weight_decay");
+    m.lr = plugin.find_hparam("lr");
+    return m;
+}
+
+// The parameters after each of `steps` zero-gradient steps from p0 (in double), as declared.
+std::vector<std::vector<double>> expected_still(const StillMotion& motion, const Plugin& plugin,
+                                                const std::vector<double>& hp, std::vector<double> p,
+                                                std::uint64_t steps)
+{
+    std::vector<std::vector<double>> out;
+    const std::vector<double> zero(p.size(), 0.0);
+    std::vector<std::vector<double>> state;
+    if (motion.algorithm != nullptr)
+        state.assign(motion.algorithm->state_names.size(), std::vector<double>(p.size(), 0.0));
+    std::vector<std::span<double>> spans(state.begin(), state.end());
+    reference::HyperParams named;
+    for (std::size_t i = 0; i < hp.size(); ++i)
+        named[plugin.hparams()[i].name] = hp[i];
+    for (std::uint64_t t = 1; t <= steps; ++t) {
+        if (motion.algorithm != nullptr) {
+            motion.algorithm->step(named, t, p, zero, spans);
+        } else if (motion.weight_decay >= 0) {
+            const double rate = hp[static_cast<std::size_t>(motion.weight_decay)] *
+                                (motion.lr >= 0 ? hp[static_cast<std::size_t>(motion.lr)] : 1.0);
+            for (double& x : p)
+                x = x - rate * x;
+        }
+        out.push_back(p);
+    }
+    return out;
+}
+
 template <class T>
-void check_still(const Stepper& stepper, bool scalar)
+void check_still(const Stepper& stepper, const StillMotion& motion, bool scalar)
 {
     constexpr std::size_t n = 67;
     constexpr std::uint64_t kSteps = 20;
@@ -23,14 +90,57 @@ void check_still(const Stepper& stepper, bool scalar)
     Arrays<T> a(n, stepper.state_count());
     fill_normal(a.params.span(), rng);
     const std::vector<T> start(a.params.data(), a.params.data() + n);
+    const auto expected = expected_still(motion, stepper.plugin(), stepper.hparams(),
+                                         std::vector<double>(start.begin(), start.end()), kSteps);
     for (std::uint64_t t = 1; t <= kSteps; ++t) {
         stepper.step(t, scalar, a);
-        for (std::size_t i = 0; i < n; ++i)
-            if (ulp_distance(a.params[i], start[i]) != 0)
+        const std::vector<double>& want = expected[t - 1];
+        double scale = 0.0;
+        for (double x : want)
+            scale = std::max(scale, std::abs(x));
+        const double tolerance = 16.0 * static_cast<double>(t) * std::numeric_limits<T>::epsilon() * scale;
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool still = want[i] == static_cast<double>(start[i]);
+            const bool ok = still ? ulp_distance(a.params[i], start[i]) == 0
+                                  : std::abs(static_cast<double>(a.params[i]) - want[i]) <= tolerance;
+            if (ok)
+                continue;
+            if (motion.algorithm == nullptr && motion.weight_decay < 0)
                 fail("{} {} path: params[{}] moved from {} to {} at step {} with a zero gradient (zero state at the "
-                     "start); with no gradient the update must leave the parameters as they are",
+                     "start); with no gradient the update must leave the parameters as they are (a plugin with "
+                     "decoupled weight decay declares it by naming the hyperparameter weight_decay, or by claiming a "
+                     "reference algorithm that decays)",
                      type_name<T>(), path_name(scalar), i, num(start[i]), num(a.params[i]), t);
+            fail("{} {} path: with a zero gradient (zero state at the start) params[{}] went from {} to {} at step "
+                 "{}; the declared movement, {}, takes it to {}",
+                 type_name<T>(), path_name(scalar), i, num(start[i]), num(a.params[i]), t, motion.declared(),
+                 num(want[i]));
+        }
     }
+}
+
+// The defaults, and for a plugin with weight_decay also weight_decay = 0 and a positive value.
+std::vector<HparamSet> still_sets(const Plugin& plugin)
+{
+    std::vector<HparamSet> sets = {default_set(plugin)};
+    const int wd = plugin.find_hparam("weight_decay");
+    if (wd < 0)
+        return sets;
+    const HyperParam& h = plugin.hparams()[static_cast<std::size_t>(wd)];
+    const double positive = h.default_value > 0 ? std::min(highest_accepted(h), h.default_value * 10)
+                                                : std::min(highest_accepted(h), 0.05);
+    for (double value : {0.0, positive}) {
+        auto hp = defaults_with(plugin, "weight_decay", value);
+        if (value == h.default_value || !hp)
+            continue;
+        try {
+            plugin.validate(*hp);
+            sets.push_back({fmt::format("weight_decay={}", value), std::move(*hp)});
+        } catch (const Error&) {
+            // refused by the range or validate(): nothing to try
+        }
+    }
+    return sets;
 }
 
 // Loss before and after kSteps steps on the problem, in precision T.
@@ -117,13 +227,18 @@ std::string nonfinite_run(const Stepper& stepper, bool scalar)
 
 Outcome check_zero_gradient(const Plugin& plugin)
 {
-    const Stepper stepper(plugin, plugin.defaults());
-    for (bool scalar : {false, true}) {
-        check_still<float>(stepper, scalar);
-        check_still<double>(stepper, scalar);
-    }
-    return pass("20 steps of zero gradient from the starting state left every parameter bitwise unchanged (f32 and f64, both "
-                "paths)");
+    const StillMotion motion = still_motion(plugin);
+    const std::vector<HparamSet> sets = still_sets(plugin);
+    for_each_set(plugin, sets, [&](const HparamSet& set) {
+        const Stepper stepper(plugin, set.values);
+        for (bool scalar : {false, true}) {
+            check_still<float>(stepper, motion, scalar);
+            check_still<double>(stepper, motion, scalar);
+        }
+    });
+    return pass(fmt::format("20 steps of zero gradient from the starting state (f32 and f64, both paths, {} hyperparameter "
+                            "set{}) moved the parameters as declared: {} (bitwise still where it does not move)",
+                            sets.size(), sets.size() == 1 ? "" : "s", motion.declared()));
 }
 
 Outcome check_descent(const Plugin& plugin)
@@ -135,23 +250,42 @@ Outcome check_descent(const Plugin& plugin)
     const auto [before64, after64] = descend<double>(stepper, *problem, kSteps);
     note_progress("descending the quadratic in f32");
     const auto [before32, after32] = descend<float>(stepper, *problem, kSteps);
-    for (const auto& [type, before, after] : {std::tuple{"f64", before64, after64}, std::tuple{"f32", before32, after32}})
+    for (const auto& [type, before, after] : {std::tuple{"f64", before64, after64}, std::tuple{"f32", before32, after32}}) {
+        if (!std::isfinite(after))
+            fail("{}: {} steps with the defaults ({}) made the quadratic's loss {}: the update is not finite at the "
+                 "defaults (a division by zero, a square root or logarithm of a negative number, or a default step "
+                 "so large it overflows)",
+                 type, kSteps, format_hparams(plugin, stepper.hparams()), after);
+        if (!(after <= 100 * before))
+            fail("{}: {} steps with the defaults ({}) took the quadratic's loss from {:.6g} to {:.6g}: the steps grow "
+                 "without bound, so the update diverges at the defaults: a default step far too large for a "
+                 "well-conditioned problem (check the default learning rate and the scale of the step), or a step "
+                 "along the gradient instead of against it",
+                 type, kSteps, format_hparams(plugin, stepper.hparams()), before, after);
         if (!(after < before))
             fail("{}: {} steps with the defaults ({}) took the quadratic's loss from {:.6g} to {:.6g}; the update "
                  "must move against the gradient (p -= ..., not p += ...)",
                  type, kSteps, format_hparams(plugin, stepper.hparams()), before, after);
+    }
     return pass(fmt::format("{} steps with the defaults: loss {:.6g} -> {:.6g} (f64), {:.6g} -> {:.6g} (f32)", kSteps,
                             before64, after64, before32, after32));
 }
 
 Outcome check_nonfinite_gradients(const Plugin& plugin)
 {
-    const Stepper stepper(plugin, plugin.defaults());
-    const std::string report = nonfinite_run<double>(stepper, false);
-    nonfinite_run<double>(stepper, true);
-    nonfinite_run<float>(stepper, false);
-    nonfinite_run<float>(stepper, true);
-    return pass("no crash (f32 and f64, both paths); f64: " + report);
+    const std::vector<HparamSet> sets = hparam_sets(plugin);
+    std::string report;
+    for_each_set(plugin, sets, [&](const HparamSet& set) {
+        const Stepper stepper(plugin, set.values);
+        const std::string r = nonfinite_run<double>(stepper, false);
+        if (report.empty())
+            report = r;
+        nonfinite_run<double>(stepper, true);
+        nonfinite_run<float>(stepper, false);
+        nonfinite_run<float>(stepper, true);
+    });
+    return pass(fmt::format("no crash (f32 and f64, both paths, {} hyperparameter sets); f64 at the defaults: {}",
+                            sets.size(), report));
 }
 
 } // namespace cgp::conformance

@@ -8,13 +8,20 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace cgp::conformance {
 
 namespace {
 
-constexpr std::uint64_t kSteps = 3;
+// Steps of each run of short_run: enough for hyperparameters a correct plugin reads only late or in
+// extreme states (RAdam's eps from step 6, Rprop's step_size_min/max after dozens of steps of one
+// sign or of alternating signs, ASGD's t0 once t passes it).
+constexpr std::uint64_t kSteps = 20;
+constexpr std::uint64_t kSignSteps = 80;
+constexpr std::uint64_t kLateSteps[] = {1'000, 10'000, 100'000, 1'000'000, 10'000'000, 100'000'000,
+                                        1'000'000'000, 10'000'000'000, 1'000'000'000'000};
 constexpr std::size_t kLength = 19;
 
 bool inside_range(const HyperParam& h, double v)
@@ -52,22 +59,45 @@ std::optional<std::vector<double>> varied_hparams(const Plugin& plugin, std::siz
     return std::nullopt;
 }
 
-// Runs kSteps steps (f64, SIMD path) of random gradients from fixed random parameters.
-Arrays<double> short_run(const Stepper& stepper)
+// Three runs (f64, SIMD path) from fixed random parameters: kSteps steps of random gradients, then
+// single steps at each t of kLateSteps from there; kSignSteps of one gradient; kSignSteps of that
+// gradient with its sign flipped every step.
+std::vector<Arrays<double>> short_run(const Stepper& stepper)
 {
-    Rng rng(11);
-    Arrays<double> a(kLength, stepper.state_count());
-    fill_normal(a.params.span(), rng);
-    for (std::uint64_t t = 1; t <= kSteps; ++t) {
-        fill_gradients(a.grads.span(), rng);
-        stepper.step(t, false, a);
+    std::vector<Arrays<double>> runs;
+    for (int kind = 0; kind < 3; ++kind) {
+        Rng rng(11);
+        Arrays<double> a(kLength, stepper.state_count());
+        fill_normal(a.params.span(), rng);
+        if (kind == 0) {
+            for (std::uint64_t t = 1; t <= kSteps; ++t) {
+                fill_gradients(a.grads.span(), rng);
+                stepper.step(t, false, a);
+            }
+            for (std::uint64_t t : kLateSteps) {
+                fill_gradients(a.grads.span(), rng);
+                stepper.step(t, false, a);
+            }
+        } else {
+            fill_gradients(a.grads.span(), rng);
+            for (std::uint64_t t = 1; t <= kSignSteps; ++t) {
+                if (kind == 2)
+                    for (std::size_t i = 0; i < kLength; ++i)
+                        a.grads[i] = -a.grads[i];
+                stepper.step(t, false, a);
+            }
+        }
+        runs.push_back(std::move(a));
     }
-    return a;
+    return runs;
 }
 
-bool same_result(const Arrays<double>& a, const Arrays<double>& b)
+bool same_result(const std::vector<Arrays<double>>& a, const std::vector<Arrays<double>>& b)
 {
-    return a.state.size() == b.state.size() && first_difference(a, b, 0, "a", "b").empty();
+    for (std::size_t k = 0; k < a.size(); ++k)
+        if (a[k].state.size() != b[k].state.size() || !first_difference(a[k], b[k], 0, "a", "b").empty())
+            return false;
+    return true;
 }
 
 // Values of hyperparameter h that the schema forbids.
@@ -120,8 +150,8 @@ Outcome check_hparam_defaults(const Plugin& plugin)
         fail("the defaults ({}) are refused: {}", format_hparams(plugin, defaults), e.what());
     }
     const Stepper base(plugin, defaults);
-    note_progress(fmt::format("{} steps with the defaults", kSteps));
-    const Arrays<double> reference = short_run(base);
+    note_progress("stepping with the defaults");
+    const std::vector<Arrays<double>> reference = short_run(base);
     std::vector<std::string> fixed;
     for (std::size_t i = 0; i < plugin.hparams().size(); ++i) {
         const HyperParam& h = plugin.hparams()[i];
@@ -133,9 +163,10 @@ Outcome check_hparam_defaults(const Plugin& plugin)
         note_progress(fmt::format("stepping with {} = {} instead of {}", h.name, (*varied)[i], h.default_value));
         const Stepper other(plugin, *varied);
         if (other.state_count() == base.state_count() && same_result(short_run(other), reference))
-            fail("changing {} from {} to {} changed neither the parameters nor the state in {} steps: the step "
-                 "ignores it (does it read hparams[{}]?)",
-                 h.name, h.default_value, (*varied)[i], kSteps, i);
+            fail("changing {} from {} to {} changed neither the parameters nor the state in {} steps of random "
+                 "gradients, single steps at t = 1000 to 10^12, and {} steps of one gradient and of alternating "
+                 "signs: the step ignores it (does it read hparams[{}]?)",
+                 h.name, h.default_value, (*varied)[i], kSteps, kSignSteps, i);
     }
     std::string detail = fmt::format("defaults {} accepted", format_hparams(plugin, defaults));
     const std::size_t varied_count = plugin.hparams().size() - fixed.size();

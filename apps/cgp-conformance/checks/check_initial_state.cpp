@@ -15,26 +15,6 @@ namespace {
 constexpr std::size_t kLength = 67;
 constexpr std::uint32_t kSentinelKind = 0xdeadbeefu;
 
-// The defaults, and the defaults with one hyperparameter at an end of its range (when accepted).
-std::vector<std::vector<double>> hparam_sets(const Plugin& plugin)
-{
-    std::vector<std::vector<double>> sets = {plugin.defaults()};
-    for (std::size_t i = 0; i < plugin.hparams().size(); ++i) {
-        const HyperParam& h = plugin.hparams()[i];
-        for (const double end : {h.min_value, h.max_value}) {
-            std::vector<double> values = plugin.defaults();
-            values[i] = end;
-            try {
-                plugin.validate(values);
-                sets.push_back(values);
-            } catch (const Error&) {
-                // an exclusive bound, or refused by validate(): not a value a run can have
-            }
-        }
-    }
-    return sets;
-}
-
 void check_declaration(const Plugin& plugin, const cgp_initial_state_ext& ext, const std::vector<double>& hp)
 {
     const std::uint32_t count = static_cast<std::uint32_t>(plugin.state_count(hp));
@@ -81,8 +61,9 @@ Outcome check_initial_state(const Plugin& plugin)
     const auto* ext = find_extension<cgp_initial_state_ext>(plugin, CGP_EXT_INITIAL_STATE, 1);
     if (ext == nullptr)
         return skip("the plugin offers no cgp.initial_state/1: every state array starts at zero");
-    const std::vector<std::vector<double>> sets = hparam_sets(plugin);
-    for (const std::vector<double>& hp : sets) {
+    const std::vector<HparamSet> sets = hparam_sets(plugin);
+    for (const HparamSet& set : sets) {
+        const std::vector<double>& hp = set.values;
         note_progress("asking for the initial state with " + format_hparams(plugin, hp));
         check_declaration(plugin, *ext, hp);
         const Stepper stepper(plugin, hp);
@@ -96,7 +77,7 @@ Outcome check_initial_state(const Plugin& plugin)
                              start.kind(k) == CGP_INITIAL_CONSTANT ? num(start.value(k))
                              : start.kind(k) == CGP_INITIAL_PARAMS ? std::string("params")
                                                                     : std::string("0"));
-    return pass(fmt::format("declared for {} hyperparameter sets (defaults and range ends): known kinds, finite values, "
+    return pass(fmt::format("declared for {} hyperparameter sets (defaults, range ends and random sets): known kinds, finite values, "
                             "pure; the first step is finite; at the defaults the state starts at [{}]",
                             sets.size(), kinds));
 }

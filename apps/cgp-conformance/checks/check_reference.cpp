@@ -1,7 +1,10 @@
 // Check "reference_trajectory": a plugin whose descriptor names an algorithm this cgp has a reference
-// for ("sgd", "sgd-momentum", "adam", "adagrad"; any other name skips the check) follows the host's double-precision reference (cgp/reference_optimizers.hpp) for 20 steps of
-// random gradients: parameters and every state array, after every step, within a tolerance that grows
-// by a few ULP per step. Run with the defaults and with a second set of non-default values.
+// for (cgp/reference_optimizers.hpp; any other name skips the check) follows the host's double-precision
+// reference for 20 steps of random gradients: parameters and every state array after every step, each
+// step within a few ULP of the reference's step from the plugin's previous values. Also single steps at
+// t = 1000, 10^6 and 2^40 from the state the reference reaches, and a 1500-step run at the defaults, so
+// late and t-dependent mistakes show. Run with the defaults, a second set of non-default values, and
+// random values of every hyperparameter.
 #include "check_support.hpp"
 #include "checks.hpp"
 
@@ -9,6 +12,7 @@
 
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -18,6 +22,9 @@ namespace {
 
 constexpr std::size_t kLength = 67;
 constexpr std::uint64_t kSteps = 20;
+constexpr std::uint64_t kLongRun = 1500;
+constexpr std::uint64_t kLateSteps[] = {1'000, 1'000'000, std::uint64_t{1} << 40};
+constexpr std::size_t kRandomSets = 3;
 constexpr double kUlpPerStep = 16;
 
 // Values away from the defaults, to catch a plugin that hard-codes them.
@@ -41,47 +48,183 @@ reference::HyperParams by_name(const Plugin& plugin, const std::vector<double>& 
     return hp;
 }
 
-// Largest relative difference over the run; fails past the tolerance.
-template <class T>
-double follow_reference(const Stepper& stepper, const reference::Algorithm& algorithm, const std::string& label)
+// Where a comparison starts: parameters and state, each value representable in the plugin's type, and
+// the step numbers to take from there.
+struct Start {
+    std::vector<double> params;
+    std::vector<std::vector<double>> state;
+    std::vector<std::uint64_t> steps; // t of each step, in order
+    std::string what;                 // "20 steps", "one step at t = 1000000 from a reference state"
+};
+
+// Random parameters and the algorithm's starting state (zero unless it declares one), then steps
+// 1..count.
+Start from_the_beginning(const reference::Algorithm& algorithm, const reference::HyperParams& hp,
+                         std::uint64_t count, Rng& rng)
 {
-    note_progress(fmt::format("{} steps of {} beside the reference, {}, {}", kSteps, type_name<T>(), algorithm.name, label));
+    Start s;
+    s.params.resize(kLength);
+    for (double& x : s.params)
+        x = rng.normal();
+    s.state.assign(reference::state_names(algorithm, hp).size(), std::vector<double>(kLength, 0.0));
+    if (algorithm.initial != nullptr) {
+        std::vector<std::span<double>> spans(s.state.begin(), s.state.end());
+        algorithm.initial(hp, s.params, spans);
+    }
+    for (std::uint64_t t = 1; t <= count; ++t)
+        s.steps.push_back(t);
+    s.what = fmt::format("{} steps", count);
+    return s;
+}
+
+// The state the reference reaches after 20 steps, then one step at t: catches corrections that depend
+// on t (bias corrections, schedules) and go wrong only late, such as pow() of a t cast to 32 bits.
+Start late_step(const reference::Algorithm& algorithm, const reference::HyperParams& hp, std::uint64_t t, Rng& rng)
+{
+    Start s = from_the_beginning(algorithm, hp, 0, rng);
+    std::vector<std::span<double>> spans(s.state.begin(), s.state.end());
+    std::vector<double> grads(kLength);
+    for (std::uint64_t k = 1; k <= kSteps; ++k) {
+        fill_gradients(std::span<double>(grads), rng);
+        algorithm.step(hp, k, s.params, grads, spans);
+    }
+    s.steps = {t};
+    s.what = fmt::format("one step at t = {} from the state after {} steps", t, kSteps);
+    return s;
+}
+
+template <class T>
+void round_to(std::vector<double>& values)
+{
+    for (double& x : values)
+        x = static_cast<double>(static_cast<T>(x));
+}
+
+// The largest magnitude of a value of T: a result beyond it is correctly infinite in T.
+template <class T>
+bool beyond_range(const std::vector<double>& values)
+{
+    for (double x : values)
+        if (!(std::abs(x) <= static_cast<double>(std::numeric_limits<T>::max())))
+            return true;
+    return false;
+}
+
+// Largest relative differences over the steps of `start`: each step is compared with the reference
+// stepped from the plugin's own previous parameters and state (one step, so rounding differences do
+// not compound: dynamics that grow by a large factor per step, such as p *= 1 - lr*weight_decay at
+// large values, amplify earlier rounding, never an equation's error), within kUlpPerStep ULP of the
+// largest value; the free-running difference (the plugin's run beside the reference's own run) is
+// reported. A comparison stops where the reference leaves T's range (an infinite result there is
+// correct); `stopped` then says where.
+struct Followed {
+    double one_step = 0.0, free_running = 0.0;
+    std::string stopped;
+};
+
+template <class T>
+Followed follow_reference(const Stepper& stepper, const reference::Algorithm& algorithm, const std::string& label,
+                          Start start, std::uint64_t seed)
+{
+    note_progress(fmt::format("{} of {} beside the reference, {}, {}", start.what, type_name<T>(), algorithm.name,
+                              label));
     const reference::HyperParams hp = by_name(stepper.plugin(), stepper.hparams());
-    const std::size_t states = algorithm.state_names.size();
-    Rng rng(41);
+    const std::vector<std::string_view> names = reference::state_names(algorithm, hp);
+    const std::size_t states = names.size();
+    round_to<T>(start.params);
+    for (auto& s : start.state)
+        round_to<T>(s);
     Arrays<T> plugin_run(kLength, states);
-    fill_normal(plugin_run.params.span(), rng);
-    std::vector<double> params(plugin_run.params.data(), plugin_run.params.data() + kLength), grads(kLength);
-    std::vector<std::vector<double>> state(states, std::vector<double>(kLength, 0.0));
-    std::vector<std::span<double>> state_spans(state.begin(), state.end());
-    if (algorithm.initial != nullptr)
-        algorithm.initial(hp, params, state_spans);
-    double worst = 0.0;
-    for (std::uint64_t t = 1; t <= kSteps; ++t) {
+    for (std::size_t i = 0; i < kLength; ++i) {
+        plugin_run.params[i] = static_cast<T>(start.params[i]);
+        for (std::size_t k = 0; k < states; ++k)
+            plugin_run.state[k][i] = static_cast<T>(start.state[k][i]);
+    }
+    std::vector<double>& params = start.params;
+    std::vector<double> grads(kLength);
+    std::vector<std::span<double>> state_spans(start.state.begin(), start.state.end());
+    // The reference's one step from the plugin's previous values.
+    std::vector<double> one_params(kLength);
+    std::vector<std::vector<double>> one_state(states, std::vector<double>(kLength));
+    std::vector<std::span<double>> one_spans(one_state.begin(), one_state.end());
+    Rng rng(seed);
+    Followed result;
+    const double tolerance = kUlpPerStep * std::numeric_limits<T>::epsilon();
+    for (std::size_t step = 0; step < start.steps.size(); ++step) {
+        const std::uint64_t t = start.steps[step];
         fill_gradients(plugin_run.grads.span(), rng);
         grads.assign(plugin_run.grads.data(), plugin_run.grads.data() + kLength);
+        one_params.assign(plugin_run.params.data(), plugin_run.params.data() + kLength);
+        for (std::size_t k = 0; k < states; ++k)
+            one_state[k].assign(plugin_run.state[k].data(), plugin_run.state[k].data() + kLength);
+        const std::vector<double> params_before = one_params;
+        const std::vector<std::vector<double>> state_before = one_state;
         stepper.step(t, false, plugin_run);
-        algorithm.step(hp, t, params, grads, state_spans);
-        const double tolerance = kUlpPerStep * static_cast<double>(t) * std::numeric_limits<T>::epsilon();
-        auto compare = [&](const AlignedArray<T>& got, const std::vector<double>& want, const std::string& what) {
+        algorithm.step(hp, t, one_params, grads, one_spans);
+        bool left = beyond_range<T>(one_params);
+        for (const auto& s : one_state)
+            left = left || beyond_range<T>(s);
+        if (left) {
+            result.stopped = fmt::format("{} {}, {}: from step t = {} on the reference's values exceed {}'s range",
+                                         type_name<T>(), label, start.what, t, type_name<T>());
+            return result;
+        }
+        // Relative to the largest value before or after the step: a step that cancels most of a large value
+        // leaves the rounding of the large terms in a small result.
+        auto compare = [&](const AlignedArray<T>& got, const std::vector<double>& want, const std::vector<double>& run,
+                           const std::vector<double>& before, const std::string& what) {
             const std::vector<double> widened(got.data(), got.data() + kLength);
-            const double err = normwise_error(widened, want);
-            worst = std::max(worst, err);
+            result.free_running = std::max(result.free_running, normwise_error(widened, run));
+            double scale = 0.0, diff = 0.0;
+            for (std::size_t i = 0; i < kLength; ++i) {
+                scale = std::max({scale, std::abs(want[i]), std::abs(before[i])});
+                const double d = std::abs(widened[i] - want[i]);
+                diff = std::isnan(d) ? std::numeric_limits<double>::infinity() : std::max(diff, d);
+            }
+            const double err = scale > 0 ? diff / scale : diff;
+            result.one_step = std::max(result.one_step, err);
             if (err <= tolerance)
                 return;
             std::size_t at = 0;
             for (std::size_t i = 0; i < kLength; ++i)
                 if (!(std::abs(widened[i] - want[i]) <= std::abs(widened[at] - want[at])))
                     at = i;
-            fail("{} with {}: {} step {}: {} differs from the reference by {:.3g} relative to its largest value "
-                 "(allowed {:.3g}); {}[{}] = {} vs {} ({}); see the equations in cgp/reference_optimizers.hpp",
-                 algorithm.name, label, type_name<T>(), t, what, err, tolerance, what, at, num(widened[at]),
-                 num(want[at]), format_hparams(stepper.plugin(), stepper.hparams()));
+            fail("{} with {}, {}: {} step t = {}: {} differs from the reference's step from the same values by {:.3g} "
+                 "relative to its largest value before or after the step (allowed {:.3g}); {}[{}] = {} vs {} ({}); see the equations in "
+                 "cgp/reference_optimizers.hpp",
+                 algorithm.name, label, start.what, type_name<T>(), t, what, err, tolerance, what, at,
+                 num(widened[at]), num(want[at]), format_hparams(stepper.plugin(), stepper.hparams()));
         };
-        compare(plugin_run.params, params, "params");
+        algorithm.step(hp, t, params, grads, state_spans);
+        compare(plugin_run.params, one_params, params, params_before, "params");
         for (std::size_t k = 0; k < states; ++k)
-            compare(plugin_run.state[k], state[k], fmt::format("state {} ({})", k, algorithm.state_names[k]));
+            compare(plugin_run.state[k], one_state[k], start.state[k], state_before[k],
+                    fmt::format("state {} ({})", k, names[k]));
     }
+    return result;
+}
+
+void merge(Followed& into, const Followed& more)
+{
+    into.one_step = std::max(into.one_step, more.one_step);
+    into.free_running = std::max(into.free_running, more.free_running);
+    if (into.stopped.empty())
+        into.stopped = more.stopped;
+}
+
+// Every comparison for one hyperparameter set: 20 steps, single late steps, and (at the defaults) a
+// long run.
+template <class T>
+Followed follow_everywhere(const Stepper& stepper, const reference::Algorithm& algorithm, const std::string& label,
+                           bool long_run)
+{
+    const reference::HyperParams hp = by_name(stepper.plugin(), stepper.hparams());
+    Rng rng(41);
+    Followed worst = follow_reference<T>(stepper, algorithm, label, from_the_beginning(algorithm, hp, kSteps, rng), 42);
+    for (std::uint64_t t : kLateSteps)
+        merge(worst, follow_reference<T>(stepper, algorithm, label, late_step(algorithm, hp, t, rng), t));
+    if (long_run)
+        merge(worst, follow_reference<T>(stepper, algorithm, label, from_the_beginning(algorithm, hp, kLongRun, rng), 43));
     return worst;
 }
 
@@ -117,20 +260,38 @@ Outcome check_reference_trajectory(const Plugin& plugin)
             second_set_note = fmt::format("; the second set was refused ({})", e.what());
         }
     }
-    double worst64 = 0.0, worst32 = 0.0;
+    // Random values of every hyperparameter, the plugin's extra options included.
+    const std::vector<HparamSet> random = hparam_sets(plugin, kRandomSets);
+    for (auto it = random.end() - static_cast<std::ptrdiff_t>(std::min(kRandomSets, random.size() - 1));
+         it != random.end(); ++it)
+        if (it->label.starts_with("random"))
+            sets.push_back({it->label, it->values});
+    Followed worst64, worst32;
     for (const Set& set : sets) {
         const Stepper stepper(plugin, set.values);
-        if (stepper.state_count() != algorithm->state_names.size())
+        const std::vector<std::string_view> names = reference::state_names(*algorithm, by_name(plugin, set.values));
+        if (stepper.state_count() != names.size())
             fail("{} keeps {} state arrays ({}), the plugin declares {} with {}", algorithm->name,
-                 algorithm->state_names.size(), fmt::join(algorithm->state_names, ", "), stepper.state_count(),
+                 names.size(), fmt::join(names, ", "), stepper.state_count(),
                  set.label);
-        worst64 = std::max(worst64, follow_reference<double>(stepper, *algorithm, set.label));
-        worst32 = std::max(worst32, follow_reference<float>(stepper, *algorithm, set.label));
+        const bool long_run = &set == &sets.front();
+        merge(worst64, follow_everywhere<double>(stepper, *algorithm, set.label, long_run));
+        merge(worst32, follow_everywhere<float>(stepper, *algorithm, set.label, long_run));
     }
-    return pass(fmt::format("{}: {} steps with the defaults{}: parameters and state match the reference (largest "
-                            "relative difference f64 {:.2g}, f32 {:.2g}){}",
-                            algorithm->name, kSteps, sets.size() > 1 ? " and with " + sets[1].label : "", worst64,
-                            worst32, second_set_note));
+    std::string stopped;
+    for (const Followed* f : {&worst64, &worst32})
+        if (!f->stopped.empty())
+            stopped += fmt::format("; compared until the run left the type's range ({})", f->stopped);
+    return pass(fmt::format("{}: {} steps, and single steps at t = 1000, 10^6 and 2^40 from a reference state, with "
+                            "the defaults{} and {} random sets of every hyperparameter; {} steps with the defaults: "
+                            "parameters and state of every step match the reference's step from the same values "
+                            "(largest relative difference f64 {:.2g}, f32 {:.2g}; free-running f64 {:.2g}, f32 "
+                            "{:.2g}){}{}",
+                            algorithm->name, kSteps, sets.size() > 1 && !sets[1].label.starts_with("random")
+                                                         ? ", with " + sets[1].label
+                                                         : "",
+                            kRandomSets, kLongRun, worst64.one_step, worst32.one_step, worst64.free_running,
+                            worst32.free_running, second_set_note, stopped));
 }
 
 } // namespace cgp::conformance

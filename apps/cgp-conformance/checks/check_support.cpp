@@ -163,6 +163,17 @@ std::optional<std::vector<double>> defaults_with(const Plugin& plugin, std::stri
     return hp;
 }
 
+std::size_t simd_block_bytes(std::string_view path)
+{
+    if (path.starts_with("avx512"))
+        return 64;
+    if (path.starts_with("avx"))
+        return 32;
+    if (path.starts_with("sse") || path.starts_with("neon"))
+        return 16;
+    return 0;
+}
+
 template struct Arrays<float>;
 template struct Arrays<double>;
 template int Stepper::try_step<float>(std::uint64_t, bool, std::size_t, float*, const float*, float* const*,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "conformance.hpp"
+#include "hparam_sets.hpp"
 #include "isolation.hpp"
 
 #include <cgp/tape/aligned.hpp>
@@ -123,6 +124,27 @@ double normwise_error(std::span<const double> a, std::span<const double> b);
 std::string format_hparams(const Plugin& plugin, std::span<const double> values);
 // The defaults with one hyperparameter set to `value`; nullopt when the plugin has no such name.
 std::optional<std::vector<double>> defaults_with(const Plugin& plugin, std::string_view name, double value);
+
+// Runs body(set) for each set; a failure is reported with the set it happened with ("with lr=1e+06
+// (its upper end) (lr=1000000 momentum=0.9): ...").
+template <class Body>
+void for_each_set(const Plugin& plugin, const std::vector<HparamSet>& sets, Body&& body)
+{
+    for (const HparamSet& set : sets) {
+        try {
+            body(set);
+        } catch (const std::exception& e) {
+            throw CheckFailure(set.label == "the defaults" || set.label.starts_with("random")
+                                   ? fmt::format("with {}: {}", set.label, e.what())
+                                   : fmt::format("with {} ({}): {}", set.label, format_hparams(plugin, set.values),
+                                                 e.what()));
+        }
+    }
+}
+
+// Bytes in one SIMD block of the named code path ("avx512f" 64, "avx2" and "avx" 32, "sse*" and
+// "neon" 16), 0 when the name is not known.
+std::size_t simd_block_bytes(std::string_view path);
 
 // A number for a report: shortest form that reads back as the same value.
 template <class T>

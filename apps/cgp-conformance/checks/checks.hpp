@@ -15,6 +15,9 @@ Outcome check_hparam_validation(const Plugin& plugin);
 Outcome check_lengths(const Plugin& plugin);
 Outcome check_simd_equals_scalar(const Plugin& plugin);
 Outcome check_f32_agrees_with_f64(const Plugin& plugin);
+// Steps the SIMD path (the variant the plugin picks) and the scalar path side by side at every
+// hyperparameter set and length, failing at the first difference; returns how many sets it ran.
+std::size_t compare_simd_with_scalar(const Plugin& plugin);
 // check_state.cpp
 Outcome check_determinism(const Plugin& plugin);
 Outcome check_resume_from_copied_state(const Plugin& plugin);
@@ -28,6 +31,11 @@ Outcome check_converges_sphere(const Plugin& plugin);
 Outcome check_converges_booth(const Plugin& plugin);
 Outcome check_converges_rosenbrock(const Plugin& plugin);
 Outcome check_converges_logistic_regression(const Plugin& plugin);
+// check_environment.cpp
+Outcome check_no_allocation(const Plugin& plugin);
+Outcome check_fp_environment(const Plugin& plugin);
+// check_variants.cpp
+Outcome check_isa_variants(const Plugin& plugin);
 // check_reference.cpp
 Outcome check_reference_trajectory(const Plugin& plugin);
 Outcome check_initial_state(const Plugin& plugin);

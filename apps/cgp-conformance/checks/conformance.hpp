@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -36,6 +37,22 @@ struct Check {
 std::span<const Check> all_checks();
 // The check with this name, or nullptr.
 const Check* find_check(std::string_view name);
+
+// The SIMD variants the SDK builds on x86-64, widest first, and the CGP_ISA_DISABLE value that leaves
+// each the widest one a plugin may pick (the baseline "sse2" is always built).
+struct IsaVariant {
+    std::string_view name;    // as simd_path() names it: "avx512f", "avx2", "sse2"
+    std::uint32_t isa;        // CGP_ISA_* bits it needs (0 for the baseline)
+    std::string_view disable; // CGP_ISA_DISABLE to steer a plugin to it
+};
+std::span<const IsaVariant> isa_variants();
+const IsaVariant* find_isa_variant(std::string_view name);
+// --variant: every check steps this variant (sets CGP_ISA_DISABLE for this process and its children).
+void select_variant(const IsaVariant& variant);
+const std::string& selected_variant(); // "" when none was selected
+// "" when this process's plugin steps `variant`; else why not (not built, not on this CPU, or the
+// plugin cannot be steered to it). Call in a process that has not stepped the plugin yet.
+std::string variant_unavailable(const Plugin& plugin, const IsaVariant& variant);
 
 // The per-check time limit when none is given.
 inline constexpr std::chrono::milliseconds kDefaultTimeout{10'000};

@@ -1,4 +1,4 @@
-// Guard pages (mmap + mprotect) behind arrays, and marker NaNs in their padding.
+// Guard pages (mmap + mprotect) on both sides of arrays, and signalling-NaN markers around them.
 #include "guarded_memory.hpp"
 
 #include <cgp/tape/aligned.hpp>
@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstdint>
@@ -32,14 +33,15 @@ void* map_pages(std::size_t bytes, int protection)
     return p;
 }
 
-// A quiet NaN with a payload no arithmetic produces, so a copy of it is recognisable.
+// A signalling NaN (quiet bit clear) with a payload no arithmetic produces: arithmetic on it returns a
+// quiet NaN, so a computed value written over it always changes its bits, and a copy is recognisable.
 template <class T>
 T marker()
 {
     if constexpr (std::is_same_v<T, float>)
-        return std::bit_cast<float>(std::uint32_t{0x7fc1b2c3u});
+        return std::bit_cast<float>(std::uint32_t{0x7fa1b2c3u});
     else if constexpr (std::is_same_v<T, double>)
-        return std::bit_cast<double>(std::uint64_t{0x7ff8badc0ffee015ull});
+        return std::bit_cast<double>(std::uint64_t{0x7ff4badc0ffee015ull});
     else
         return T{};
 }
@@ -54,26 +56,30 @@ bool is_marker(const T& value)
 } // namespace
 
 template <class T>
-GuardedArray<T>::GuardedArray(std::size_t n) : size_(n), padded_(padded_count<T>(n))
+GuardedArray<T>::GuardedArray(std::size_t n, Placement placement) : size_(n), padded_(padded_count<T>(n))
 {
     const std::size_t page = page_size();
     const std::size_t bytes = padded_ * sizeof(T);
-    const std::size_t data_pages = (bytes + page - 1) / page;
-    map_bytes_ = (data_pages + 1) * page;
+    const std::size_t data_pages = std::max<std::size_t>(1, (bytes + page - 1) / page);
+    map_bytes_ = (data_pages + 2) * page;
     map_ = map_pages(map_bytes_, PROT_READ | PROT_WRITE);
-    char* guard = static_cast<char*>(map_) + data_pages * page;
-    if (::mprotect(guard, page, PROT_NONE) != 0) {
+    char* const first = static_cast<char*>(map_) + page;
+    char* const last = first + data_pages * page;
+    if (::mprotect(map_, page, PROT_NONE) != 0 || ::mprotect(last, page, PROT_NONE) != 0) {
         ::munmap(map_, map_bytes_);
         throw Error(fmt::format("cannot protect a guard page: {}", std::strerror(errno)));
     }
-    data_ = reinterpret_cast<T*>(guard - bytes);
-    for (std::size_t i = n; i < padded_; ++i)
-        data_[i] = marker<T>();
+    data_ = reinterpret_cast<T*>(placement == Placement::End ? last - bytes : first);
+    front_ = reinterpret_cast<T*>(first);
+    back_ = reinterpret_cast<T*>(last);
+    for (T* p = front_; p < back_; ++p)
+        *p = (p >= data_ && p < data_ + n) ? T{} : marker<T>();
 }
 
 template <class T>
 GuardedArray<T>::GuardedArray(GuardedArray&& other) noexcept
-    : map_(other.map_), map_bytes_(other.map_bytes_), data_(other.data_), size_(other.size_), padded_(other.padded_)
+    : map_(other.map_), map_bytes_(other.map_bytes_), data_(other.data_), front_(other.front_), back_(other.back_),
+      size_(other.size_), padded_(other.padded_)
 {
     other.map_ = nullptr;
     other.map_bytes_ = 0;
@@ -93,6 +99,27 @@ std::size_t GuardedArray<T>::first_changed_padding() const noexcept
         if (!is_marker(data_[i]))
             return i;
     return padded_;
+}
+
+template <class T>
+std::optional<std::ptrdiff_t> GuardedArray<T>::first_changed_before() const noexcept
+{
+    for (const T* p = data_ - 1; p >= front_; --p)
+        if (!is_marker(*p))
+            return p - data_;
+    return std::nullopt;
+}
+
+template <class T>
+std::string GuardedArray<T>::changed_markers(const std::string& name) const
+{
+    if (const auto before = first_changed_before())
+        return fmt::format("{}[{}] (before the array)", name, *before);
+    for (const T* p = data_ + size_; p < back_; ++p)
+        if (!is_marker(*p))
+            return fmt::format("{}[{}] (past the last element {})", name, p - data_,
+                               size_ == 0 ? std::string("(there is none)") : std::to_string(size_ - 1));
+    return {};
 }
 
 InaccessibleRegion::InaccessibleRegion(std::size_t bytes)

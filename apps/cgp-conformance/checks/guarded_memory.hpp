@@ -1,19 +1,28 @@
 // guarded_memory.hpp: memory that turns a plugin's out-of-bounds access into a crash or a visible
-// change. A GuardedArray holds n elements plus the padding the ABI allows (up to the next 64 bytes),
-// placed so the allocation ends exactly where an inaccessible page begins; its padding holds a
-// marker NaN that a plugin must neither change nor let into its results. An InaccessibleRegion is
-// memory that may not be touched at all.
+// change. A GuardedArray holds n elements (64-byte aligned, as the host allocates them) plus the
+// padding the ABI allows reading (up to the next 64 bytes), with an inaccessible page on both sides;
+// the elements start at zero.
+// Placed at the end of its pages (Placement::End), the padding ends where the page after it begins, so
+// a read past the padding crashes; placed at the start (Placement::Start), element 0 begins where the
+// page before it ends, so any access before the array crashes. Every byte between the array and the
+// inaccessible pages, before and after, holds a marker: a signalling NaN with a payload no arithmetic
+// produces (any arithmetic on it gives a quiet NaN, so a write of a computed value always changes its
+// bits), compared bitwise after each step. An InaccessibleRegion is memory that may not be touched.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
+#include <string>
 
 namespace cgp::conformance {
+
+enum class Placement { End, Start };
 
 template <class T>
 class GuardedArray {
 public:
-    explicit GuardedArray(std::size_t n);
+    explicit GuardedArray(std::size_t n, Placement placement = Placement::End);
     GuardedArray(const GuardedArray&) = delete;
     GuardedArray& operator=(const GuardedArray&) = delete;
     GuardedArray(GuardedArray&& other) noexcept;
@@ -26,14 +35,22 @@ public:
     std::span<T> span() noexcept { return {data_, size_}; }
     T& operator[](std::size_t i) noexcept { return data_[i]; }
     const T& operator[](std::size_t i) const noexcept { return data_[i]; }
-    // Index of the first padding element whose marker was changed, or size of the padding's end if none.
+    // Index of the first padding element whose marker was changed, or padded_size() if none.
     std::size_t first_changed_padding() const noexcept;
     std::size_t padded_size() const noexcept { return padded_; }
+    // The offset of the first changed marker before the array (-1 for the element just before it),
+    // or nullopt when every marker before the array is intact.
+    std::optional<std::ptrdiff_t> first_changed_before() const noexcept;
+    // "", or what changed around the array, as "params[-2] (before the array)" or "params[70]
+    // (past the last element 66)".
+    std::string changed_markers(const std::string& name) const;
 
 private:
     void* map_ = nullptr;
     std::size_t map_bytes_ = 0;
     T* data_ = nullptr;
+    T* front_ = nullptr; // first marker before the array (== data_ when there is none)
+    T* back_ = nullptr;  // one past the last marker after the array
     std::size_t size_ = 0;
     std::size_t padded_ = 0;
 };

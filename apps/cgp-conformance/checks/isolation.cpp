@@ -16,6 +16,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,9 +53,11 @@ void send(const nlohmann::json& message) noexcept
 
 // The child starts from a clean slate: default signal actions (the parent may be a test framework that
 // catches SIGSEGV and would otherwise carry on inside the child), nothing blocked, no core files, and
-// stdout folded into stderr.
+// stdout folded into stderr; and killed when its parent dies (a check process stopped at its time limit
+// takes its own child processes with it).
 void prepare_child() noexcept
 {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     for (const int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS, SIGALRM, SIGPIPE, SIGINT, SIGTERM})
         std::signal(sig, SIG_DFL);
     sigset_t none;

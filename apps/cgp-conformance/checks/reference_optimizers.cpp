@@ -235,7 +235,7 @@ void run_rprop(const HyperParams& hp, std::uint64_t t, std::span<double> p, std:
         const double agreement = d * e;
         const double f = agreement > 0.0 ? plus : agreement < 0.0 ? minus : 1.0;
         s = std::clamp((t == 1 ? lr : s) * f, smin, smax);
-        if (f == minus)
+        if (agreement < 0.0)
             d = 0.0;
         p[i] -= (d > 0.0 ? 1.0 : d < 0.0 ? -1.0 : 0.0) * s;
         e = d;
@@ -385,9 +385,23 @@ void adagrad_step(const AdagradSettings& s, std::uint64_t t, std::span<double> p
 
 double nadam_mu_product(double beta1, double momentum_decay, std::uint64_t t)
 {
+    // The factors 1 - 0.5*0.96^(k*momentum_decay) fall towards 1 as k grows (momentum_decay > 0) and
+    // are exactly 1.0 in double after a finite k; from there on every mu_k is exactly beta1. Else the
+    // product reaches 0 (momentum_decay = 0 or small: factors of about beta1/2).
+    constexpr std::uint64_t kRunning = std::uint64_t{1} << 20;
     double product = 1.0;
-    for (std::uint64_t k = 1; k <= t; ++k)
-        product *= beta1 * (1.0 - 0.5 * std::pow(0.96, static_cast<double>(k) * momentum_decay));
+    std::uint64_t k = 1;
+    bool factors_left = true;
+    for (; k <= t && k <= kRunning && product != 0.0; ++k) {
+        double factor = 1.0;
+        if (factors_left) {
+            factor = 1.0 - 0.5 * std::pow(0.96, static_cast<double>(k) * momentum_decay);
+            factors_left = factor != 1.0;
+        }
+        product *= beta1 * factor;
+    }
+    if (k <= t && product != 0.0)
+        product *= std::pow(beta1, static_cast<double>(t - k + 1));
     return product;
 }
 

@@ -16,7 +16,8 @@
 //                                     p -= (lr/bc1) * m / sqrt(u/bc2 + eps)
 //   adamw         m, v (, w)     p *= 1 - lr*weight_decay; then adam's m, v, u and step (no L2)
 //   adamax        m, u           [L2] m as adam; u = max(beta2*u, |d| + eps); p -= (lr/bc1) * m / u
-//   nadam         m, v           [L2] mu_k = beta1*(1 - 0.5*0.96^(k*momentum_decay)), P = mu_1*...*mu_t (a loop);
+//   nadam         m, v           [L2] mu_k = beta1*(1 - 0.5*0.96^(k*momentum_decay)), P = mu_1*...*mu_t (torch's running
+//                                     product; see nadam_mu_product);
 //                                     m, v as adam; q = sqrt(v/bc2) + eps;
 //                                     p -= lr*(1-mu_t)/(1-P) * d/q + lr*mu_{t+1}/(1 - P*mu_t*mu_{t+1}) * m/q
 //   radam         m, v           [L2] m, v as adam; rho_inf = 2/(1-beta2) - 1; rho = rho_inf - 2t beta2^t/bc2;
@@ -28,7 +29,7 @@
 //   adadelta      v, u           [L2] v = rho*v + (1-rho)*d^2; delta = sqrt(u+eps)/sqrt(v+eps) * d;
 //                                     u = rho*u + (1-rho)*delta^2; p -= lr*delta
 //   rprop         e, s           f = etaplus if d*e > 0, etaminus if d*e < 0, else 1; s = clamp(s*f, min, max)
-//                                (s read as lr at t = 1); d = 0 where f = etaminus; p -= sign(d)*s; e = d
+//                                (s read as lr at t = 1); d = 0 where d*e < 0; p -= sign(d)*s; e = d
 //   asgd          a              [L2] eta = lr/(1 + lambd*lr*(t-1))^alpha; mu = 1/max(1, t-1-t0) (both 1 at t = 1
 //                                for mu, lr for eta); p *= 1 - lambd*eta; p -= eta*d; a = p if mu = 1, else
 //                                a += (p - a)*mu
@@ -99,7 +100,9 @@ struct AdagradSettings {
 void adagrad_step(const AdagradSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
                   std::span<double> sum);
 
-// NAdam's momentum product mu_1 * ... * mu_t, by the running product torch keeps.
+// NAdam's momentum product mu_1 * ... * mu_t, by the running product torch keeps (bit for bit) for
+// t up to 2^20; in bounded time at any t: the product stops once it is 0, the factors not yet exactly
+// beta1 by then are multiplied in one by one, and beyond 2^20 the rest is beta1^(t - 2^20) by pow.
 double nadam_mu_product(double beta1, double momentum_decay, std::uint64_t t);
 
 } // namespace cgp::reference

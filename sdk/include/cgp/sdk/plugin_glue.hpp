@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iterator>
@@ -78,17 +79,44 @@ struct variant_choice {
     std::uint32_t isa = 0;
 };
 
+// The instruction sets CGP_ISA_DISABLE names (comma or space separated, as the host reads it: sse2
+// sse4.2 avx avx2 fma3 avx512f avx512bw); unknown words disable nothing.
+inline std::uint32_t disabled_isa() noexcept
+{
+    static constexpr struct {
+        const char* name;
+        std::uint32_t bit;
+    } names[] = {{"sse2", CGP_ISA_SSE2},       {"sse4.2", CGP_ISA_SSE4_2},   {"avx", CGP_ISA_AVX},
+                 {"avx2", CGP_ISA_AVX2},       {"fma3", CGP_ISA_FMA3},       {"avx512f", CGP_ISA_AVX512F},
+                 {"avx512bw", CGP_ISA_AVX512BW}};
+    const char* text = std::getenv("CGP_ISA_DISABLE");
+    std::uint32_t off = 0;
+    while (text != nullptr && *text != '\0') {
+        const std::size_t length = std::strcspn(text, ", ");
+        for (const auto& n : names)
+            if (std::strlen(n.name) == length && std::strncmp(text, n.name, length) == 0)
+                off |= n.bit;
+        text += length + (text[length] != '\0');
+    }
+    return off;
+}
+
+// The widest variant this CPU runs whose instruction sets (those its code is compiled for)
+// CGP_ISA_DISABLE does not name; read once, at the first step.
 inline const variant_choice& best_variant() noexcept
 {
     static const variant_choice choice = [] {
         variant_choice c;
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_cpu_init();
-        if (cgp_sdk_blocks_f32_avx512f != nullptr && __builtin_cpu_supports("avx512f"))
+        const std::uint32_t off = disabled_isa();
+        constexpr std::uint32_t avx2_code = CGP_ISA_AVX | CGP_ISA_AVX2 | CGP_ISA_FMA3;
+        if (cgp_sdk_blocks_f32_avx512f != nullptr && __builtin_cpu_supports("avx512f") &&
+            (off & (avx2_code | CGP_ISA_AVX512F)) == 0)
             return variant_choice{&cgp_sdk_blocks_f32_avx512f, &cgp_sdk_blocks_f64_avx512f, "avx512f",
                                   CGP_ISA_AVX512F};
         if (cgp_sdk_blocks_f32_avx2 != nullptr && __builtin_cpu_supports("avx2") &&
-            __builtin_cpu_supports("fma"))
+            __builtin_cpu_supports("fma") && (off & avx2_code) == 0)
             return variant_choice{&cgp_sdk_blocks_f32_avx2, &cgp_sdk_blocks_f64_avx2, "avx2",
                                   CGP_ISA_AVX2 | CGP_ISA_FMA3};
 #endif
