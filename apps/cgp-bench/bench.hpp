@@ -19,9 +19,9 @@ namespace cgp::bench {
 struct Settings {
     HarnessOptions harness;
     bool quick = false;
-    std::string filter;                      // run only cases whose name contains this
+    std::string filter; // run only cases whose name contains this
     std::vector<std::filesystem::path> plugins;
-    std::vector<SimdPath> paths;             // graph kernel paths to compare (scalar first)
+    std::vector<SimdPath> paths; // graph kernel paths to compare (scalar first)
 };
 
 // Whether a case named `name` is selected by --filter.

@@ -48,7 +48,8 @@ Timing time_tape(const Graph& g, std::size_t batch, SimdPath path, const Setting
 
 void bench_graph(const Settings& s, Report& r)
 {
-    const std::vector<std::size_t> batches = s.quick ? std::vector<std::size_t>{8, 32} : std::vector<std::size_t>{8, 32, 256};
+    const std::vector<std::size_t> batches =
+        s.quick ? std::vector<std::size_t>{8, 32} : std::vector<std::size_t>{8, 32, 256};
     auto& rows = r.json["graph"] = nlohmann::ordered_json::array();
     if (r.print_text) {
         fmt::print("\nGraph kernels: forward + backward of one batch (median); speed-up over scalar in ()\n");
@@ -76,8 +77,9 @@ void bench_graph(const Settings& s, Report& r)
                     row["seconds"][std::string(to_string(p))] = t.median;
                     row["speedup"][std::string(to_string(p))] = speedup;
                     if (r.print_text) {
-                        fmt::print(" {:>18}", p == SimdPath::Scalar ? format_seconds(t.median)
-                                                                    : fmt::format("{} ({:.1f}x)", format_seconds(t.median), speedup));
+                        fmt::print(" {:>18}", p == SimdPath::Scalar
+                                                  ? format_seconds(t.median)
+                                                  : fmt::format("{} ({:.1f}x)", format_seconds(t.median), speedup));
                         std::fflush(stdout);
                     }
                 }

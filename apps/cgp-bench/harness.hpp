@@ -39,11 +39,13 @@ Timing measure(F&& work, const HarnessOptions& opt)
     std::uint64_t calls = 1;
     double t = run(calls);
     while (t < opt.sample_seconds / 4 && calls < (std::uint64_t{1} << 40)) {
-        calls *= t > 0 ? std::clamp<std::uint64_t>(static_cast<std::uint64_t>(opt.sample_seconds / 2 / t), 2, 100) : 100;
+        calls *=
+            t > 0 ? std::clamp<std::uint64_t>(static_cast<std::uint64_t>(opt.sample_seconds / 2 / t), 2, 100) : 100;
         t = run(calls);
     }
     if (t < opt.sample_seconds && t > 0)
-        calls = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(static_cast<double>(calls) * opt.sample_seconds / t));
+        calls =
+            std::max<std::uint64_t>(1, static_cast<std::uint64_t>(static_cast<double>(calls) * opt.sample_seconds / t));
     std::vector<double> per_call;
     for (int s = 0; s < opt.samples; ++s)
         per_call.push_back(run(calls) / static_cast<double>(calls));

@@ -47,6 +47,7 @@ int run(int argc, char** argv)
     bool json = false, help = false;
     std::vector<std::string> plugin_dirs, sections;
     po::options_description d("cgp-bench options");
+    // clang-format off
     d.add_options()
         ("help,h", po::bool_switch(&help), "show this help")
         ("quick", po::bool_switch(&s.quick), "fewer and smaller cases, shorter samples")
@@ -55,6 +56,7 @@ int run(int argc, char** argv)
         ("json", po::bool_switch(&json), "print the results as JSON instead of tables")
         ("samples", cli::whole(&s.harness.samples)->default_value(9), "timed samples per case (the median is reported)")
         ("plugin-dir", po::value(&plugin_dirs)->composing(), "a folder to search for plugins");
+    // clang-format on
     po::variables_map vm;
     cli::parse_strict(argc, argv, d, "", vm);
     if (help) {
@@ -72,7 +74,9 @@ int run(int argc, char** argv)
     for (const auto& sec : sections)
         if (sec != "graph" && sec != "optimizer" && sec != "training")
             throw cli::UsageError(fmt::format("--section {}: use graph, optimizer or training", sec));
-    auto wanted = [&](const char* sec) { return sections.empty() || std::find(sections.begin(), sections.end(), sec) != sections.end(); };
+    auto wanted = [&](const char* sec) {
+        return sections.empty() || std::find(sections.begin(), sections.end(), sec) != sections.end();
+    };
     s.plugins = find_plugins(plugin_search_path({plugin_dirs.begin(), plugin_dirs.end()}));
     s.paths = available_simd_paths();
 

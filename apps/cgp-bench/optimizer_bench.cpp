@@ -57,8 +57,8 @@ void bench_optimizers(const Settings& s, Report& r, double triad)
                 std::uint64_t t = 0;
                 const Timing time = measure(
                     [&] {
-                        opt.step(++t, b.p.span(), std::span<const float>(b.g.data(), n), std::span<float* const>(b.ptrs),
-                                 scalar);
+                        opt.step(++t, b.p.span(), std::span<const float>(b.g.data(), n),
+                                 std::span<float* const>(b.ptrs), scalar);
                     },
                     s.harness);
                 const double bytes = bytes_per_param * static_cast<double>(n);
@@ -66,8 +66,8 @@ void bench_optimizers(const Settings& s, Report& r, double triad)
                 const double floor = bytes / triad;
                 const std::string form = scalar ? "scalar" : plugin->simd_path();
                 if (r.print_text)
-                    fmt::print("{:<10} {:>9} {:<8} {:>10} {:>9.3f} {:>9.1f} {:>7.0f}% {:>9.2f}\n", plugin->id(), n, form,
-                               format_seconds(time.median), time.median / static_cast<double>(n) * 1e9, gbs,
+                    fmt::print("{:<10} {:>9} {:<8} {:>10} {:>9.3f} {:>9.1f} {:>7.0f}% {:>9.2f}\n", plugin->id(), n,
+                               form, format_seconds(time.median), time.median / static_cast<double>(n) * 1e9, gbs,
                                100.0 * gbs * 1e9 / triad, time.median / floor);
                 rows.push_back({{"plugin", plugin->id()},
                                 {"n", n},

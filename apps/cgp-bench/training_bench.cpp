@@ -21,15 +21,18 @@ void bench_training(const Settings& s, Report& r)
     multi.model = "multi-neuron";
     one.model = "one-neuron";
     wide.layers = {64, 256, 256, 1};
-    std::vector<Case> cases = {{"one-neuron", one, 8, 50000},     {"one-neuron", one, 32, 50000},
-                               {"multi-neuron", multi, 8, 50000}, {"multi-neuron", multi, 32, 50000},
+    std::vector<Case> cases = {{"one-neuron", one, 8, 50000},
+                               {"one-neuron", one, 32, 50000},
+                               {"multi-neuron", multi, 8, 50000},
+                               {"multi-neuron", multi, 32, 50000},
                                {"64-256-256-1", wide, 256, 300}};
     if (s.quick)
         for (Case& c : cases)
             c.iterations = std::max<std::uint64_t>(c.iterations / 10, 20);
     auto& rows = r.json["training"] = nlohmann::ordered_json::array();
     if (r.print_text) {
-        fmt::print("\nTraining iterations (f32, best SIMD path, generated data; median of {} runs)\n", s.harness.samples);
+        fmt::print("\nTraining iterations (f32, best SIMD path, generated data; median of {} runs)\n",
+                   s.harness.samples);
         fmt::print("{:<14} {:>5} {:<10} {:>12} {:>14}\n", "model", "batch", "plugin", "per iter", "iterations/s");
     }
     for (const Case& c : cases) {

@@ -53,6 +53,7 @@ struct Options {
 po::options_description visible_options(Options& o)
 {
     po::options_description d("Options");
+    // clang-format off
     d.add_options()
         ("help,h", po::bool_switch(&o.help), "show this help")
         ("check", po::value(&o.checks)->composing()->value_name("NAME"), "run only this check (repeatable); --list-checks names them")
@@ -67,6 +68,7 @@ po::options_description visible_options(Options& o)
         ("plugin-dir", po::value(&o.plugin_dirs)->composing()->value_name("DIR"),
          "a folder to search for plugins given by name (repeatable)")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr");
+    // clang-format on
     return d;
 }
 
@@ -144,9 +146,11 @@ PluginRecord check_plugin(const std::string& spec, const std::vector<std::filesy
             },
             timeout);
         if (o.status == Status::Fail) {
-            record.checks.push_back({"variant", {Status::Fail, fmt::format("--variant {}: {}", variant.name, o.detail)}, 0.0});
+            record.checks.push_back(
+                {"variant", {Status::Fail, fmt::format("--variant {}: {}", variant.name, o.detail)}, 0.0});
             for (const Check* c : checks)
-                record.checks.push_back({std::string(c->name), {Status::Skip, "the variant cannot be stepped (see variant)"}, 0.0});
+                record.checks.push_back(
+                    {std::string(c->name), {Status::Skip, "the variant cannot be stepped (see variant)"}, 0.0});
             if (!quiet)
                 fmt::print(stderr, "{}: {}: --variant {}: {}\n", kProgram, record.display, variant.name, o.detail);
             return record;
@@ -177,7 +181,9 @@ int run(int argc, char** argv)
     Options o;
     const po::options_description visible = visible_options(o);
     po::options_description hidden;
+    // clang-format off
     hidden.add_options()("plugin", po::value(&o.plugins)->composing(), "plugin files or names");
+    // clang-format on
     po::options_description all;
     all.add(visible).add(hidden);
     po::positional_options_description positional;
@@ -207,7 +213,8 @@ int run(int argc, char** argv)
             std::string known;
             for (const IsaVariant& v : isa_variants())
                 known += fmt::format("{}{}", known.empty() ? "" : ", ", v.name);
-            throw cli::UsageError(fmt::format("--variant {}: no such SIMD variant; the variants are: {}", o.variant, known));
+            throw cli::UsageError(
+                fmt::format("--variant {}: no such SIMD variant; the variants are: {}", o.variant, known));
         }
         select_variant(*variant);
     }

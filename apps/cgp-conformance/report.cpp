@@ -43,8 +43,9 @@ Summary summarize(const std::vector<PluginRecord>& plugins)
 std::string summary_line(const std::vector<PluginRecord>& plugins)
 {
     const Summary s = summarize(plugins);
-    return fmt::format("{} check{} on {} plugin{}: {} passed, {} failed, {} skipped", s.total(), s.total() == 1 ? "" : "s",
-                       plugins.size(), plugins.size() == 1 ? "" : "s", s.passed, s.failed, s.skipped);
+    return fmt::format("{} check{} on {} plugin{}: {} passed, {} failed, {} skipped", s.total(),
+                       s.total() == 1 ? "" : "s", plugins.size(), plugins.size() == 1 ? "" : "s", s.passed, s.failed,
+                       s.skipped);
 }
 
 std::string table_text(const std::vector<PluginRecord>& plugins)
@@ -55,8 +56,8 @@ std::string table_text(const std::vector<PluginRecord>& plugins)
         plugin_width = std::max(plugin_width, p.display.size());
     for (const Check& c : all_checks())
         check_width = std::max(check_width, c.name.size());
-    std::string out = fmt::format("{:<{}}  {:<{}}  {:<6}  {}\n", "PLUGIN", plugin_width, "CHECK", check_width, "RESULT",
-                                  "DETAIL");
+    std::string out =
+        fmt::format("{:<{}}  {:<{}}  {:<6}  {}\n", "PLUGIN", plugin_width, "CHECK", check_width, "RESULT", "DETAIL");
     for (const PluginRecord& p : plugins)
         for (const CheckRecord& c : p.checks)
             out += fmt::format("{:<{}}  {:<{}}  {:<6}  {}\n", p.display, plugin_width, c.check, check_width,

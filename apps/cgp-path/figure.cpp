@@ -73,8 +73,8 @@ std::string contour_table(double lo, double hi, bool& log_spaced)
 
 std::string ranges(const Surface& s)
 {
-    return fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", number(s.box[0]), number(s.box[1]),
-                       number(s.box[2]), number(s.box[3]));
+    return fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", number(s.box[0]), number(s.box[1]), number(s.box[2]),
+                       number(s.box[3]));
 }
 
 std::string linetypes(std::size_t n)
@@ -160,8 +160,7 @@ std::string path_script(const Surface& s, const std::vector<Path>& paths, const 
     out += "set size noratio\nset bmargin\nset key inside top right box opaque\n";
     // Top right: the surface in 3-D with the paths on it.
     out += "set origin 0.56,0.45\nset size 0.44,0.5\nset view 55,35\nset title \"surface\"\n";
-    out += fmt::format("set xlabel {}\nset ylabel {}\nset zlabel \"loss\" rotate parallel\nunset key\n", xname,
-                       yname);
+    out += fmt::format("set xlabel {}\nset ylabel {}\nset zlabel \"loss\" rotate parallel\nunset key\n", xname, yname);
     out += "splot $grid using 1:2:3 every 4:4 with lines linecolor rgb \"#a0a0a0\" linewidth 1 notitle";
     for (std::size_t k = 0; k < paths.size(); ++k)
         out += fmt::format(", \\\n      $path{0} using 2:3:4 with lines linetype {1} notitle", k, k + 1);
@@ -173,8 +172,8 @@ std::string path_script(const Surface& s, const std::vector<Path>& paths, const 
         out += "set logscale y\nset format y \"%g\"\n";
     std::string plot;
     for (std::size_t k = 0; k < paths.size(); ++k)
-        plot += fmt::format("{}$path{} using 1:4 with lines linetype {} title {}", plot.empty() ? "" : ", \\\n     ",
-                            k, k + 1, gnuplot_string(paths[k].label));
+        plot += fmt::format("{}$path{} using 1:4 with lines linetype {} title {}", plot.empty() ? "" : ", \\\n     ", k,
+                            k + 1, gnuplot_string(paths[k].label));
     out += "plot " + plot + "\nunset multiplot\n";
     return out;
 }
@@ -196,8 +195,8 @@ std::string animation_script(const Surface& s, const std::vector<Path>& paths, c
     out += grid_block(s, lo, hi) + path_blocks(paths);
     bool log_spaced = false;
     out += contour_table(lo, hi, log_spaced);
-    out += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\n", gnuplot_string(title),
-                       gnuplot_string(s.axes[0]), gnuplot_string(s.axes[1]));
+    out += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\n", gnuplot_string(title), gnuplot_string(s.axes[0]),
+                       gnuplot_string(s.axes[1]));
     out += ranges(s) + "set size ratio -1\nset key outside bottom center horizontal box opaque\n";
     out += fmt::format("do for [k = 0:{}:{}] {{\n", longest == 0 ? 0 : longest - 1, stride);
     out += contour_plot(paths, "k");
@@ -210,8 +209,8 @@ std::string paths_csv(const std::vector<Path>& paths)
     std::string out = "path,step,x,y,loss\n";
     for (const Path& p : paths)
         for (std::size_t i = 0; i < p.points.size(); ++i)
-            out += fmt::format("{},{},{},{},{}\n", csv_field(p.label), i, number(p.points[i].x),
-                               number(p.points[i].y), number(p.points[i].loss));
+            out += fmt::format("{},{},{},{},{}\n", csv_field(p.label), i, number(p.points[i].x), number(p.points[i].y),
+                               number(p.points[i].loss));
     return out;
 }
 

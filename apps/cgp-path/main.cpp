@@ -50,6 +50,7 @@ struct PathOptions {
 po::options_description options(PathOptions& o)
 {
     po::options_description d("cgp-path");
+    // clang-format off
     d.add_options()
         ("help,h", po::bool_switch(&o.help), "show the options")
         ("list-surfaces", po::bool_switch(&o.list), "list the built-in surfaces with their defaults")
@@ -70,6 +71,7 @@ po::options_description options(PathOptions& o)
         ("gif", po::value(&o.gif)->value_name("FILE.gif"), "an animation of the paths (script FILE.gif.gp)")
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "a folder to search for plugins (repeatable)")
         ("quiet,q", po::bool_switch(&o.quiet), "no diagnostics on stderr");
+    // clang-format on
     return d;
 }
 
@@ -89,8 +91,8 @@ std::array<double, 2> parse_start(const std::string& text)
     };
     if (comma == std::string::npos || !number(std::string_view(text).substr(0, comma), p[0]) ||
         !number(std::string_view(text).substr(comma + 1), p[1]))
-        throw cli::UsageError(fmt::format("--start {}: expected two finite numbers X,Y\nhint: e.g. --start -1.5,2",
-                                          text));
+        throw cli::UsageError(
+            fmt::format("--start {}: expected two finite numbers X,Y\nhint: e.g. --start -1.5,2", text));
     return p;
 }
 
@@ -186,7 +188,8 @@ int run(int argc, char** argv)
     const Legends names = legends(settings);
     for (std::size_t k = 0; k < paths.size(); ++k)
         paths[k].label = names.curves[k];
-    std::string title = fmt::format("{}: f = {}, start ({:g}, {:g})", surface.name, surface.formula, start[0], start[1]);
+    std::string title =
+        fmt::format("{}: f = {}, start ({:g}, {:g})", surface.name, surface.formula, start[0], start[1]);
     if (!names.shared.empty())
         title += ", " + names.shared;
     if (o.noise > 0)
@@ -203,15 +206,15 @@ int run(int argc, char** argv)
         const fs::path script = o.gif + ".gp";
         write_file(script, animation_script(surface, paths, title, fs::path(o.gif).filename().string()));
         if (find_program("gnuplot").empty())
-            commands.push_back(fmt::format("gnuplot -e to_stdout=1 {} > {}", shell_quote(script.string()),
-                                           shell_quote(o.gif)));
+            commands.push_back(
+                fmt::format("gnuplot -e to_stdout=1 {} > {}", shell_quote(script.string()), shell_quote(o.gif)));
         else
             run_to_file({"gnuplot", "-e", "to_stdout=1", script.string()}, o.gif);
     }
     if (!commands.empty()) // said even with -q: otherwise a quiet run silently yields no image
         for (const std::string& c : commands)
-            fmt::print(stderr, "{}: gnuplot is not on PATH; wrote the script only. Render it with:\n  {}\n",
-                       kProgram, c);
+            fmt::print(stderr, "{}: gnuplot is not on PATH; wrote the script only. Render it with:\n  {}\n", kProgram,
+                       c);
     print_summary(paths);
     return cli::kOk;
 }

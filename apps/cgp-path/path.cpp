@@ -96,8 +96,8 @@ std::vector<Path> run_paths(const Surface& surface, const std::vector<OptimizerS
 {
     const double width = surface.box[1] - surface.box[0], height = surface.box[3] - surface.box[2];
     const auto far = [&](double x, double y) {
-        return x < surface.box[0] - width / 2 || x > surface.box[1] + width / 2 ||
-               y < surface.box[2] - height / 2 || y > surface.box[3] + height / 2;
+        return x < surface.box[0] - width / 2 || x > surface.box[1] + width / 2 || y < surface.box[2] - height / 2 ||
+               y > surface.box[3] + height / 2;
     };
     std::vector<Path> paths;
     for (const OptimizerSpec& o : optimizers) {

@@ -41,9 +41,9 @@ struct PathPoint {
 };
 
 struct Path {
-    std::string label;            // the legend: the optimizer and the settings that differ between paths
+    std::string label;             // the legend: the optimizer and the settings that differ between paths
     std::vector<PathPoint> points; // the start, then one point per step taken
-    std::string stop;             // "completed", "non-finite gradient", "left the surface"
+    std::string stop;              // "completed", "non-finite gradient", "left the surface"
 };
 
 // Runs every optimizer from start for up to `steps` steps. A path stops early when the loss or the

@@ -12,13 +12,13 @@
 namespace cgp::path {
 
 struct Surface {
-    std::string name;                 // "rosenbrock", or "expression"
-    std::string formula;              // for titles: "(1-x)^2 + 100 (y-x^2)^2"
+    std::string name;                          // "rosenbrock", or "expression"
+    std::string formula;                       // for titles: "(1-x)^2 + 100 (y-x^2)^2"
     std::array<std::string, 2> axes{"x", "y"}; // the two parameters' names
-    std::array<double, 4> box{};      // xmin, xmax, ymin, ymax: the region drawn
-    std::array<double, 2> start{};    // default start point
-    std::size_t steps = 200;          // default number of steps
-    std::vector<std::string> optimizers; // default optimizer specifications
+    std::array<double, 4> box{};               // xmin, xmax, ymin, ymax: the region drawn
+    std::array<double, 2> start{};             // default start point
+    std::size_t steps = 200;                   // default number of steps
+    std::vector<std::string> optimizers;       // default optimizer specifications
     // The value at p, with the gradient written to g.
     std::function<double(const std::array<double, 2>& p, std::array<double, 2>& g)> evaluate;
 };

@@ -34,7 +34,7 @@ struct RunOptions {
     std::string plot, draw, trace; // --plot FILE, --draw FILE, --trace DIR
     std::string log_y = "auto";    // --log-y on|off|auto (--no-log-y: off)
     bool no_log_y = false;
-    double smooth = 0.0;           // --smooth W
+    double smooth = 0.0; // --smooth W
 };
 
 // The option groups (options.cpp). The bootstrap group is parsed first, so the plugin named by

@@ -76,8 +76,8 @@ void write_figures(const RunOptions& o, const ModelSpec& spec, const Experiment&
         title += fmt::format(", batch {}, seed {}", ex.settings().batch_size, ex.settings().seed);
         LineFigure loss = loss_figure(summary.records, title);
         for (std::size_t h = 0; h < opt.plugin().hparams().size(); ++h)
-            loss.subtitle += fmt::format("{}{} {:g}", h ? ", " : "", opt.plugin().hparams()[h].option_name(),
-                                         opt.hparams()[h]);
+            loss.subtitle +=
+                fmt::format("{}{} {:g}", h ? ", " : "", opt.plugin().hparams()[h].option_name(), opt.hparams()[h]);
         loss.smooth = o.smooth;
         if (const std::string note = choose_log_y(loss, plot_log_y(o)); !note.empty() && !o.quiet)
             fmt::print(stderr, "{}: --plot: {}\n", kProgram, note);
@@ -90,6 +90,5 @@ void write_figures(const RunOptions& o, const ModelSpec& spec, const Experiment&
     if (!o.trace.empty())
         write_trace(o.trace, spec, ex, initial_params, summary);
 }
-
 
 } // namespace cgp::run_app

@@ -43,7 +43,8 @@ using namespace cgp::run_app;
 void check_checkpoint_target(const RunOptions& o)
 {
     std::error_code ec;
-    if (o.force || !std::filesystem::is_regular_file(o.checkpoint, ec)) // devices such as /dev/null are written in place
+    if (o.force ||
+        !std::filesystem::is_regular_file(o.checkpoint, ec)) // devices such as /dev/null are written in place
         return;
     if (!o.resume.empty() && std::filesystem::equivalent(o.checkpoint, o.resume, ec))
         return;
@@ -103,9 +104,9 @@ int run(int argc, char** argv)
         if (!o.help)
             throw;
     }
-    po::options_description hparams(plugin ? fmt::format("Hyperparameters of {} ({})", plugin->id(),
-                                                         plugin->path().filename().string())
-                                           : std::string("Hyperparameters"));
+    po::options_description hparams(
+        plugin ? fmt::format("Hyperparameters of {} ({})", plugin->id(), plugin->path().filename().string())
+               : std::string("Hyperparameters"));
     if (plugin)
         cli::add_hparam_options(hparams, *plugin, own);
     po::options_description all;
@@ -135,12 +136,13 @@ int run(int argc, char** argv)
     check_run_files_apart(o, *plugin);
     if (!o.checkpoint.empty())
         check_checkpoint_target(o);
-    install_crash_report(kProgram, o.checkpoint.empty()
-                                       ? "hint: no checkpoint was kept; --checkpoint FILE --checkpoint-every N keeps one"
-                                       : fmt::format("hint: the checkpoint {} holds the last state written before the "
-                                                     "crash; --resume {} continues from it",
-                                                     shell_quote(o.checkpoint), shell_quote(o.checkpoint))
-                                             .c_str());
+    install_crash_report(kProgram,
+                         o.checkpoint.empty()
+                             ? "hint: no checkpoint was kept; --checkpoint FILE --checkpoint-every N keeps one"
+                             : fmt::format("hint: the checkpoint {} holds the last state written before the "
+                                           "crash; --resume {} continues from it",
+                                           shell_quote(o.checkpoint), shell_quote(o.checkpoint))
+                                   .c_str());
     std::optional<Checkpoint> resume_from;
     if (!o.resume.empty())
         resume_from = read_checkpoint(o.resume);
@@ -196,8 +198,7 @@ int run(int argc, char** argv)
     case StopReason::NonFinite:
         fmt::print(stderr, "{}: {}\n", kProgram, cli::stop_message(summary, *plugin));
         return cli::kDiverged;
-    case StopReason::Interrupted:
-        return cli::stop_signal().load() == SIGTERM ? cli::kSigterm : cli::kSigint;
+    case StopReason::Interrupted: return cli::stop_signal().load() == SIGTERM ? cli::kSigterm : cli::kSigint;
     }
     return cli::kOk;
 }

@@ -8,6 +8,7 @@ namespace {
 po::options_description output_options(RunOptions& o)
 {
     po::options_description d("Output");
+    // clang-format off
     d.add_options()
         ("loss-csv", po::value(&o.loss_csv), "write the loss record to this CSV file (iteration,loss,window)")
         ("json", po::bool_switch(&o.json), "print the result as JSON")
@@ -20,6 +21,7 @@ po::options_description output_options(RunOptions& o)
          "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")
         ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total")
         ("force", po::bool_switch(&o.force), "let --checkpoint replace an existing file that is not the --resume one");
+    // clang-format on
     return d;
 }
 
@@ -27,6 +29,7 @@ po::options_description output_options(RunOptions& o)
 po::options_description figure_options(RunOptions& o)
 {
     po::options_description d("Figures and traces");
+    // clang-format off
     d.add_options()
         ("plot", po::value(&o.plot)->value_name("FILE"), "plot the loss record to FILE.png or FILE.svg with gnuplot (the script goes "
                                      "to FILE.gp)")
@@ -38,6 +41,7 @@ po::options_description figure_options(RunOptions& o)
         ("draw", po::value(&o.draw)->value_name("FILE"), "draw the model to FILE.dot, .png or .svg (Graphviz) and exit without training")
         ("trace", po::value(&o.trace)->value_name("DIR"), "write the run's model, settings, initial parameters, batches and loss "
                                        "record to folder DIR (for tools/torch_check.py)");
+    // clang-format on
     return d;
 }
 
@@ -46,6 +50,7 @@ po::options_description figure_options(RunOptions& o)
 po::options_description bootstrap_options(RunOptions& o)
 {
     po::options_description d("General");
+    // clang-format off
     d.add_options()
         ("help,h", po::bool_switch(&o.help), "show the options (with --optimizer: its hyperparameters too)")
         ("optimizer", po::value(&o.optimizer)->default_value(kDefaultOptimizer),
@@ -54,6 +59,7 @@ po::options_description bootstrap_options(RunOptions& o)
         ("config", po::value(&o.config), "INI file of option = value lines (the command line wins)")
         ("inspect-checkpoint", po::value(&o.inspect), "print what a checkpoint file holds, and check it")
         ("plugin-dir", po::value(&o.common.plugin_dirs)->composing(), "a folder to search for plugins (repeatable)");
+    // clang-format on
     return d;
 }
 

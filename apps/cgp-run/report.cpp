@@ -40,9 +40,14 @@ nlohmann::ordered_json transforms_json(const TransformChain& chain)
     const std::vector<double> values = chain.scheduled_values();
     for (std::size_t k = 0; k < values.size(); ++k)
         last[chain.scheduled_names()[k]] = values[k];
-    return {{"schedules", schedules}, {"decay", t.decay}, {"decay_mode", std::string(to_string(t.decay_mode))},
-            {"decay_biases", t.decay_biases}, {"clip_value", t.clip_value}, {"clip_norm", t.clip_norm},
-            {"clip_norm_per_tensor", t.clip_norm_per_tensor}, {"last_values", last}};
+    return {{"schedules", schedules},
+            {"decay", t.decay},
+            {"decay_mode", std::string(to_string(t.decay_mode))},
+            {"decay_biases", t.decay_biases},
+            {"clip_value", t.clip_value},
+            {"clip_norm", t.clip_norm},
+            {"clip_norm_per_tensor", t.clip_norm_per_tensor},
+            {"last_values", last}};
 }
 
 } // namespace
@@ -61,7 +66,8 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
                ex.graph().outputs.size());
     fmt::print("parameters      {}\n", ex.param_count());
     fmt::print("data            {}\n", ex.data_description());
-    fmt::print("iterations      {} (batch {}, {}, seed {})\n", s.iterations, st.batch_size, to_string(st.dtype), st.seed);
+    fmt::print("iterations      {} (batch {}, {}, seed {})\n", s.iterations, st.batch_size, to_string(st.dtype),
+               st.seed);
     if (last != nullptr)
         fmt::print("final loss      {:.6f} (mean of iterations {}-{})\n", s.final_loss,
                    last->iteration - last->window + 1, last->iteration);
@@ -78,8 +84,7 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
     if (s.skipped > 0)
         fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
     if (s.reason != StopReason::Completed)
-        fmt::print("stopped         {}: {}\n", std::string(to_string(s.reason)),
-                   cli::stop_message(s, opt.plugin()));
+        fmt::print("stopped         {}: {}\n", std::string(to_string(s.reason)), cli::stop_message(s, opt.plugin()));
 }
 
 void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
@@ -87,9 +92,8 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     const auto& opt = ex.optimizer();
     const auto& st = ex.settings();
     nlohmann::ordered_json j;
-    j["optimizer"] = {{"id", opt.plugin().id()},
-                      {"version", opt.plugin().version()},
-                      {"path", opt.plugin().path().string()}};
+    j["optimizer"] = {
+        {"id", opt.plugin().id()}, {"version", opt.plugin().version()}, {"path", opt.plugin().path().string()}};
     nlohmann::ordered_json hp = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < opt.plugin().hparams().size(); ++i)
         hp[opt.plugin().hparams()[i].name] = opt.hparams()[i];
@@ -154,8 +158,8 @@ int inspect_checkpoint(const std::string& path)
                c.param_count);
     fmt::print("optimizer       {} {} ({} state arrays)\n", c.plugin_id, c.plugin_version, c.state.size());
     fmt::print("hyperparameters {}\n", hp.empty() ? "(none)" : hp);
-    fmt::print("iteration       {} ({} steps, {} skipped; batch {}, {}, seed {})\n", c.loop.iteration, c.loop.step, c.loop.skipped,
-               c.batch_size, c.dtype, c.seed);
+    fmt::print("iteration       {} ({} steps, {} skipped; batch {}, {}, seed {})\n", c.loop.iteration, c.loop.step,
+               c.loop.skipped, c.batch_size, c.dtype, c.seed);
     fmt::print("loss records    {} (every {} iterations){}\n", c.loop.records.size(), c.log_every,
                c.loop.records.empty() ? "" : fmt::format(", last {:.6f}", c.loop.records.back().loss));
     std::string schedules;

@@ -56,7 +56,8 @@ void check_setting_value(const std::string& key, const AxisValue& v)
     }
     if (key == "decay" || key.starts_with("clip-")) {
         if (v.number < 0 || (v.number == 0 && key != "decay"))
-            throw cli::UsageError(fmt::format("--grid {}: '{}' must be {} 0", key, v.text, key == "decay" ? ">=" : ">"));
+            throw cli::UsageError(
+                fmt::format("--grid {}: '{}' must be {} 0", key, v.text, key == "decay" ? ">=" : ">"));
         return;
     }
     if (key == "dtype") {
@@ -67,7 +68,8 @@ void check_setting_value(const std::string& key, const AxisValue& v)
     const double n = v.number;
     const double least = key == "seed" ? 0.0 : key == "dataset-size" ? 2.0 : 1.0;
     if (n != std::floor(n) || n < least || n > 1e15)
-        throw cli::UsageError(fmt::format("--grid {}: '{}' is not a whole number of at least {:g}", key, v.text, least));
+        throw cli::UsageError(
+            fmt::format("--grid {}: '{}' is not a whole number of at least {:g}", key, v.text, least));
 }
 
 std::string hparam_keys(const Plugin& p)
@@ -124,9 +126,9 @@ void apply_value(const Axis& axis, const AxisValue& v, const Plugin& plugin, Poi
 
 const std::vector<std::string>& setting_keys()
 {
-    static const std::vector<std::string> keys{"batch-size", "iterations", "seed",       "dataset-size", "log-every",
-                                               "dtype",      "schedule",   "decay",      "decay-mode",   "clip-norm",
-                                               "clip-value"};
+    static const std::vector<std::string> keys{"batch-size", "iterations", "seed",      "dataset-size",
+                                               "log-every",  "dtype",      "schedule",  "decay",
+                                               "decay-mode", "clip-norm",  "clip-value"};
     return keys;
 }
 
@@ -160,9 +162,8 @@ GridOption parse_grid_option(const std::string& text)
 bool applies(const Axis& axis, const Plugin& plugin)
 {
     if (axis.key == "schedule") // to the optimizers with every scheduled hyperparameter
-        return std::all_of(axis.values.begin(), axis.values.end(), [&](const AxisValue& v) {
-            return plugin.find_hparam(parse_schedule(v.text).hparam) >= 0;
-        });
+        return std::all_of(axis.values.begin(), axis.values.end(),
+                           [&](const AxisValue& v) { return plugin.find_hparam(parse_schedule(v.text).hparam) >= 0; });
     if (axis.kind == AxisKind::Setting)
         return true;
     for (const HyperParam& h : plugin.hparams())
@@ -188,8 +189,8 @@ std::vector<Axis> make_axes(const std::vector<GridOption>& options,
             axis.kind = AxisKind::Setting;
         } else {
             axis.kind = AxisKind::HyperParam;
-            const bool known = std::any_of(optimizers.begin(), optimizers.end(),
-                                           [&](const auto& p) { return applies(axis, *p); });
+            const bool known =
+                std::any_of(optimizers.begin(), optimizers.end(), [&](const auto& p) { return applies(axis, *p); });
             if (!known) {
                 std::string have;
                 for (const auto& p : optimizers)
@@ -268,7 +269,8 @@ std::vector<Point> expand(const Plan& plan, const RunSettings& base, const DataC
                 p.data = base_data;
                 p.hparams = plugin.defaults();
                 for (const std::size_t a : used)
-                    apply_value(plan.axes[a], plan.axes[a].values[static_cast<std::size_t>(p.value_index[a])], plugin, p);
+                    apply_value(plan.axes[a], plan.axes[a].values[static_cast<std::size_t>(p.value_index[a])], plugin,
+                                p);
                 try {
                     plugin.validate(p.hparams);
                     if (!p.settings.transforms.empty()) { // names, ranges over the planned steps, values

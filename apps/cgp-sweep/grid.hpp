@@ -55,7 +55,7 @@ struct Point {
     std::vector<int> value_index; // per axis: the value's index, or -1 when the axis does not apply
     RunSettings settings;         // base settings with the grid's settings applied
     DataChoice data;
-    std::vector<double> hparams;  // every hyperparameter, in the plugin's order
+    std::vector<double> hparams; // every hyperparameter, in the plugin's order
 };
 
 struct Plan {
@@ -63,7 +63,7 @@ struct Plan {
     std::vector<std::shared_ptr<const Plugin>> optimizers;
     std::vector<Axis> axes;
     std::vector<Point> points;
-    std::size_t seeds = 1;        // runs per point, with seeds seed, seed + 1, ... (--seeds)
+    std::size_t seeds = 1; // runs per point, with seeds seed, seed + 1, ... (--seeds)
 };
 
 // Turns --grid options into axes: canonical keys, parsed values, each key a run setting or a

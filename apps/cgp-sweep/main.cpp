@@ -62,6 +62,7 @@ struct SweepOptions {
 po::options_description sweep_options(SweepOptions& o)
 {
     po::options_description d("Sweep");
+    // clang-format off
     d.add_options()
         ("help,h", po::bool_switch(&o.help), "show the options")
         ("config", po::value(&o.config)->value_name("FILE"), "INI file of option = value lines (the command line wins); "
@@ -86,16 +87,19 @@ po::options_description sweep_options(SweepOptions& o)
         ("smooth", po::value(&o.smooth)->default_value(0.0)->value_name("W"),
          "draw each loss curve as its exponential moving average with weight W in [0, 1), the raw curve faint")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr");
+    // clang-format on
     return d;
 }
 
 po::options_description training_options(SweepOptions& o)
 {
     po::options_description d("Training (for every run, unless the grid sets it)");
+    // clang-format off
     d.add_options()
         ("iterations", cli::whole(&o.common.settings.iterations)->default_value(20000), "training iterations")
         ("batch-size", cli::whole(&o.common.settings.batch_size)->default_value(8), "samples per iteration")
         ("seed", cli::whole(&o.common.settings.seed)->default_value(0), "first seed (weights, data and sampling)");
+    // clang-format on
     d.add(cli::run_options(o.common, false));
     return d;
 }
@@ -145,7 +149,8 @@ std::vector<SweepModel> choose_models(const SweepOptions& o, const po::variables
     }
     for (const char* own : {"model", "expr", "layers"})
         if (vm.count(own))
-            throw cli::UsageError(fmt::format("--models and --{} cannot be combined; list every model in --models", own));
+            throw cli::UsageError(
+                fmt::format("--models and --{} cannot be combined; list every model in --models", own));
     for (const std::string& name : split_commas(o.models)) {
         std::error_code ec;
         if (!is_preset(name) && !fs::exists(name, ec))
@@ -173,11 +178,10 @@ std::vector<std::string> image_formats(const SweepOptions& o)
     std::vector<std::string> formats = split_commas(o.formats);
     for (const std::string& f : formats)
         if (f != "png" && f != "svg")
-            throw cli::UsageError(fmt::format("--formats {}: '{}' is not an image format; use png, svg or png,svg",
-                                              o.formats, f));
+            throw cli::UsageError(
+                fmt::format("--formats {}: '{}' is not an image format; use png, svg or png,svg", o.formats, f));
     return formats;
 }
-
 
 void make_folder(const fs::path& dir)
 {
@@ -234,8 +238,8 @@ void write_outputs(const SweepOptions& o, OutFolder& out, const Plan& plan, cons
             fmt::print(stderr, "{}: gnuplot is not on PATH: wrote the figures as scripts only, no images\n", kProgram);
         return;
     }
-    fmt::print(stderr, "{}: wrote {}: results.csv, results.json, table.txt, {} run records in runs/", kProgram,
-               o.out, outcome.runs.size());
+    fmt::print(stderr, "{}: wrote {}: results.csv, results.json, table.txt, {} run records in runs/", kProgram, o.out,
+               outcome.runs.size());
     if (figures > 0)
         fmt::print(stderr, ", {} figures in plots/", figures);
     fmt::print(stderr, "\n");
@@ -259,17 +263,20 @@ int run(int argc, char** argv)
     all.add(sweep).add(cli::model_options(o.common)).add(cli::data_options(o.common)).add(training);
 
     po::options_description config_only;
+    // clang-format off
     config_only.add_options()("config", po::value(&o.config));
+    // clang-format on
     po::variables_map first;
     cli::parse_bootstrap(argc, argv, config_only, first);
     po::variables_map vm;
     cli::parse_strict(argc, argv, all, o.config, vm);
     if (o.help) {
-        std::cout << "cgp-sweep: a grid of training runs, run in parallel, with a results table, CSV/JSON and plots.\n\n"
-                     "usage: cgp-sweep [--optimizers LIST] [--models LIST] [--grid KEY=V1,V2,...]... [options]\n"
-                  << all << '\n'
-                  << "A hyperparameter axis applies to the optimizers that have it (sgd ignores beta1); a\n"
-                     "one-value axis sets that value for every run. Results table on stdout, progress on stderr.\n";
+        std::cout
+            << "cgp-sweep: a grid of training runs, run in parallel, with a results table, CSV/JSON and plots.\n\n"
+               "usage: cgp-sweep [--optimizers LIST] [--models LIST] [--grid KEY=V1,V2,...]... [options]\n"
+            << all << '\n'
+            << "A hyperparameter axis applies to the optimizers that have it (sgd ignores beta1); a\n"
+               "one-value axis sets that value for every run. Results table on stdout, progress on stderr.\n";
         return cli::kOk;
     }
 

@@ -22,8 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // What a sweep writes into its folder; a folder holding only these is an earlier sweep's.
-constexpr std::array<std::string_view, 5> kSweepEntries = {"results.csv", "results.json", "table.txt", "runs",
-                                                           "plots"};
+constexpr std::array<std::string_view, 5> kSweepEntries = {"results.csv", "results.json", "table.txt", "runs", "plots"};
 
 fs::path beside(const fs::path& dir, const std::string& suffix)
 {
@@ -67,7 +66,8 @@ OutFolder::OutFolder(fs::path dir, bool force) : dir_(std::move(dir))
             throw Error(fmt::format("--out {}: another cgp-sweep is writing this folder\nhint: wait for it to finish, "
                                     "or give this sweep another --out folder",
                                     dir_.string()));
-        throw Error(fmt::format("--out {}: cannot lock '{}': {}", dir_.string(), lock_file.string(), std::strerror(err)));
+        throw Error(
+            fmt::format("--out {}: cannot lock '{}': {}", dir_.string(), lock_file.string(), std::strerror(err)));
     }
     remove_stale_staging(dir_);
     std::error_code ec;

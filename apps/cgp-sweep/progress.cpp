@@ -47,8 +47,9 @@ void SweepProgress::draw(bool final)
         const int filled = static_cast<int>(fraction * width);
         const double left = rate > 0 ? (total - done) / rate : 0.0;
         fmt::print(out_, "\rcgp-sweep [{}{}] {:3.0f}%  {}/{} runs  {}/{} it  {} it/s  {:.0f} s left   ",
-                   std::string(static_cast<std::size_t>(filled), '#'), std::string(static_cast<std::size_t>(width - filled), '-'),
-                   100.0 * fraction, runs, runs_, count(done), count(total), count(rate), final ? 0.0 : left);
+                   std::string(static_cast<std::size_t>(filled), '#'),
+                   std::string(static_cast<std::size_t>(width - filled), '-'), 100.0 * fraction, runs, runs_,
+                   count(done), count(total), count(rate), final ? 0.0 : left);
         if (final)
             fmt::print(out_, "\n");
         std::fflush(out_);

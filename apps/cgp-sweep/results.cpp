@@ -41,7 +41,9 @@ nlohmann::ordered_json json_number(double v)
 
 std::string rate_text(double r)
 {
-    return r >= 1e6 ? fmt::format("{:.2f}M", r / 1e6) : r >= 1e3 ? fmt::format("{:.1f}k", r / 1e3) : fmt::format("{:.0f}", r);
+    return r >= 1e6   ? fmt::format("{:.2f}M", r / 1e6)
+           : r >= 1e3 ? fmt::format("{:.1f}k", r / 1e3)
+                      : fmt::format("{:.0f}", r);
 }
 
 } // namespace
@@ -73,7 +75,7 @@ std::vector<PointResult> summarize(const Plan& plan, const SweepOutcome& outcome
         r.min_iteration = stat(at);
         r.seconds = stat(sec);
         r.rate = stat(rate);
-        r.stop = early == 0 ? "completed"
+        r.stop = early == 0        ? "completed"
                  : plan.seeds == 1 ? std::string(to_string(reason))
                                    : fmt::format("{} {}/{}", std::string(to_string(reason)), early, plan.seeds);
         results.push_back(std::move(r));
@@ -98,9 +100,7 @@ std::string results_table(const Plan& plan, const std::vector<PointResult>& resu
         for (std::size_t a = 0; a < plan.axes.size(); ++a)
             row.push_back(value_text(plan, p, a));
         auto number = [](double v) { return std::fabs(v) < 1e4 ? fmt::format("{:.6f}", v) : fmt::format("{:.4g}", v); };
-        auto loss = [&](const Stat& s) {
-            return spread ? number(s.mean) + " ± " + number(s.sd) : number(s.mean);
-        };
+        auto loss = [&](const Stat& s) { return spread ? number(s.mean) + " ± " + number(s.sd) : number(s.mean); };
         row.push_back(loss(r.final_loss) + (r.stop == "completed" ? "" : " *"));
         any_stopped = any_stopped || r.stop != "completed";
         row.push_back(loss(r.min_loss));
@@ -144,7 +144,8 @@ std::string results_csv(const Plan& plan, const std::vector<PointResult>& result
     std::string out = "model,optimizer";
     for (const Axis& a : plan.axes)
         out += "," + csv_field(a.key);
-    out += ",seeds,final_loss,final_loss_sd,min_loss,min_loss_sd,min_iteration,seconds,iterations_per_second,stop,runs\n";
+    out +=
+        ",seeds,final_loss,final_loss_sd,min_loss,min_loss_sd,min_iteration,seconds,iterations_per_second,stop,runs\n";
     for (const PointResult& r : results) {
         const Point& p = plan.points[r.point];
         out += csv_field(plan.models[p.model].name) + "," + csv_field(plan.optimizers[p.optimizer]->id());
@@ -181,8 +182,8 @@ std::string results_json(const Plan& plan, const std::vector<PointResult>& resul
         std::vector<std::string> values;
         for (const AxisValue& v : a.values)
             values.push_back(v.text);
-        j["grid"].push_back({{"key", a.key}, {"kind", a.kind == AxisKind::Setting ? "setting" : "hyperparameter"},
-                             {"values", values}});
+        j["grid"].push_back(
+            {{"key", a.key}, {"kind", a.kind == AxisKind::Setting ? "setting" : "hyperparameter"}, {"values", values}});
     }
     j["seeds"] = plan.seeds;
     j["jobs"] = outcome.jobs;
@@ -209,20 +210,21 @@ std::string results_json(const Plan& plan, const std::vector<PointResult>& resul
                             {"iterations_per_second", run->summary.iterations_per_second},
                             {"stop", std::string(to_string(run->summary.reason))},
                             {"file", run_file_name(plan, p, run->seed)}});
-        j["points"].push_back({{"model", plan.models[p.model].name},
-                               {"optimizer", plugin.id()},
-                               {"grid", grid},
-                               {"hyperparameters", hp},
-                               {"batch_size", p.settings.batch_size},
-                               {"iterations", p.settings.iterations},
-                               {"dtype", std::string(to_string(p.settings.dtype))},
-                               {"final_loss", {{"mean", json_number(r.final_loss.mean)}, {"sd", json_number(r.final_loss.sd)}}},
-                               {"min_loss", {{"mean", json_number(r.min_loss.mean)}, {"sd", json_number(r.min_loss.sd)}}},
-                               {"min_iteration", r.min_iteration.mean},
-                               {"seconds", r.seconds.mean},
-                               {"iterations_per_second", r.rate.mean},
-                               {"stop", r.stop},
-                               {"runs", runs}});
+        j["points"].push_back(
+            {{"model", plan.models[p.model].name},
+             {"optimizer", plugin.id()},
+             {"grid", grid},
+             {"hyperparameters", hp},
+             {"batch_size", p.settings.batch_size},
+             {"iterations", p.settings.iterations},
+             {"dtype", std::string(to_string(p.settings.dtype))},
+             {"final_loss", {{"mean", json_number(r.final_loss.mean)}, {"sd", json_number(r.final_loss.sd)}}},
+             {"min_loss", {{"mean", json_number(r.min_loss.mean)}, {"sd", json_number(r.min_loss.sd)}}},
+             {"min_iteration", r.min_iteration.mean},
+             {"seconds", r.seconds.mean},
+             {"iterations_per_second", r.rate.mean},
+             {"stop", r.stop},
+             {"runs", runs}});
     }
     return json_text(j, 2) + "\n";
 }

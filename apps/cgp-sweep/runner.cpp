@@ -22,8 +22,8 @@ void preflight(const Plan& plan)
 {
     std::set<std::tuple<std::size_t, std::size_t, std::size_t, int>> seen;
     for (const Point& p : plan.points) {
-        const auto shape = std::make_tuple(p.model, p.data.dataset_size, p.settings.batch_size,
-                                           static_cast<int>(p.settings.dtype));
+        const auto shape =
+            std::make_tuple(p.model, p.data.dataset_size, p.settings.batch_size, static_cast<int>(p.settings.dtype));
         if (!seen.insert(shape).second)
             continue;
         try {

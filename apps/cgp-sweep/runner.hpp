@@ -23,7 +23,7 @@ struct SweepOutcome {
     std::vector<RunResult> runs; // point-major: the runs of point p are [p * seeds, (p + 1) * seeds)
     double wall_seconds = 0.0;   // from the first run's start to the last run's end
     unsigned jobs = 1;
-    int signal = 0;              // SIGINT/SIGTERM when interrupted, else 0
+    int signal = 0; // SIGINT/SIGTERM when interrupted, else 0
 };
 
 // Builds one run of every distinct model, data and batch shape without training, so a bad model,

@@ -17,6 +17,7 @@ namespace cgp::cli {
 po::options_description model_options(CommonOptions& o)
 {
     po::options_description d("Model");
+    // clang-format off
     d.add_options()
         ("model", po::value(&o.model), "preset (one-neuron, multi-neuron) or model file; default multi-neuron")
         ("expr", po::value(&o.expressions)->composing(), "a statement, e.g. 'xw=ab*xa+bc*xb' (repeat for more)")
@@ -25,17 +26,20 @@ po::options_description model_options(CommonOptions& o)
          ("for --expr/--layers: the activation of every variable (" + activation_names(", ") + ")").c_str())
         ("bias", po::value(&o.bias), "for --expr/--layers: none or per-node (a learnable bias per variable)")
         ("output", po::value(&o.outputs)->composing(), "for --expr: an output variable (repeat for more)");
+    // clang-format on
     return d;
 }
 
 po::options_description data_options(CommonOptions& o)
 {
     po::options_description d("Data");
+    // clang-format off
     d.add_options()
         ("data", po::value(&o.data)->default_value("generated"), "'generated' (CGP's two Gaussian classes) or a CSV file")
         ("label", po::value(&o.labels)->composing(), "CSV label column (repeat, or comma-separate, one per output)")
         ("standardize", po::bool_switch(&o.standardize), "CSV: scale every feature to mean 0, standard deviation 1")
         ("dataset-size", whole(&o.dataset_size)->default_value(5000), "generated data: number of samples");
+    // clang-format on
     return d;
 }
 
@@ -43,19 +47,20 @@ po::options_description run_options(CommonOptions& o, bool with_sizes)
 {
     po::options_description d("Training");
     if (with_sizes)
+        // clang-format off
         d.add_options()
             ("iterations", whole(&o.settings.iterations)->default_value(20000), "training iterations")
             ("batch-size", whole(&o.settings.batch_size)->default_value(8), "samples per iteration")
             ("seed", whole(&o.settings.seed)->default_value(0), "seed of the initial weights, the data and the sampling");
-    d.add_options()
-        ("dtype", po::value(&o.dtype)->default_value("f32"), "f32 or f64")
-        ("simd", po::value(&o.simd)->default_value("auto"), "graph kernels: auto, scalar, sse2, avx2 or avx512")
-        ("optimizer-form", po::value(&o.optimizer_form)->default_value("simd"),
-         "optimizer steps: simd (the plugin's widest form this CPU runs) or scalar (its scalar form)")
-        ("log-every", whole(&o.settings.train.log_every)->default_value(100), "iterations per loss record")
-        ("on-nonfinite", po::value(&o.on_nonfinite)->default_value("stop"),
-         "when a loss or gradient is NaN/Inf: stop, or skip the step")
-        ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "a folder to search for optimizer plugins (repeatable)");
+    // clang-format on
+    d.add_options()("dtype", po::value(&o.dtype)->default_value("f32"), "f32 or f64")(
+        "simd", po::value(&o.simd)->default_value("auto"), "graph kernels: auto, scalar, sse2, avx2 or avx512")(
+        "optimizer-form", po::value(&o.optimizer_form)->default_value("simd"),
+        "optimizer steps: simd (the plugin's widest form this CPU runs) or scalar (its scalar form)")(
+        "log-every", whole(&o.settings.train.log_every)->default_value(100),
+        "iterations per loss record")("on-nonfinite", po::value(&o.on_nonfinite)->default_value("stop"),
+                                      "when a loss or gradient is NaN/Inf: stop, or skip the step")(
+        "plugin-dir", po::value(&o.plugin_dirs)->composing(), "a folder to search for optimizer plugins (repeatable)");
     d.add(transform_options(o));
     return d;
 }
@@ -145,8 +150,10 @@ void add_hparam_options(po::options_description& desc, const Plugin& plugin, con
         if (own.find_nothrow(opt, false) != nullptr)
             throw Error(fmt::format("plugin '{}': hyperparameter '{}' has the name of a program option; rename it",
                                     plugin.path().string(), h.name));
+        // clang-format off
         desc.add_options()(opt.c_str(), po::value<double>(),
                            fmt::format("{} (default {:g}, {})", h.help, h.default_value, h.range_text()).c_str());
+        // clang-format on
     }
 }
 

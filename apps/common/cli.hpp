@@ -21,9 +21,9 @@ namespace po = boost::program_options;
 // Exit codes of every cgp program.
 enum Exit : int {
     kOk = 0,
-    kFailure = 1,    // bad input or a failed run
-    kUsage = 2,      // bad command line
-    kDiverged = 3,   // training stopped on a non-finite value
+    kFailure = 1,  // bad input or a failed run
+    kUsage = 2,    // bad command line
+    kDiverged = 3, // training stopped on a non-finite value
     kSigint = 130,
     kSigterm = 143,
 };

@@ -24,6 +24,7 @@ po::options_description transform_options(CommonOptions& o)
 {
     TransformSettings& t = o.settings.transforms;
     po::options_description d("Transforms (applied by the host around any plugin's step)");
+    // clang-format off
     d.add_options()
         ("schedule", po::value(&t.schedules)->composing()->value_name("NAME=SPEC"),
          "schedule a hyperparameter (repeat for others), e.g. lr=warmup(500)+cosine(min=1e-5) or "
@@ -42,6 +43,7 @@ po::options_description transform_options(CommonOptions& o)
          "scale the gradients so their global L2 norm is at most X (torch's clip_grad_norm_)")
         ("clip-norm-per-tensor", positive(&t.clip_norm_per_tensor, "clip-norm-per-tensor", false),
          "the same per tensor: each layer's weights and biases, or each variable's parameters");
+    // clang-format on
     return d;
 }
 

@@ -42,12 +42,12 @@ int finish_stdout(const char* program, int status)
     const int close_error = errno;
     if (stream_ok && flushed && clean && closed)
         return status;
-    const int err = !flushed         ? flush_error
-                    : retry_error != 0 ? retry_error
+    const int err = !flushed                       ? flush_error
+                    : retry_error != 0             ? retry_error
                     : is_write_error(stream_error) ? stream_error
-                    : !closed          ? close_error
-                    : is_write_error(earlier) ? earlier
-                                              : 0;
+                    : !closed                      ? close_error
+                    : is_write_error(earlier)      ? earlier
+                                                   : 0;
     std::fprintf(stderr, "%s: cannot write standard output: %s\n", program,
                  err != 0 ? std::strerror(err) : "a write failed");
     return status != 0 ? status : 1;

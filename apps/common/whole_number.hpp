@@ -45,7 +45,8 @@ public:
         const std::optional<T> value = parse_whole<T>(text);
         if (!value) {
             po::error_with_option_name e(
-                std::string("the argument ('%value%') for option '%canonical_option%' is not a whole number from 0 to ") +
+                std::string(
+                    "the argument ('%value%') for option '%canonical_option%' is not a whole number from 0 to ") +
                 std::to_string(std::numeric_limits<T>::max()));
             e.set_substitute("value", text);
             throw e;

@@ -51,7 +51,7 @@ torch::nn::Sequential make_network(const std::vector<int64_t>& widths)
 }
 
 struct NetworkCase {
-    std::string name;                  // as in cgp-bench: "multi-neuron" (4-2-1) or "64-256-256-1"
+    std::string name; // as in cgp-bench: "multi-neuron" (4-2-1) or "64-256-256-1"
     std::vector<int64_t> widths;
 };
 
@@ -123,7 +123,9 @@ int main(int argc, char** argv)
     at::set_num_threads(1);
     at::set_num_interop_threads(1);
     torch::manual_seed(1);
-    auto wanted = [&](const std::string& name) { return opt.filter.empty() || name.find(opt.filter) != std::string::npos; };
+    auto wanted = [&](const std::string& name) {
+        return opt.filter.empty() || name.find(opt.filter) != std::string::npos;
+    };
     std::vector<Result> results;
     auto record = [&](const std::string& name, double seconds, const std::string& variant = "") {
         std::cerr << "libtorch: " << name << ": " << seconds * 1e6 << " us\n";
@@ -140,7 +142,8 @@ int main(int argc, char** argv)
             p.mutable_grad() = torch::empty({n}).uniform_(-1e-3, 1e-3);
             std::unique_ptr<torch::optim::Optimizer> o;
             if (std::string(id) == "adam")
-                o = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{p}, torch::optim::AdamOptions(1e-3));
+                o = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{p},
+                                                         torch::optim::AdamOptions(1e-3));
             else
                 o = std::make_unique<torch::optim::SGD>(std::vector<torch::Tensor>{p},
                                                         torch::optim::SGDOptions(0.01).momentum(0.9));
@@ -151,11 +154,14 @@ int main(int argc, char** argv)
     const std::vector<NetworkCase> networks = {{"multi-neuron", {4, 2, 1}}, {"64-256-256-1", {64, 256, 256, 1}}};
 
     // (2) Forward + backward of one batch; gradients accumulate into existing .grad tensors.
-    for (const auto& [net_name, batch] : std::vector<std::pair<std::string, int64_t>>{{"multi-neuron", 8}, {"64-256-256-1", 256}}) {
+    for (const auto& [net_name, batch] :
+         std::vector<std::pair<std::string, int64_t>>{{"multi-neuron", 8}, {"64-256-256-1", 256}}) {
         const std::string name = "graph " + net_name + " batch " + std::to_string(batch);
         if (!wanted(name))
             continue;
-        const auto& widths = std::find_if(networks.begin(), networks.end(), [&](const NetworkCase& c) { return c.name == net_name; })->widths;
+        const auto& widths = std::find_if(networks.begin(), networks.end(), [&](const NetworkCase& c) {
+                                 return c.name == net_name;
+                             })->widths;
         auto net = make_network(widths);
         Batches data(1, batch, widths.front(), widths.back());
         record(name, median_seconds(
@@ -172,7 +178,9 @@ int main(int argc, char** argv)
         const std::string name = "training " + net_name + " batch " + std::to_string(batch) + " adam";
         if (!wanted(name))
             continue;
-        const auto& widths = std::find_if(networks.begin(), networks.end(), [&](const NetworkCase& c) { return c.name == net_name; })->widths;
+        const auto& widths = std::find_if(networks.begin(), networks.end(), [&](const NetworkCase& c) {
+                                 return c.name == net_name;
+                             })->widths;
         auto net = make_network(widths);
         torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-3));
         Batches data(64, batch, widths.front(), widths.back());
@@ -194,8 +202,8 @@ int main(int argc, char** argv)
         << "  \"threads\": " << at::get_num_threads() << ",\n"
         << "  \"blas\": " << json_string(blas_library()) << ",\n  \"results\": [";
     for (std::size_t i = 0; i < results.size(); ++i)
-        out << (i ? "," : "") << "\n    {\"name\": " << json_string(results[i].name) << ", \"seconds\": " << results[i].seconds
-            << ", \"variant\": " << json_string(results[i].variant) << "}";
+        out << (i ? "," : "") << "\n    {\"name\": " << json_string(results[i].name)
+            << ", \"seconds\": " << results[i].seconds << ", \"variant\": " << json_string(results[i].variant) << "}";
     out << "\n  ]\n}\n";
     std::cout << out.str();
     return 0;

@@ -21,16 +21,15 @@
 
 struct Adam {
     static constexpr cgp::sdk::info info{"adam", "Adam", "1.0.0",
-                                         "Adam with bias correction (PyTorch form; handout form as an option)",
-                                         "adam"};
+                                         "Adam with bias correction (PyTorch form; handout form as an option)", "adam"};
     enum { lr, beta1, beta2, eps, eps_inside_sqrt, amsgrad, weight_decay, maximize, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 1e-3, 0.0, 1e6, 0},
         {"beta1", "decay of the first moment m", 0.9, 0.0, 1.0, CGP_HPARAM_MAX_EXCLUSIVE},
         {"beta2", "decay of the second moment v", 0.999, 0.0, 1.0, CGP_HPARAM_MAX_EXCLUSIVE},
         {"eps", "term added to the denominator", 1e-8, 0.0, 1.0, 0},
-        {"eps_inside_sqrt", "1: divide by sqrt(v^ + eps) (course handout) instead of sqrt(v^) + eps",
-         0.0, 0.0, 1.0, CGP_HPARAM_INTEGER},
+        {"eps_inside_sqrt", "1: divide by sqrt(v^ + eps) (course handout) instead of sqrt(v^) + eps", 0.0, 0.0, 1.0,
+         CGP_HPARAM_INTEGER},
         {"amsgrad", "1: AMSGrad, divide by the largest v seen", 0.0, 0.0, 1.0, CGP_HPARAM_INTEGER},
         {"weight_decay", "coupled L2 weight decay: g += weight_decay * p", 0.0, 0.0, 1e3, 0},
         {"maximize", "1: climb the objective (step along +g)", 0.0, 0.0, 1.0, CGP_HPARAM_INTEGER},
@@ -41,9 +40,9 @@ struct Adam {
     template <class T>
     struct constants {
         T b1, one_minus_b1, b2, one_minus_b2;
-        T neg_step_size;   // -lr / (1 - b1^t)
-        T sqrt_bc2;        // sqrt(1 - b2^t)
-        T bc2;             // 1 - b2^t
+        T neg_step_size; // -lr / (1 - b1^t)
+        T sqrt_bc2;      // sqrt(1 - b2^t)
+        T bc2;           // 1 - b2^t
         T eps, weight_decay;
         bool inside, amsgrad, maximize;
     };
@@ -52,12 +51,18 @@ struct Adam {
     {
         const double bc1 = 1.0 - std::pow(hp[beta1], static_cast<double>(t));
         const double bc2 = 1.0 - std::pow(hp[beta2], static_cast<double>(t));
-        return {static_cast<T>(hp[beta1]),       static_cast<T>(1.0 - hp[beta1]),
-                static_cast<T>(hp[beta2]),       static_cast<T>(1.0 - hp[beta2]),
-                static_cast<T>(-(hp[lr] / bc1)), static_cast<T>(std::sqrt(bc2)),
-                static_cast<T>(bc2),             static_cast<T>(hp[eps]),
-                static_cast<T>(hp[weight_decay]), hp[eps_inside_sqrt] != 0.0,
-                hp[amsgrad] != 0.0,              hp[maximize] != 0.0};
+        return {static_cast<T>(hp[beta1]),
+                static_cast<T>(1.0 - hp[beta1]),
+                static_cast<T>(hp[beta2]),
+                static_cast<T>(1.0 - hp[beta2]),
+                static_cast<T>(-(hp[lr] / bc1)),
+                static_cast<T>(std::sqrt(bc2)),
+                static_cast<T>(bc2),
+                static_cast<T>(hp[eps]),
+                static_cast<T>(hp[weight_decay]),
+                hp[eps_inside_sqrt] != 0.0,
+                hp[amsgrad] != 0.0,
+                hp[maximize] != 0.0};
     }
 
     template <class V, class C>

@@ -36,9 +36,9 @@ struct Adamax {
     static constants<T> prepare(const double* hp, std::uint64_t t)
     {
         const double bc1 = 1.0 - std::pow(hp[beta1], static_cast<double>(t));
-        return {static_cast<T>(hp[beta1]),       static_cast<T>(1.0 - hp[beta1]), static_cast<T>(hp[beta2]),
-                static_cast<T>(hp[eps]),         static_cast<T>(-(hp[lr] / bc1)),
-                static_cast<T>(hp[weight_decay]), hp[maximize] != 0.0};
+        return {static_cast<T>(hp[beta1]), static_cast<T>(1.0 - hp[beta1]), static_cast<T>(hp[beta2]),
+                static_cast<T>(hp[eps]),   static_cast<T>(-(hp[lr] / bc1)), static_cast<T>(hp[weight_decay]),
+                hp[maximize] != 0.0};
     }
 
     template <class V, class C>

@@ -17,9 +17,8 @@
 #include <cstdint>
 
 struct AdamW {
-    static constexpr cgp::sdk::info info{"adamw", "AdamW", "1.0.0",
-                                         "Adam with decoupled weight decay: p *= 1 - lr*wd, then the Adam step",
-                                         "adamw"};
+    static constexpr cgp::sdk::info info{
+        "adamw", "AdamW", "1.0.0", "Adam with decoupled weight decay: p *= 1 - lr*wd, then the Adam step", "adamw"};
     enum { lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 1e-3, 0.0, 1e6, 0},
@@ -35,7 +34,7 @@ struct AdamW {
 
     template <class T>
     struct constants {
-        T decay;  // 1 - lr * weight_decay
+        T decay; // 1 - lr * weight_decay
         T b1, one_minus_b1, b2, one_minus_b2, neg_step_size, sqrt_bc2, eps;
         bool amsgrad, maximize;
     };

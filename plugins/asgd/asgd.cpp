@@ -26,8 +26,7 @@ struct Asgd {
     enum { lr, lambd, alpha, t0, weight_decay, maximize, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 1e-2, 0.0, 1e6, 0},
-        {"lambd", "decay term: p *= 1 - lambd * eta, and eta = lr / (1 + lambd*lr*(t-1))^alpha", 1e-4, 0.0, 1e3,
-         0},
+        {"lambd", "decay term: p *= 1 - lambd * eta, and eta = lr / (1 + lambd*lr*(t-1))^alpha", 1e-4, 0.0, 1e3, 0},
         {"alpha", "power of the step-size decay", 0.75, 0.0, 1e3, 0},
         {"t0", "averaging starts after step t0 + 1", 1e6, 0.0, 1e15, 0},
         {"weight_decay", "coupled L2 weight decay: g += weight_decay * p", 0.0, 0.0, 1e3, 0},
@@ -38,16 +37,20 @@ struct Asgd {
     template <class T>
     struct constants {
         T decay, neg_eta, mu, weight_decay;
-        bool copy, maximize;  // copy: mu_t = 1
+        bool copy, maximize; // copy: mu_t = 1
     };
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t t)
     {
-        const double before = static_cast<double>(t) - 1.0;  // the step number torch's eta and mu come from
+        const double before = static_cast<double>(t) - 1.0; // the step number torch's eta and mu come from
         const double eta = t <= 1 ? hp[lr] : hp[lr] / std::pow(1.0 + hp[lambd] * hp[lr] * before, hp[alpha]);
         const double mu = t <= 1 ? 1.0 : 1.0 / std::max(1.0, before - hp[t0]);
-        return {static_cast<T>(1.0 - hp[lambd] * eta), static_cast<T>(-eta), static_cast<T>(mu),
-                static_cast<T>(hp[weight_decay]), mu == 1.0, hp[maximize] != 0.0};
+        return {static_cast<T>(1.0 - hp[lambd] * eta),
+                static_cast<T>(-eta),
+                static_cast<T>(mu),
+                static_cast<T>(hp[weight_decay]),
+                mu == 1.0,
+                hp[maximize] != 0.0};
     }
 
     template <class V, class C>

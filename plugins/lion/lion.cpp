@@ -31,9 +31,9 @@ struct Lion {
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t)
     {
-        return {static_cast<T>(hp[lr]),         static_cast<T>(1.0 - hp[lr] * hp[weight_decay]),
-                static_cast<T>(hp[beta1]),      static_cast<T>(1.0 - hp[beta1]),
-                static_cast<T>(hp[beta2]),      static_cast<T>(1.0 - hp[beta2])};
+        return {static_cast<T>(hp[lr]),    static_cast<T>(1.0 - hp[lr] * hp[weight_decay]),
+                static_cast<T>(hp[beta1]), static_cast<T>(1.0 - hp[beta1]),
+                static_cast<T>(hp[beta2]), static_cast<T>(1.0 - hp[beta2])};
     }
 
     template <class V, class C>

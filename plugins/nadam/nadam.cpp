@@ -67,8 +67,8 @@ struct NAdam {
     template <class T>
     struct constants {
         T b1, one_minus_b1, b2, one_minus_b2, bc2, eps, weight_decay;
-        T c_grad;  // -lr * (1 - mu_t) / (1 - P_t)
-        T c_m;     // -lr * mu_{t+1} / (1 - P_t mu_t mu_{t+1})
+        T c_grad; // -lr * (1 - mu_t) / (1 - P_t)
+        T c_m;    // -lr * mu_{t+1} / (1 - P_t mu_t mu_{t+1})
     };
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t t)

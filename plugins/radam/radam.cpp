@@ -21,8 +21,7 @@
 
 struct RAdam {
     static constexpr cgp::sdk::info info{"radam", "RAdam", "1.0.0",
-                                         "rectified Adam: SGD with momentum until the variance of v is known",
-                                         "radam"};
+                                         "rectified Adam: SGD with momentum until the variance of v is known", "radam"};
     enum { lr, beta1, beta2, eps, weight_decay, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "learning rate", 1e-3, 0.0, 1e6, 0},
@@ -36,7 +35,7 @@ struct RAdam {
     template <class T>
     struct constants {
         T b1, one_minus_b1, b2, one_minus_b2, bc1, lr, sqrt_bc2, eps, rect, weight_decay;
-        bool adaptive;  // rho_t > 5
+        bool adaptive; // rho_t > 5
     };
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t t)
@@ -51,10 +50,17 @@ struct RAdam {
         const double rect =
             adaptive ? std::sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
                      : 0.0;
-        return {static_cast<T>(hp[beta1]), static_cast<T>(1.0 - hp[beta1]), static_cast<T>(hp[beta2]),
-                static_cast<T>(1.0 - hp[beta2]), static_cast<T>(bc1), static_cast<T>(hp[lr]),
-                static_cast<T>(std::sqrt(bc2)), static_cast<T>(hp[eps]), static_cast<T>(rect),
-                static_cast<T>(hp[weight_decay]), adaptive};
+        return {static_cast<T>(hp[beta1]),
+                static_cast<T>(1.0 - hp[beta1]),
+                static_cast<T>(hp[beta2]),
+                static_cast<T>(1.0 - hp[beta2]),
+                static_cast<T>(bc1),
+                static_cast<T>(hp[lr]),
+                static_cast<T>(std::sqrt(bc2)),
+                static_cast<T>(hp[eps]),
+                static_cast<T>(rect),
+                static_cast<T>(hp[weight_decay]),
+                adaptive};
     }
 
     template <class V, class C>

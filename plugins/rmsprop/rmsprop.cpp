@@ -39,7 +39,7 @@ struct RmsProp {
     template <class T>
     struct constants {
         T lr, neg_lr, alpha, one_minus_alpha, eps, weight_decay, momentum;
-        unsigned buffer, mean;  // state indices of b (1) and a (1 or 2); 0: not kept
+        unsigned buffer, mean; // state indices of b (1) and a (1 or 2); 0: not kept
         bool maximize;
     };
     template <class T>
@@ -47,11 +47,16 @@ struct RmsProp {
     {
         const unsigned buffer = hp[momentum] > 0.0 ? 1u : 0u;
         const unsigned mean = hp[centered] != 0.0 ? buffer + 1u : 0u;
-        return {static_cast<T>(hp[lr]),           static_cast<T>(-hp[lr]),
-                static_cast<T>(hp[alpha]),        static_cast<T>(1.0 - hp[alpha]),
-                static_cast<T>(hp[eps]),          static_cast<T>(hp[weight_decay]),
-                static_cast<T>(hp[momentum]),     buffer,
-                mean,                             hp[maximize] != 0.0};
+        return {static_cast<T>(hp[lr]),
+                static_cast<T>(-hp[lr]),
+                static_cast<T>(hp[alpha]),
+                static_cast<T>(1.0 - hp[alpha]),
+                static_cast<T>(hp[eps]),
+                static_cast<T>(hp[weight_decay]),
+                static_cast<T>(hp[momentum]),
+                buffer,
+                mean,
+                hp[maximize] != 0.0};
     }
 
     template <class V, class C>

@@ -18,9 +18,8 @@
 #include <string>
 
 struct Rprop {
-    static constexpr cgp::sdk::info info{"rprop", "Rprop", "1.0.0",
-                                         "resilient backpropagation: per-element step sizes from gradient signs",
-                                         "rprop"};
+    static constexpr cgp::sdk::info info{
+        "rprop", "Rprop", "1.0.0", "resilient backpropagation: per-element step sizes from gradient signs", "rprop"};
     enum { lr, etaminus, etaplus, step_size_min, step_size_max, maximize, hparam_count };
     static constexpr cgp_hparam hparams[] = {
         {"lr", "initial step size", 1e-2, 0.0, 1e6, 0},
@@ -48,8 +47,12 @@ struct Rprop {
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t t)
     {
-        return {static_cast<T>(hp[lr]),        static_cast<T>(hp[etaminus]),      static_cast<T>(hp[etaplus]),
-                static_cast<T>(hp[step_size_min]), static_cast<T>(hp[step_size_max]), t <= 1,
+        return {static_cast<T>(hp[lr]),
+                static_cast<T>(hp[etaminus]),
+                static_cast<T>(hp[etaplus]),
+                static_cast<T>(hp[step_size_min]),
+                static_cast<T>(hp[step_size_max]),
+                t <= 1,
                 hp[maximize] != 0.0};
     }
 

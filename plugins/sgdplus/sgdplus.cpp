@@ -39,17 +39,20 @@ struct SgdPlus {
 
     template <class T>
     struct constants {
-        T lr, mu, keep;  // keep = 1 - dampening
+        T lr, mu, keep; // keep = 1 - dampening
         T weight_decay;
-        bool first;      // the buffer takes d itself
+        bool first; // the buffer takes d itself
         bool nesterov, maximize;
     };
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t t)
     {
-        return {static_cast<T>(hp[lr]),           static_cast<T>(hp[momentum]),
-                static_cast<T>(1.0 - hp[dampening]), static_cast<T>(hp[weight_decay]),
-                t <= 1 || hp[momentum] == 0.0,    hp[nesterov] != 0.0,
+        return {static_cast<T>(hp[lr]),
+                static_cast<T>(hp[momentum]),
+                static_cast<T>(1.0 - hp[dampening]),
+                static_cast<T>(hp[weight_decay]),
+                t <= 1 || hp[momentum] == 0.0,
+                hp[nesterov] != 0.0,
                 hp[maximize] != 0.0};
     }
 

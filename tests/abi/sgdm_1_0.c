@@ -30,18 +30,18 @@ static int validate(const double* hp, char* msg, size_t msg_size)
 }
 
 /* The update, once per type: step_f32 (float) and step_f64 (double). */
-#define SGDM_STEP(name, T)                                                                                   \
-    static int name(const cgp_step_args* a, T* p, const T* g, T* const* s, char* msg, size_t msg_size)        \
-    {                                                                                                        \
-        const T lr = (T)a->hparams[0], mu = (T)a->hparams[1];                                                \
-        T* v = a->count > 0 ? s[0] : NULL;                                                                   \
-        (void)msg;                                                                                           \
-        (void)msg_size;                                                                                      \
-        for (size_t i = 0; i < a->count; ++i) {                                                              \
-            v[i] = mu * v[i] + g[i];                                                                         \
-            p[i] = p[i] - lr * v[i];                                                                         \
-        }                                                                                                    \
-        return CGP_OK;                                                                                       \
+#define SGDM_STEP(name, T)                                                                                             \
+    static int name(const cgp_step_args* a, T* p, const T* g, T* const* s, char* msg, size_t msg_size)                 \
+    {                                                                                                                  \
+        const T lr = (T)a->hparams[0], mu = (T)a->hparams[1];                                                          \
+        T* v = a->count > 0 ? s[0] : NULL;                                                                             \
+        (void)msg;                                                                                                     \
+        (void)msg_size;                                                                                                \
+        for (size_t i = 0; i < a->count; ++i) {                                                                        \
+            v[i] = mu * v[i] + g[i];                                                                                   \
+            p[i] = p[i] - lr * v[i];                                                                                   \
+        }                                                                                                              \
+        return CGP_OK;                                                                                                 \
     }
 SGDM_STEP(step_f32, float)
 SGDM_STEP(step_f64, double)
@@ -77,5 +77,5 @@ static const cgp_optimizer_descriptor* get_descriptor(void)
     return &descriptor;
 }
 
-__attribute__((visibility("default"))) const cgp_plugin_entry_t cgp_plugin_entry = {
-    CGP_ABI_MAJOR, CGP_ABI_MINOR, 0u, 0u, &get_descriptor};
+__attribute__((visibility("default")))
+const cgp_plugin_entry_t cgp_plugin_entry = {CGP_ABI_MAJOR, CGP_ABI_MINOR, 0u, 0u, &get_descriptor};

@@ -59,8 +59,8 @@ BOOST_AUTO_TEST_CASE(hyperparameter_sets_start_with_the_defaults_and_reach_every
     BOOST_TEST(sets.front().label == "the defaults");
     BOOST_TEST((sets.front().values == adam->defaults()));
     const std::vector<double> beta1 = values_of(sets, *adam, "beta1");
-    BOOST_TEST(contains(beta1, 0.0));                       // [0, 1): the closed end itself
-    BOOST_TEST(contains(beta1, std::nextafter(1.0, 0.0)));  // the largest double below the open end
+    BOOST_TEST(contains(beta1, 0.0));                      // [0, 1): the closed end itself
+    BOOST_TEST(contains(beta1, std::nextafter(1.0, 0.0))); // the largest double below the open end
     BOOST_TEST(!contains(beta1, 1.0));
     BOOST_TEST(highest_accepted(param(*adam, "beta1")) == std::nextafter(1.0, 0.0));
     const std::vector<double> lr = values_of(sets, *adam, "lr");
@@ -83,8 +83,8 @@ BOOST_AUTO_TEST_CASE(random_sets_lie_inside_the_ranges_and_spread_over_decades)
         BOOST_TEST(s.values[1] < 1.0);
         const double lr = s.values[0];
         BOOST_TEST((lr >= 0.0 && lr <= 1e6), lr);
-        below_default += lr < 1e-4;  // a decade or more below the default 1e-3
-        above_default += lr > 1e-2;  // a decade or more above
+        below_default += lr < 1e-4; // a decade or more below the default 1e-3
+        above_default += lr > 1e-2; // a decade or more above
     }
     BOOST_TEST(random == 40u);
     BOOST_TEST(below_default > 0u);

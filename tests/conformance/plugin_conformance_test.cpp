@@ -50,7 +50,8 @@ struct PluginFiles {
 
 namespace boost::unit_test::data::monomorphic {
 template <>
-struct is_dataset<PluginFiles> : boost::mpl::true_ {};
+struct is_dataset<PluginFiles> : boost::mpl::true_ {
+};
 } // namespace boost::unit_test::data::monomorphic
 
 BOOST_AUTO_TEST_SUITE(plugin_conformance)

@@ -172,8 +172,8 @@ BOOST_AUTO_TEST_CASE(adam_with_amsgrad_on_a_constant_gradient_keeps_w_equal_to_v
 BOOST_AUTO_TEST_CASE(adamw_with_a_zero_gradient_decays_the_parameters_geometrically)
 {
     const double lr = 0.01, wd = 0.5;
-    constant_gradient("adamw", {{"lr", lr}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_decay", wd}},
-                      2.0, 0.0, 50, [&](int t, double got, const auto&) {
+    constant_gradient("adamw", {{"lr", lr}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_decay", wd}}, 2.0,
+                      0.0, 50, [&](int t, double got, const auto&) {
                           BOOST_TEST(got == 2.0 * std::pow(1 - lr * wd, t), tt::tolerance(1e-13));
                       });
 }
@@ -198,8 +198,8 @@ BOOST_AUTO_TEST_CASE(radam_takes_momentum_steps_until_rho_passes_5_then_rectifie
                           const double bc2 = 1 - std::pow(b2, t);
                           const double rho = rho_inf - 2 * t * std::pow(b2, t) / bc2;
                           BOOST_TEST((rho > 5) == (t >= 6));
-                          const double r = std::sqrt((rho - 4) * (rho - 2) * rho_inf /
-                                                     ((rho_inf - 4) * (rho_inf - 2) * rho));
+                          const double r =
+                              std::sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho));
                           p -= rho > 5 ? lr * g * r * std::sqrt(bc2) / (std::sqrt(bc2) * g + eps) : lr * g;
                           BOOST_TEST(got == p, tt::tolerance(1e-12));
                       });
@@ -239,15 +239,14 @@ BOOST_AUTO_TEST_CASE(rprop_on_a_constant_gradient_grows_its_step_by_etaplus_up_t
 {
     const double lr = 0.01, plus = 1.2, smax = 0.05;
     double p = 0.0;
-    constant_gradient("rprop",
-                      {{"lr", lr}, {"etaminus", 0.5}, {"etaplus", plus}, {"step_size_min", 1e-6},
-                       {"step_size_max", smax}},
-                      0.0, -3.0, 30, [&](int t, double got, const auto& s) {
-                          const double size = std::min(lr * std::pow(plus, t - 1), smax);
-                          p += size;
-                          BOOST_TEST(s[1][0] == size, tt::tolerance(1e-13));
-                          BOOST_TEST(got == p, tt::tolerance(1e-13));
-                      });
+    constant_gradient(
+        "rprop", {{"lr", lr}, {"etaminus", 0.5}, {"etaplus", plus}, {"step_size_min", 1e-6}, {"step_size_max", smax}},
+        0.0, -3.0, 30, [&](int t, double got, const auto& s) {
+            const double size = std::min(lr * std::pow(plus, t - 1), smax);
+            p += size;
+            BOOST_TEST(s[1][0] == size, tt::tolerance(1e-13));
+            BOOST_TEST(got == p, tt::tolerance(1e-13));
+        });
 }
 
 BOOST_AUTO_TEST_CASE(asgd_without_decay_averages_the_iterates_after_t0)

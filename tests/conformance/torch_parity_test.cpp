@@ -137,8 +137,8 @@ BOOST_AUTO_TEST_CASE(the_recorded_cases_cover_every_torch_optimizer_of_the_libra
     std::vector<std::string> plugins;
     for (const std::string& file : case_files())
         plugins.push_back(read_case(file).at("plugin").get<std::string>());
-    for (const char* id : {"sgd", "sgdplus", "adam", "adamw", "adamax", "nadam", "radam", "rmsprop", "adadelta",
-                           "rprop", "asgd"})
+    for (const char* id :
+         {"sgd", "sgdplus", "adam", "adamw", "adamax", "nadam", "radam", "rmsprop", "adadelta", "rprop", "asgd"})
         BOOST_TEST((std::count(plugins.begin(), plugins.end(), id) >= 2), id << " has fewer than two recorded cases");
 }
 
@@ -150,7 +150,8 @@ BOOST_DATA_TEST_CASE(plugin_follows_the_torch_trajectory_to_1e_12_in_f64_and_clo
     BOOST_TEST(c.at("steps").get<int>() >= 1000);
     double worst_scalar = 0.0, worst_simd = 0.0, worst_f32 = 0.0;
     for (const auto& run : c.at("runs")) {
-        BOOST_TEST_CONTEXT(file << ", length " << run.at("length")) {
+        BOOST_TEST_CONTEXT(file << ", length " << run.at("length"))
+        {
             worst_scalar = std::max(worst_scalar, replay<double>(opt, c, run, true));
             worst_simd = std::max(worst_simd, replay<double>(opt, c, run, false));
             worst_f32 = std::max(worst_f32, replay<float>(opt, c, run, false));
@@ -194,13 +195,13 @@ BOOST_AUTO_TEST_CASE(nadam_closed_form_momentum_product_matches_the_running_prod
             reference::HyperParams named;
             for (std::size_t i = 0; i < hp.size(); ++i)
                 named[plugin->hparams()[i].name] = hp[i];
-            for (const std::uint64_t t : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{7}, std::uint64_t{100},
-                                          std::uint64_t{1000}, std::uint64_t{5000}, std::uint64_t{20000},
-                                          std::uint64_t{1000000}, std::uint64_t{1} << 40}) {
+            for (const std::uint64_t t :
+                 {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{7}, std::uint64_t{100}, std::uint64_t{1000},
+                  std::uint64_t{5000}, std::uint64_t{20000}, std::uint64_t{1000000}, std::uint64_t{1} << 40}) {
                 constexpr std::size_t n = 9;
                 AlignedArray<double> p(n), g(n), m(n), v(n);
                 for (std::size_t i = 0; i < n; ++i) {
-                    p[i] = 0.0;  // the move itself, not rounded into a parameter
+                    p[i] = 0.0; // the move itself, not rounded into a parameter
                     g[i] = 0.05 * static_cast<double>(i) - 0.2;
                     m[i] = 0.02 * static_cast<double>(i) - 0.1;
                     v[i] = 0.01 + 0.003 * static_cast<double>(i);

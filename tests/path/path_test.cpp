@@ -44,8 +44,8 @@ std::array<double, 2> finite_difference(const Surface& s, std::array<double, 2> 
         std::array<double, 2> a = p, b = p;
         a[i] += h;
         b[i] -= h;
-        g[i] = static_cast<double>((static_cast<long double>(s.evaluate(a, unused)) - s.evaluate(b, unused)) /
-                                   (2.0L * h));
+        g[i] =
+            static_cast<double>((static_cast<long double>(s.evaluate(a, unused)) - s.evaluate(b, unused)) / (2.0L * h));
     }
     return g;
 }
@@ -62,9 +62,8 @@ void check_gradients(const Surface& s)
         const std::array<double, 2> fd = finite_difference(s, p, 1e-6 * std::max(1.0, std::abs(p[0]) + std::abs(p[1])));
         const double scale = std::max({1.0, std::abs(fd[0]), std::abs(fd[1])});
         for (int i = 0; i < 2; ++i)
-            BOOST_TEST(std::abs(g[i] - fd[i]) <= 1e-5 * scale,
-                       s.name << " d/d" << s.axes[i] << " at (" << p[0] << ", " << p[1] << "): " << g[i]
-                              << " against " << fd[i]);
+            BOOST_TEST(std::abs(g[i] - fd[i]) <= 1e-5 * scale, s.name << " d/d" << s.axes[i] << " at (" << p[0] << ", "
+                                                                      << p[1] << "): " << g[i] << " against " << fd[i]);
     }
 }
 
@@ -242,8 +241,8 @@ BOOST_AUTO_TEST_CASE(figure_texts_lie_inside_the_canvas_and_its_axes_are_labelle
     test::TempFolder tmp;
     const Surface s = make_surface("saddle");
     std::vector<Path> paths =
-        run_paths(s, {parse_optimizer("sgd lr=0.01", search()), parse_optimizer("sgdplus lr=0.01", search())},
-                  s.start, s.steps, {});
+        run_paths(s, {parse_optimizer("sgd lr=0.01", search()), parse_optimizer("sgdplus lr=0.01", search())}, s.start,
+                  s.steps, {});
     paths[0].label = "sgd \"plain\" `touch pwned`";
     paths[1].label = "sgdplus momentum=0.9";
     const std::string script = path_script(s, paths, "saddle: f = x^2 - y^2", "p.png");

@@ -15,8 +15,7 @@
 
 namespace cgp::test {
 
-inline Graph graph_of(const std::vector<std::string>& statements, Activation act = Activation::None,
-                      bool bias = false)
+inline Graph graph_of(const std::vector<std::string>& statements, Activation act = Activation::None, bool bias = false)
 {
     ModelSpec spec = expr_model(statements);
     spec.activation = act;
@@ -56,7 +55,8 @@ void copy_batch(Tape<T>& from, Tape<U>& to)
 
 // Largest |a_i - b_i| / max(|a_i|, |b_i|, floor), with floor a fraction of the vectors' scale,
 // so entries near zero are judged against the size of the whole vector (normwise relative).
-inline double max_relative_error(const std::vector<double>& a, const std::vector<double>& b, double floor_fraction = 1e-3)
+inline double max_relative_error(const std::vector<double>& a, const std::vector<double>& b,
+                                 double floor_fraction = 1e-3)
 {
     double scale = 0.0;
     for (std::size_t i = 0; i < a.size(); ++i)

@@ -63,8 +63,8 @@ BOOST_AUTO_TEST_CASE(layered_models_are_drawn_layer_by_layer)
 
 BOOST_AUTO_TEST_CASE(terms_that_are_not_coefficient_times_variable_label_edges_with_their_text)
 {
-    const Graph g = build_graph(expr_model({"xw = ab*xa + bc*cd*xb + 3 - de*xa",
-                                            "xo = sigmoid(ef*xw)*xa + xw*xb + (gh+ij)*xw"}));
+    const Graph g =
+        build_graph(expr_model({"xw = ab*xa + bc*cd*xb + 3 - de*xa", "xo = sigmoid(ef*xw)*xa + xw*xb + (gh+ij)*xw"}));
     const auto edges = graph_edges(g);
     BOOST_TEST(label_of(edges, "xa", "xw") == "ab, -de");
     BOOST_TEST(label_of(edges, "xb", "xw") == "bc*cd");
@@ -81,7 +81,8 @@ BOOST_AUTO_TEST_CASE(long_terms_are_labelled_with_their_parameters)
 
 BOOST_AUTO_TEST_CASE(operators_are_written_with_their_precedence_and_grouping)
 {
-    const auto edges = graph_edges(build_graph(expr_model({"xo = -(ab - (bc - cd))*xa + (ef^gh)^ij*xb + xc^3/kl + softplus(mn)*xa"})));
+    const auto edges =
+        graph_edges(build_graph(expr_model({"xo = -(ab - (bc - cd))*xa + (ef^gh)^ij*xb + xc^3/kl + softplus(mn)*xa"})));
     BOOST_TEST(label_of(edges, "xa", "xo") == "-(ab - (bc - cd)), softplus(mn)");
     BOOST_TEST(label_of(edges, "xb", "xo") == "(ef^gh)^ij");
     BOOST_TEST(label_of(edges, "xc", "xo") == "xc^3/kl");

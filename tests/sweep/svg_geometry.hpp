@@ -44,8 +44,8 @@ struct Svg {
 
 inline std::string unescape_xml(std::string s)
 {
-    const std::pair<const char*, const char*> entities[] = {
-        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&#39;", "'"}, {"&amp;", "&"}};
+    const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
+                                                            {"&apos;", "'"}, {"&#39;", "'"}, {"&amp;", "&"}};
     for (const auto& [from, to] : entities)
         for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + 1))
             s.replace(at, std::string(from).size(), to);

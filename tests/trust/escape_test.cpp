@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(valid_utf8_replaces_each_invalid_byte_and_keeps_valid_chara
 {
     BOOST_TEST(valid_utf8("é ok") == "é ok");
     BOOST_TEST(valid_utf8("a\x80z") == "a\xEF\xBF\xBDz");
-    BOOST_TEST(valid_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD"); // overlong '/'
+    BOOST_TEST(valid_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // overlong '/'
     BOOST_TEST(valid_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // a surrogate
     BOOST_TEST(valid_utf8("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");
     BOOST_TEST(valid_utf8("\xF0\x9F\x98") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
@@ -92,10 +92,10 @@ BOOST_AUTO_TEST_CASE(a_gnuplot_string_is_one_line_and_gnuplot_reads_back_every_b
     const fs::path marker = scratch("y");
     const fs::path script = scratch("hostile.gp");
     const std::string before_nul = kHostile.substr(0, kHostile.find('\0'));
-    write(script, fmt::format("# {}\nset print \"-\"\nset title {}\nprint {}\n", literal, literal,
-                              gnuplot_string(before_nul)));
-    const std::string printed = output_of(fmt::format("cd {} && gnuplot {} 2>&1", marker.parent_path().string(),
-                                                      script.string()));
+    write(script,
+          fmt::format("# {}\nset print \"-\"\nset title {}\nprint {}\n", literal, literal, gnuplot_string(before_nul)));
+    const std::string printed =
+        output_of(fmt::format("cd {} && gnuplot {} 2>&1", marker.parent_path().string(), script.string()));
     BOOST_TEST(printed == before_nul + "\n");
     BOOST_TEST(!fs::exists(marker));
     BOOST_TEST(!fs::exists(scratch("x")));

@@ -179,10 +179,11 @@ BOOST_AUTO_TEST_CASE(csv_errors_name_the_file_and_line)
         BOOST_TEST(std::string(e.what()).find("cannot open CSV file '" + missing + "'") != std::string::npos);
     }
     TempCsv ragged("a,b,y\n1,2,0\n3,4\n", "ragged.csv");
-    BOOST_TEST(csv_error(ragged).rfind(ragged.path.string() + ":3:1: error: row has 2 cells, the header has 3", 0) == 0);
+    BOOST_TEST(csv_error(ragged).rfind(ragged.path.string() + ":3:1: error: row has 2 cells, the header has 3", 0) ==
+               0);
     TempCsv text("a,b,y\n1,2,0\n3,abc,1\n", "text.csv");
-    BOOST_TEST(csv_error(text).rfind(text.path.string() + ":3:3: error: cell 'abc' in column 'b' is not a finite number",
-                                     0) == 0);
+    BOOST_TEST(csv_error(text).rfind(
+                   text.path.string() + ":3:3: error: cell 'abc' in column 'b' is not a finite number", 0) == 0);
     TempCsv nolabel("a,b,c\n1,2,0\n", "nolabel.csv");
     const std::string e = csv_error(nolabel);
     BOOST_TEST(e.rfind(nolabel.path.string() + ":1:1: error: no column named 'y'", 0) == 0);

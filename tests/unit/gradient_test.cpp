@@ -48,16 +48,18 @@ std::vector<std::string> random_dag(std::uint64_t seed, int inputs, int statemen
         vars.push_back(fmt::format("xi{}", i));
     auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
     auto param = [&] { return fmt::format("p{}", rng() % 12); };
-    const char* forms[] = {"{p}*{a} + {q}*{b}", "{a}*{b} + {p}", "sigmoid({p}*{a} - {q})", "tanh({a} - {p}*{b})",
-                           "{a}/(1 + {p}*{p}) + {b}", "exp(-{p}*{a})*{b}", "({a} - {b})^2 + {p}", "sqrt({a}*{a} + {p})",
-                           "log(1 + {a}*{a}) * {q}", "-{a} + {p}*{b}^3"};
+    const char* forms[] = {"{p}*{a} + {q}*{b}",   "{a}*{b} + {p}",           "sigmoid({p}*{a} - {q})",
+                           "tanh({a} - {p}*{b})", "{a}/(1 + {p}*{p}) + {b}", "exp(-{p}*{a})*{b}",
+                           "({a} - {b})^2 + {p}", "sqrt({a}*{a} + {p})",     "log(1 + {a}*{a}) * {q}",
+                           "-{a} + {p}*{b}^3"};
     std::vector<std::string> out;
     for (int s = 0; s < statements; ++s) {
         const std::string form = forms[rng() % std::size(forms)];
         const std::string a = pick(vars), b = pick(vars), p = param(), q = param();
         const std::string name = fmt::format("xv{}", s);
-        out.push_back(name + " = " + fmt::format(fmt::runtime(form), fmt::arg("a", a), fmt::arg("b", b), fmt::arg("p", p),
-                                                 fmt::arg("q", q)));
+        out.push_back(
+            name + " = " +
+            fmt::format(fmt::runtime(form), fmt::arg("a", a), fmt::arg("b", b), fmt::arg("p", p), fmt::arg("q", q)));
         vars.push_back(name);
     }
     return out;
@@ -70,15 +72,18 @@ BOOST_AUTO_TEST_SUITE(gradients)
 BOOST_AUTO_TEST_CASE(every_operation_and_function_matches_finite_differences)
 {
     const std::vector<std::string> cases = {
-        "xo = ab + xa",           "xo = xa - ab",          "xo = ab - xa*bc",        "xo = ab * xa",
-        "xo = xa / ab",           "xo = ab / xa",          "xo = xa ^ ab",           "xo = ab ^ xa",
-        "xo = (ab*xa) ^ 3",       "xo = (ab*xa - 1) ^ 2",  "xo = (ab*xa) ^ -2",      "xo = -(ab*xa)",
-        "xo = sigmoid(ab*xa)",    "xo = relu(ab*xa - bc)", "xo = tanh(ab*xa)",       "xo = exp(ab*xa)",
-        "xo = log(ab*xa)",        "xo = sqrt(ab*xa)",      "xo = abs(ab*xa - 0.3)",  "xo = ab*xa*xa + bc*xa",
-        "xo = xa*xb*ab",          "xo = 2*ab*xa + 0.5",    "xo = (xa + ab)^2 - xb",  "xo = ab^3 * xa",
+        "xo = ab + xa",        "xo = xa - ab",          "xo = ab - xa*bc",       "xo = ab * xa",
+        "xo = xa / ab",        "xo = ab / xa",          "xo = xa ^ ab",          "xo = ab ^ xa",
+        "xo = (ab*xa) ^ 3",    "xo = (ab*xa - 1) ^ 2",  "xo = (ab*xa) ^ -2",     "xo = -(ab*xa)",
+        "xo = sigmoid(ab*xa)", "xo = relu(ab*xa - bc)", "xo = tanh(ab*xa)",      "xo = exp(ab*xa)",
+        "xo = log(ab*xa)",     "xo = sqrt(ab*xa)",      "xo = abs(ab*xa - 0.3)", "xo = ab*xa*xa + bc*xa",
+        "xo = xa*xb*ab",       "xo = 2*ab*xa + 0.5",    "xo = (xa + ab)^2 - xb", "xo = ab^3 * xa",
     };
     for (const auto& c : cases) {
-        BOOST_TEST_CONTEXT(c) { check_both_paths(graph_of({c}), 7, 1); }
+        BOOST_TEST_CONTEXT(c)
+        {
+            check_both_paths(graph_of({c}), 7, 1);
+        }
     }
 }
 
@@ -140,7 +145,10 @@ BOOST_AUTO_TEST_CASE(random_dags_match_finite_differences)
 {
     for (std::uint64_t seed = 1; seed <= 12; ++seed) {
         const auto statements = random_dag(seed, 3, 8);
-        BOOST_TEST_CONTEXT("random DAG seed " << seed) { check_both_paths(graph_of(statements), 11, seed); }
+        BOOST_TEST_CONTEXT("random DAG seed " << seed)
+        {
+            check_both_paths(graph_of(statements), 11, seed);
+        }
     }
 }
 

@@ -125,8 +125,7 @@ BOOST_AUTO_TEST_CASE(cgp_layer_rules_are_checked)
 {
     const SourceError count = graph_error(parse_model_text("m", "layers 2 2 1\nxw=a*xa+b*xb\nxo=c*xw\n"));
     BOOST_TEST(count.message() == "layers 2 2 1 need 3 statements (one per node after the input layer), found 2");
-    const SourceError skip =
-        graph_error(parse_model_text("m", "layers 2 1 1\nxw=a*xa+b*xb\nxo=c*xw+d*xa\n"));
+    const SourceError skip = graph_error(parse_model_text("m", "layers 2 1 1\nxw=a*xa+b*xb\nxo=c*xw+d*xa\n"));
     BOOST_TEST(skip.message().rfind("'xa' is not in layer 1", 0) == 0);
     BOOST_TEST(skip.pos().line == 3);
     BOOST_TEST(skip.pos().column == 11);

@@ -108,7 +108,8 @@ BOOST_AUTO_TEST_CASE(an_unknown_initial_state_kind_is_refused_before_the_run)
 
 BOOST_AUTO_TEST_CASE(a_plugin_for_abi_2_is_refused)
 {
-    BOOST_TEST(contains(load_error(kTest / "broken_wrong_abi.so"), "built for plugin ABI 2.0, this cgp speaks ABI 1.x"));
+    BOOST_TEST(
+        contains(load_error(kTest / "broken_wrong_abi.so"), "built for plugin ABI 2.0, this cgp speaks ABI 1.x"));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_wrong_class_wrong_endianness_and_symbol_less_files_are_refused_naming_the_path)

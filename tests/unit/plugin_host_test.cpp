@@ -55,8 +55,8 @@ BOOST_AUTO_TEST_CASE(our_plugins_load_with_complete_descriptors)
         // The same descriptor object on every call.
         BOOST_TEST(p->descriptor_object() == Plugin::load(p->path())->descriptor_object());
     }
-    BOOST_TEST(Plugin::load(kPlugins / "adam.so")->state_count(std::vector<double>{1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 0}) ==
-               2u);
+    BOOST_TEST(
+        Plugin::load(kPlugins / "adam.so")->state_count(std::vector<double>{1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, 0}) == 2u);
     BOOST_TEST(Plugin::load(kPlugins / "adam.so")->algorithm() == "adam");
 }
 

@@ -152,7 +152,8 @@ BOOST_AUTO_TEST_CASE(onecyclelr_with_cos_annealing_and_its_defaults)
     const Schedule s = resolved("onecycle", 100);
     const auto anneal = [](double a, double b, double pct) { return b + (a - b) / 2 * (std::cos(kPi * pct) + 1); };
     for (int e = 0; e < 100; ++e) {
-        const double want = e <= 29 ? anneal(base / 25, base, e / 29.0) : anneal(base, base / 25 / 1e4, (e - 29) / 70.0);
+        const double want =
+            e <= 29 ? anneal(base / 25, base, e / 29.0) : anneal(base, base / 25 / 1e4, (e - 29) / 70.0);
         BOOST_TEST_REQUIRE(close(schedule_value(s, base, e + 1, base), want), "epoch " << e);
     }
     BOOST_TEST(close(schedule_value(s, base, 1, base), base / 25));
@@ -173,7 +174,7 @@ BOOST_AUTO_TEST_CASE(warmup_rises_from_zero_then_the_schedule_starts_at_its_own_
     for (std::uint64_t t = 1; t <= 10; ++t)
         BOOST_TEST(close(schedule_value(s, 2.0, t, 2.0), 2.0 * double(t - 1) / 10));
     for (std::uint64_t t = 11; t <= 110; ++t)
-        BOOST_TEST_REQUIRE(close(schedule_value(s, 2.0, t, 2.0), (1 + std::cos(kPi * double(t - 11) / 100)) ));
+        BOOST_TEST_REQUIRE(close(schedule_value(s, 2.0, t, 2.0), (1 + std::cos(kPi * double(t - 11) / 100))));
     const Schedule from = resolved("warmup(4,from=0.5)+constant", 10);
     BOOST_TEST(close(schedule_value(from, 1.0, 1, 1.0), 0.5));
     BOOST_TEST(close(schedule_value(from, 1.0, 3, 1.0), 0.75));
@@ -224,7 +225,8 @@ BOOST_AUTO_TEST_CASE(malformed_spellings_are_refused_with_a_caret_under_the_erro
     const std::string kind = parse_error("lr=warmup(500)+cosin(min=1e-5)");
     BOOST_TEST(contains(kind, "--schedule:1:16: error: unknown schedule kind 'cosin'"));
     BOOST_TEST(contains(kind, "\n  lr=warmup(500)+cosin(min=1e-5)\n                 ^"));
-    BOOST_TEST(contains(kind, "hint: kinds are: constant step multistep exponential cosine polynomial linear onecycle plateau"));
+    BOOST_TEST(contains(
+        kind, "hint: kinds are: constant step multistep exponential cosine polynomial linear onecycle plateau"));
     BOOST_TEST(contains(parse_error("lr=cosine(min=1e-5"), "1:19: error: expected ')' at the end"));
     BOOST_TEST(contains(parse_error("lr=cosine(mim=1)"), "1:11: error: cosine has no argument 'mim'"));
     BOOST_TEST(contains(parse_error("lr=cosine(min=abc)"), "1:15: error: expected a number here"));

@@ -42,7 +42,8 @@ BOOST_AUTO_TEST_CASE(disabled_paths_are_refused_with_what_this_cpu_runs)
     BOOST_TEST((cpu_isa() & (CGP_ISA_AVX512F | CGP_ISA_AVX2)) == 0u);
     BOOST_TEST(!simd_path_available(SimdPath::Avx512));
     BOOST_TEST(!simd_path_available(SimdPath::Avx2));
-    BOOST_TEST(refusal(SimdPath::Avx512).find("--simd avx512: this CPU (or build) cannot run that path; available:") == 0u,
+    BOOST_TEST(refusal(SimdPath::Avx512).find("--simd avx512: this CPU (or build) cannot run that path; available:") ==
+                   0u,
                refusal(SimdPath::Avx512));
     BOOST_TEST(refusal(SimdPath::Avx2).find("--simd avx2: this CPU (or build) cannot run that path") == 0u);
     BOOST_TEST(refusal(SimdPath::Avx512).find("avx2") == std::string::npos);

@@ -75,8 +75,8 @@ BOOST_AUTO_TEST_CASE(same_seed_gives_the_same_run_and_another_seed_another)
 BOOST_AUTO_TEST_CASE(adam_lowers_the_multi_neuron_loss_over_2000_iterations)
 {
     for (Dtype d : {Dtype::F32, Dtype::F64}) {
-        const TrainSummary s = train(preset_model("multi-neuron"), "adam", {1e-2, 0.9, 0.999, 1e-8, 0, 0, 0, 0},
-                                     settings(2000, 100, d));
+        const TrainSummary s =
+            train(preset_model("multi-neuron"), "adam", {1e-2, 0.9, 0.999, 1e-8, 0, 0, 0, 0}, settings(2000, 100, d));
         BOOST_TEST(s.records.back().loss < 0.8 * s.records.front().loss);
     }
 }

@@ -184,7 +184,8 @@ BOOST_AUTO_TEST_CASE(a_non_finite_loss_before_any_update_blames_the_data_not_the
     BOOST_TEST(s.message.find("at iteration 1, before any update: the cause is the model or the data, not the "
                               "learning rate") != std::string::npos,
                s.message);
-    BOOST_TEST(s.message.find("the data holds it: input 'xa' of sample 1 of the batch") != std::string::npos, s.message);
+    BOOST_TEST(s.message.find("the data holds it: input 'xa' of sample 1 of the batch") != std::string::npos,
+               s.message);
 }
 
 BOOST_AUTO_TEST_CASE(the_first_non_finite_value_names_its_operation)
@@ -228,9 +229,9 @@ BOOST_AUTO_TEST_CASE(observers_are_called_in_their_order_hook_by_hook)
     Logger first("a", log), second("b", log);
     b.run(12, {&first, &second});
     const std::vector<std::string> expected{
-        "a begin 0",     "b begin 0",     "a iteration 5",  "b iteration 5",  "a record 10", "b record 10",
-        "a iteration 10", "b iteration 10", "a last completed 12", "b last completed 12", "a record 12",
-        "b record 12",   "a end 12",      "b end 12"};
+        "a begin 0",      "b begin 0",      "a iteration 5",       "b iteration 5",       "a record 10", "b record 10",
+        "a iteration 10", "b iteration 10", "a last completed 12", "b last completed 12", "a record 12", "b record 12",
+        "a end 12",       "b end 12"};
     BOOST_TEST(log == expected, boost::test_tools::per_element());
 }
 

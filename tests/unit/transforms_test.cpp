@@ -37,8 +37,8 @@ Graph small_graph()
 
 std::string chain_error(const TransformSettings& s, const char* name = "sgdplus", std::uint64_t planned = 1000)
 {
-    const auto p = std::string(name) == "step_size" ? Plugin::load(fs::path(CGP_TEST_PLUGIN_DIR) / "step_size.so")
-                                                    : plugin(name);
+    const auto p =
+        std::string(name) == "step_size" ? Plugin::load(fs::path(CGP_TEST_PLUGIN_DIR) / "step_size.so") : plugin(name);
     try {
         TransformChain chain(s, *p, p->defaults(), small_graph(), planned);
     } catch (const Error& e) {

@@ -33,7 +33,9 @@ void on_malloc(const volatile void*, std::size_t)
 {
     note_allocation();
 }
-void on_free(const volatile void*) {}
+void on_free(const volatile void*)
+{
+}
 const bool g_hooked = (__sanitizer_install_malloc_and_free_hooks(&on_malloc, &on_free), true);
 } // namespace
 

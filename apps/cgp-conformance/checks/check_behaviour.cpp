@@ -127,8 +127,8 @@ std::vector<HparamSet> still_sets(const Plugin& plugin)
     if (wd < 0)
         return sets;
     const HyperParam& h = plugin.hparams()[static_cast<std::size_t>(wd)];
-    const double positive = h.default_value > 0 ? std::min(highest_accepted(h), h.default_value * 10)
-                                                : std::min(highest_accepted(h), 0.05);
+    const double positive =
+        h.default_value > 0 ? std::min(highest_accepted(h), h.default_value * 10) : std::min(highest_accepted(h), 0.05);
     for (double value : {0.0, positive}) {
         auto hp = defaults_with(plugin, "weight_decay", value);
         if (value == h.default_value || !hp)
@@ -184,7 +184,8 @@ std::string nonfinite_run(const Stepper& stepper, bool scalar)
 {
     constexpr std::size_t n = 16;
     constexpr std::uint64_t kSteps = 5;
-    note_progress(fmt::format("stepping {} {} path with NaN, +inf and -inf gradients", type_name<T>(), path_name(scalar)));
+    note_progress(
+        fmt::format("stepping {} {} path with NaN, +inf and -inf gradients", type_name<T>(), path_name(scalar)));
     Rng rng(31);
     Arrays<T> a(n, stepper.state_count());
     fill_normal(a.params.span(), rng);
@@ -205,14 +206,15 @@ std::string nonfinite_run(const Stepper& stepper, bool scalar)
         const int status =
             stepper.try_step<T>(t, scalar, n, a.params.data(), a.grads.data(), a.state_ptrs.data(), message);
         if (status != CGP_OK && message.empty())
-            fail("{} {} path: step {} returned error {} without a message", type_name<T>(), path_name(scalar), t, status);
+            fail("{} {} path: step {} returned error {} without a message", type_name<T>(), path_name(scalar), t,
+                 status);
         if (status != CGP_OK && refused.empty())
             refused = fmt::format("step {} refused with error {}: {}", t, status, message);
         stepper.step(t, scalar, clean);
         if (t == 1)
-            first_step = fmt::format("NaN gradient -> parameter {}, +inf -> {}, -inf -> {}",
-                                     classify(start[1], a.params[1]), classify(start[2], a.params[2]),
-                                     classify(start[3], a.params[3]));
+            first_step =
+                fmt::format("NaN gradient -> parameter {}, +inf -> {}, -inf -> {}", classify(start[1], a.params[1]),
+                            classify(start[2], a.params[2]), classify(start[3], a.params[3]));
     }
     bool others_unaffected = true;
     for (std::size_t i = 0; i < n; ++i)
@@ -236,9 +238,10 @@ Outcome check_zero_gradient(const Plugin& plugin)
             check_still<double>(stepper, motion, scalar);
         }
     });
-    return pass(fmt::format("20 steps of zero gradient from the starting state (f32 and f64, both paths, {} hyperparameter "
-                            "set{}) moved the parameters as declared: {} (bitwise still where it does not move)",
-                            sets.size(), sets.size() == 1 ? "" : "s", motion.declared()));
+    return pass(
+        fmt::format("20 steps of zero gradient from the starting state (f32 and f64, both paths, {} hyperparameter "
+                    "set{}) moved the parameters as declared: {} (bitwise still where it does not move)",
+                    sets.size(), sets.size() == 1 ? "" : "s", motion.declared()));
 }
 
 Outcome check_descent(const Plugin& plugin)
@@ -250,7 +253,8 @@ Outcome check_descent(const Plugin& plugin)
     const auto [before64, after64] = descend<double>(stepper, *problem, kSteps);
     note_progress("descending the quadratic in f32");
     const auto [before32, after32] = descend<float>(stepper, *problem, kSteps);
-    for (const auto& [type, before, after] : {std::tuple{"f64", before64, after64}, std::tuple{"f32", before32, after32}}) {
+    for (const auto& [type, before, after] :
+         {std::tuple{"f64", before64, after64}, std::tuple{"f32", before32, after32}}) {
         if (!std::isfinite(after))
             fail("{}: {} steps with the defaults ({}) made the quadratic's loss {}: the update is not finite at the "
                  "defaults (a division by zero, a square root or logarithm of a negative number, or a default step "

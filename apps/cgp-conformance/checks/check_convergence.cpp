@@ -29,9 +29,10 @@ std::vector<Attempt> attempts(const Plugin& plugin)
 {
     std::vector<Attempt> out;
     const int lr = plugin.find_hparam("lr");
-    out.push_back({lr >= 0 ? fmt::format("the defaults (lr={})", plugin.hparams()[static_cast<std::size_t>(lr)].default_value)
-                           : std::string("the defaults"),
-                   plugin.defaults()});
+    out.push_back(
+        {lr >= 0 ? fmt::format("the defaults (lr={})", plugin.hparams()[static_cast<std::size_t>(lr)].default_value)
+                 : std::string("the defaults"),
+         plugin.defaults()});
     if (lr < 0)
         return out;
     for (double rate : kLearningRates) {

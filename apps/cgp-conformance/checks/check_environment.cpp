@@ -66,8 +66,8 @@ std::string after_load_cause(const FpEnvironment& before, const FpEnvironment& a
 template <class T>
 void expect_environment_kept(const Stepper& stepper, bool scalar)
 {
-    note_progress(fmt::format("stepping {} on the {} path and comparing the floating-point environment",
-                              type_name<T>(), path_name(scalar)));
+    note_progress(fmt::format("stepping {} on the {} path and comparing the floating-point environment", type_name<T>(),
+                              path_name(scalar)));
     const FpEnvironment before = current_fp_environment();
     Rng rng(53);
     Arrays<T> a(67, stepper.state_count());

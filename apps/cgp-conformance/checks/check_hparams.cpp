@@ -20,8 +20,8 @@ namespace {
 // sign or of alternating signs, ASGD's t0 once t passes it).
 constexpr std::uint64_t kSteps = 20;
 constexpr std::uint64_t kSignSteps = 80;
-constexpr std::uint64_t kLateSteps[] = {1'000, 10'000, 100'000, 1'000'000, 10'000'000, 100'000'000,
-                                        1'000'000'000, 10'000'000'000, 1'000'000'000'000};
+constexpr std::uint64_t kLateSteps[] = {1'000,       10'000,        100'000,        1'000'000,        10'000'000,
+                                        100'000'000, 1'000'000'000, 10'000'000'000, 1'000'000'000'000};
 constexpr std::size_t kLength = 19;
 
 bool inside_range(const HyperParam& h, double v)

@@ -33,7 +33,8 @@ void check_declaration(const Plugin& plugin, const cgp_initial_state_ext& ext, c
             fail("state array {}: initial kind {} is none of CGP_INITIAL_ZERO, _CONSTANT, _PARAMS ({})", k, kinds[k],
                  format_hparams(plugin, hp));
         if (kinds[k] == CGP_INITIAL_CONSTANT && !std::isfinite(values[k]))
-            fail("state array {} starts at {}, not a finite number ({})", k, num(values[k]), format_hparams(plugin, hp));
+            fail("state array {} starts at {}, not a finite number ({})", k, num(values[k]),
+                 format_hparams(plugin, hp));
         if (kinds[k] != again[k] || std::memcmp(&values[k], &values_again[k], sizeof(double)) != 0)
             fail("initial_state() gave two answers for the same hyperparameters ({}); it must be a pure function",
                  format_hparams(plugin, hp));
@@ -76,10 +77,11 @@ Outcome check_initial_state(const Plugin& plugin)
         kinds += fmt::format("{}{}", k > 0 ? ", " : "",
                              start.kind(k) == CGP_INITIAL_CONSTANT ? num(start.value(k))
                              : start.kind(k) == CGP_INITIAL_PARAMS ? std::string("params")
-                                                                    : std::string("0"));
-    return pass(fmt::format("declared for {} hyperparameter sets (defaults, range ends and random sets): known kinds, finite values, "
-                            "pure; the first step is finite; at the defaults the state starts at [{}]",
-                            sets.size(), kinds));
+                                                                   : std::string("0"));
+    return pass(fmt::format(
+        "declared for {} hyperparameter sets (defaults, range ends and random sets): known kinds, finite values, "
+        "pure; the first step is finite; at the defaults the state starts at [{}]",
+        sets.size(), kinds));
 }
 
 } // namespace cgp::conformance

@@ -183,11 +183,12 @@ Differences<T> differences(const Stepper& stepper, std::size_t n, std::size_t la
 {
     const std::size_t full = lanes > 0 ? n - n % lanes : n;
     Differences<T> d;
-    both_paths<T>(stepper, n, [&](std::uint64_t, const Arrays<T>& simd, const Arrays<T>& scalar, const Arrays<T>& before) {
-        d.add(simd.params, scalar.params, before.params, full, max_ulp);
-        for (std::size_t k = 0; k < simd.state.size(); ++k)
-            d.add(simd.state[k], scalar.state[k], before.state[k], full, max_ulp);
-    });
+    both_paths<T>(stepper, n,
+                  [&](std::uint64_t, const Arrays<T>& simd, const Arrays<T>& scalar, const Arrays<T>& before) {
+                      d.add(simd.params, scalar.params, before.params, full, max_ulp);
+                      for (std::size_t k = 0; k < simd.state.size(); ++k)
+                          d.add(simd.state[k], scalar.state[k], before.state[k], full, max_ulp);
+                  });
     return d;
 }
 
@@ -276,8 +277,8 @@ std::optional<double> compare_one_step(const Stepper& stepper, Arrays<float>& si
     if (leaves_f32_range(twice))
         return std::nullopt;
     double worst = 0.0;
-    auto compare = [&](const AlignedArray<float>& got, const AlignedArray<double>& want, const AlignedArray<double>& was,
-                       const std::string& name) {
+    auto compare = [&](const AlignedArray<float>& got, const AlignedArray<double>& want,
+                       const AlignedArray<double>& was, const std::string& name) {
         double scale = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
             if (!std::isfinite(want[i]) || !std::isfinite(got[i]))
@@ -375,13 +376,13 @@ Outcome check_f32_agrees_with_f64(const Plugin& plugin)
             worst = std::max(worst, *err);
         }
     });
-    return pass(fmt::format("{} steps on length {} at {} hyperparameter sets, each from the same values in f32 and "
-                            "f64: the f32 change of every parameter and state element is within {:g} of the largest "
-                            "f64 change (besides f32 rounding); largest {:.2g}{}",
-                            kSteps, n, sets.size(), kUpdateTolerance, worst,
-                            left.empty() ? std::string()
-                                         : fmt::format("; compared until the f64 run left f32's range with {}",
-                                                       fmt::join(left, ", "))));
+    return pass(fmt::format(
+        "{} steps on length {} at {} hyperparameter sets, each from the same values in f32 and "
+        "f64: the f32 change of every parameter and state element is within {:g} of the largest "
+        "f64 change (besides f32 rounding); largest {:.2g}{}",
+        kSteps, n, sets.size(), kUpdateTolerance, worst,
+        left.empty() ? std::string()
+                     : fmt::format("; compared until the f64 run left f32's range with {}", fmt::join(left, ", "))));
 }
 
 } // namespace cgp::conformance

@@ -30,8 +30,8 @@ DescriptorContents contents_of(const cgp_optimizer_descriptor& d)
 {
     DescriptorContents c;
     c.texts = {text_of(d.id), text_of(d.name), text_of(d.version), text_of(d.summary), text_of(d.algorithm)};
-    c.numbers = {double(d.struct_size), double(d.reserved0), double(d.hparam_count), double(d.isa_variants),
-                 double(d.simd_max_ulp), double(d.reserved1)};
+    c.numbers = {double(d.struct_size),  double(d.reserved0),    double(d.hparam_count),
+                 double(d.isa_variants), double(d.simd_max_ulp), double(d.reserved1)};
     c.pointers = {d.hparams,
                   reinterpret_cast<const void*>(d.state_count),
                   reinterpret_cast<const void*>(d.validate),

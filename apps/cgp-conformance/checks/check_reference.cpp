@@ -35,7 +35,7 @@ reference::HyperParams varied_values(std::string_view algorithm)
     if (algorithm == "sgd-momentum")
         return {{"lr", 0.05}, {"momentum", 0.5}};
     if (algorithm == "adagrad")
-        return {{"lr", 0.05}, {"lr_decay", 0.01}, {"weight_decay", 0.1}, {"initial_accumulator_value", 0.5},
+        return {{"lr", 0.05},  {"lr_decay", 0.01}, {"weight_decay", 0.1}, {"initial_accumulator_value", 0.5},
                 {"eps", 1e-6}, {"maximize", 1.0}};
     return {{"lr", 0.01}, {"beta1", 0.8}, {"beta2", 0.99}, {"eps", 1e-6}, {"eps_inside_sqrt", 1.0}};
 }
@@ -59,8 +59,8 @@ struct Start {
 
 // Random parameters and the algorithm's starting state (zero unless it declares one), then steps
 // 1..count.
-Start from_the_beginning(const reference::Algorithm& algorithm, const reference::HyperParams& hp,
-                         std::uint64_t count, Rng& rng)
+Start from_the_beginning(const reference::Algorithm& algorithm, const reference::HyperParams& hp, std::uint64_t count,
+                         Rng& rng)
 {
     Start s;
     s.params.resize(kLength);
@@ -126,8 +126,8 @@ template <class T>
 Followed follow_reference(const Stepper& stepper, const reference::Algorithm& algorithm, const std::string& label,
                           Start start, std::uint64_t seed)
 {
-    note_progress(fmt::format("{} of {} beside the reference, {}, {}", start.what, type_name<T>(), algorithm.name,
-                              label));
+    note_progress(
+        fmt::format("{} of {} beside the reference, {}, {}", start.what, type_name<T>(), algorithm.name, label));
     const reference::HyperParams hp = by_name(stepper.plugin(), stepper.hparams());
     const std::vector<std::string_view> names = reference::state_names(algorithm, hp);
     const std::size_t states = names.size();
@@ -190,10 +190,11 @@ Followed follow_reference(const Stepper& stepper, const reference::Algorithm& al
                 if (!(std::abs(widened[i] - want[i]) <= std::abs(widened[at] - want[at])))
                     at = i;
             fail("{} with {}, {}: {} step t = {}: {} differs from the reference's step from the same values by {:.3g} "
-                 "relative to its largest value before or after the step (allowed {:.3g}); {}[{}] = {} vs {} ({}); see the equations in "
+                 "relative to its largest value before or after the step (allowed {:.3g}); {}[{}] = {} vs {} ({}); see "
+                 "the equations in "
                  "cgp/reference_optimizers.hpp",
-                 algorithm.name, label, start.what, type_name<T>(), t, what, err, tolerance, what, at,
-                 num(widened[at]), num(want[at]), format_hparams(stepper.plugin(), stepper.hparams()));
+                 algorithm.name, label, start.what, type_name<T>(), t, what, err, tolerance, what, at, num(widened[at]),
+                 num(want[at]), format_hparams(stepper.plugin(), stepper.hparams()));
         };
         algorithm.step(hp, t, params, grads, state_spans);
         compare(plugin_run.params, one_params, params, params_before, "params");
@@ -224,7 +225,8 @@ Followed follow_everywhere(const Stepper& stepper, const reference::Algorithm& a
     for (std::uint64_t t : kLateSteps)
         merge(worst, follow_reference<T>(stepper, algorithm, label, late_step(algorithm, hp, t, rng), t));
     if (long_run)
-        merge(worst, follow_reference<T>(stepper, algorithm, label, from_the_beginning(algorithm, hp, kLongRun, rng), 43));
+        merge(worst,
+              follow_reference<T>(stepper, algorithm, label, from_the_beginning(algorithm, hp, kLongRun, rng), 43));
     return worst;
 }
 
@@ -271,9 +273,8 @@ Outcome check_reference_trajectory(const Plugin& plugin)
         const Stepper stepper(plugin, set.values);
         const std::vector<std::string_view> names = reference::state_names(*algorithm, by_name(plugin, set.values));
         if (stepper.state_count() != names.size())
-            fail("{} keeps {} state arrays ({}), the plugin declares {} with {}", algorithm->name,
-                 names.size(), fmt::join(names, ", "), stepper.state_count(),
-                 set.label);
+            fail("{} keeps {} state arrays ({}), the plugin declares {} with {}", algorithm->name, names.size(),
+                 fmt::join(names, ", "), stepper.state_count(), set.label);
         const bool long_run = &set == &sets.front();
         merge(worst64, follow_everywhere<double>(stepper, *algorithm, set.label, long_run));
         merge(worst32, follow_everywhere<float>(stepper, *algorithm, set.label, long_run));
@@ -287,9 +288,8 @@ Outcome check_reference_trajectory(const Plugin& plugin)
                             "parameters and state of every step match the reference's step from the same values "
                             "(largest relative difference f64 {:.2g}, f32 {:.2g}; free-running f64 {:.2g}, f32 "
                             "{:.2g}){}{}",
-                            algorithm->name, kSteps, sets.size() > 1 && !sets[1].label.starts_with("random")
-                                                         ? ", with " + sets[1].label
-                                                         : "",
+                            algorithm->name, kSteps,
+                            sets.size() > 1 && !sets[1].label.starts_with("random") ? ", with " + sets[1].label : "",
                             kRandomSets, kLongRun, worst64.one_step, worst32.one_step, worst64.free_running,
                             worst32.free_running, second_set_note, stopped));
 }

@@ -158,7 +158,8 @@ void step_with_forbidden_state(const Stepper& stepper, bool scalar)
         std::string message;
         const int status = stepper.try_step<T>(t, scalar, kLength, params.data(), grads.data(), table.data(), message);
         if (status != CGP_OK)
-            fail("{} step {} returned error {}: {}", type_name<T>(), t, status, message.empty() ? "(no message)" : message);
+            fail("{} step {} returned error {}: {}", type_name<T>(), t, status,
+                 message.empty() ? "(no message)" : message);
     }
 }
 

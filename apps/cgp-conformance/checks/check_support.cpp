@@ -119,7 +119,8 @@ std::string first_difference(const Arrays<T>& a, const Arrays<T>& b, std::uint64
         for (std::size_t i = 0; i < x.size(); ++i) {
             const std::uint64_t d = ulp_distance(x[i], y[i]);
             if (d > max_ulp)
-                return fmt::format("{}[{}] = {} ({}) vs {} ({}), {} apart", what, i, num(x[i]), a_name, num(y[i]), b_name,
+                return fmt::format("{}[{}] = {} ({}) vs {} ({}), {} apart", what, i, num(x[i]), a_name, num(y[i]),
+                                   b_name,
                                    d == std::numeric_limits<std::uint64_t>::max() ? std::string("NaN on one side only")
                                                                                   : fmt::format("{} ULP", d));
         }

@@ -134,10 +134,10 @@ void for_each_set(const Plugin& plugin, const std::vector<HparamSet>& sets, Body
         try {
             body(set);
         } catch (const std::exception& e) {
-            throw CheckFailure(set.label == "the defaults" || set.label.starts_with("random")
-                                   ? fmt::format("with {}: {}", set.label, e.what())
-                                   : fmt::format("with {} ({}): {}", set.label, format_hparams(plugin, set.values),
-                                                 e.what()));
+            throw CheckFailure(
+                set.label == "the defaults" || set.label.starts_with("random")
+                    ? fmt::format("with {}: {}", set.label, e.what())
+                    : fmt::format("with {} ({}): {}", set.label, format_hparams(plugin, set.values), e.what()));
         }
     }
 }

@@ -111,7 +111,7 @@ Outcome check_isa_variants(const Plugin& plugin)
         (o.status == Status::Skip ? unsteerable : compared).push_back(std::string(v.name));
     }
     std::string detail = fmt::format("variants built: {}; ", built == 0 ? std::string("the baseline only")
-                                                                         : isa_names(built) + " and the baseline");
+                                                                        : isa_names(built) + " and the baseline");
     if (!compared.empty())
         detail += fmt::format("{} stepped, each in a process of its own with CGP_ISA_DISABLE naming the wider "
                               "instruction sets, and equal to the scalar form at every hyperparameter set and length",

@@ -87,7 +87,8 @@ std::vector<HparamSet> hparam_sets(const Plugin& plugin, std::size_t random_sets
     };
     for (std::size_t i = 0; i < plugin.hparams().size(); ++i) {
         const HyperParam& h = plugin.hparams()[i];
-        for (const auto& [value, end] : {std::pair{lowest_accepted(h), "lower end"}, std::pair{highest_accepted(h), "upper end"}}) {
+        for (const auto& [value, end] :
+             {std::pair{lowest_accepted(h), "lower end"}, std::pair{highest_accepted(h), "upper end"}}) {
             if (!std::isfinite(value))
                 continue;
             std::vector<double> v = defaults;

@@ -108,8 +108,7 @@ ChildReport parse_report(const std::string& text)
         if (end == std::string::npos)
             end = text.size(); // a line cut short by a crash: parsed below, and ignored if incomplete
         const nlohmann::json j = nlohmann::json::parse(text.begin() + static_cast<std::ptrdiff_t>(begin),
-                                                       text.begin() + static_cast<std::ptrdiff_t>(end), nullptr,
-                                                       false);
+                                                       text.begin() + static_cast<std::ptrdiff_t>(end), nullptr, false);
         begin = end + 1;
         if (!j.is_object())
             continue;
@@ -190,8 +189,7 @@ Outcome run_isolated(const std::function<Outcome()>& body, std::chrono::millisec
         ::kill(pid, SIGKILL);
     ::close(fds[0]);
     int wstatus = 0;
-    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {}
 
     const ChildReport report = parse_report(received);
     if (timed_out)
@@ -200,7 +198,8 @@ Outcome run_isolated(const std::function<Outcome()>& body, std::chrono::millisec
                             "limit",
                             static_cast<double>(timeout.count()) / 1000.0, while_doing(report))};
     if (WIFSIGNALED(wstatus))
-        return {Status::Fail, fmt::format("crashed with {}{}", describe_signal(WTERMSIG(wstatus)), while_doing(report))};
+        return {Status::Fail,
+                fmt::format("crashed with {}{}", describe_signal(WTERMSIG(wstatus)), while_doing(report))};
     if (!report.outcome)
         return {Status::Fail,
                 fmt::format("the check process exited with status {} before reporting{}; does the plugin call exit()?",

@@ -52,16 +52,16 @@ namespace cgp::reference {
 using HyperParams = std::map<std::string, double, std::less<>>;
 
 struct Algorithm {
-    std::string_view name;                      // as in cgp_optimizer_descriptor::algorithm
-    std::vector<std::string_view> required;     // hyperparameters the plugin must declare
-    std::vector<std::string_view> optional;     // hyperparameters used when declared (else 0)
-    std::vector<std::string_view> state_names;  // the state arrays at the defaults, in the plugin's order
+    std::string_view name;                     // as in cgp_optimizer_descriptor::algorithm
+    std::vector<std::string_view> required;    // hyperparameters the plugin must declare
+    std::vector<std::string_view> optional;    // hyperparameters used when declared (else 0)
+    std::vector<std::string_view> state_names; // the state arrays at the defaults, in the plugin's order
     // One step at t (1-based) over params, grads and state (each state span as long as params).
     void (*step)(const HyperParams& hp, std::uint64_t t, std::span<double> params, std::span<const double> grads,
                  std::span<const std::span<double>> state);
     // The state before step 1 (nullptr: all zero).
-    void (*initial)(const HyperParams& hp, std::span<const double> params, std::span<const std::span<double>> state) =
-        nullptr;
+    void (*initial)(const HyperParams& hp, std::span<const double> params,
+                    std::span<const std::span<double>> state) = nullptr;
     // The state arrays for these values, when they depend on them (amsgrad, momentum, centered); null:
     // always state_names.
     std::vector<std::string_view> (*states_for)(const HyperParams& hp) = nullptr;
@@ -84,8 +84,8 @@ struct AdamSettings {
     double beta2 = 0.999;
     double eps = 1e-8;
     bool eps_inside_sqrt = false;
-    bool amsgrad = false;        // then w holds the largest v seen
-    double weight_decay = 0.0;   // coupled (L2)
+    bool amsgrad = false;      // then w holds the largest v seen
+    double weight_decay = 0.0; // coupled (L2)
     bool maximize = false;
 };
 void adam_step(const AdamSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,

@@ -21,7 +21,8 @@ const Check kChecks[] = {
     {"simd_equals_scalar", "SIMD and scalar paths agree on every length and set (bitwise, or within simd_max_ulp)",
      &check_simd_equals_scalar},
     {"isa_variants", "every SIMD variant built that the CPU runs agrees with the scalar path", &check_isa_variants},
-    {"f32_agrees_with_f64", "the f32 update follows the f64 update, relative to its own size", &check_f32_agrees_with_f64},
+    {"f32_agrees_with_f64", "the f32 update follows the f64 update, relative to its own size",
+     &check_f32_agrees_with_f64},
     {"determinism", "bitwise the same result when runs repeat, interleave with other values, or run in two threads",
      &check_determinism},
     {"resume_from_copied_state", "continuing from copied parameters and state equals not stopping",
@@ -41,8 +42,9 @@ const Check kChecks[] = {
      &check_nonfinite_gradients},
     {"reference_trajectory", "a declared algorithm matches the host's double-precision reference",
      &check_reference_trajectory},
-    {"initial_state", "a declared initial state (cgp.initial_state/1) is well formed and pure, and stepping from it "
-                      "stays finite",
+    {"initial_state",
+     "a declared initial state (cgp.initial_state/1) is well formed and pure, and stepping from it "
+     "stays finite",
      &check_initial_state},
 };
 

@@ -83,8 +83,8 @@ std::vector<Cell> split_cells(const std::string& line)
 
 Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options)
 {
-    std::istringstream in(read_input_file(path, "CSV file", kCsvFileLimit,
-                                          "--data takes 'generated' or a readable CSV path"));
+    std::istringstream in(
+        read_input_file(path, "CSV file", kCsvFileLimit, "--data takes 'generated' or a readable CSV path"));
     return parse_csv(in, path.string(), options);
 }
 
@@ -140,7 +140,8 @@ Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions&
             d.feature_names.push_back(names[i]);
         }
     if (feature_at.empty())
-        throw SourceError(origin, {header_number, 1}, header_line, "the file has no feature columns besides the labels");
+        throw SourceError(origin, {header_number, 1}, header_line,
+                          "the file has no feature columns besides the labels");
 
     std::vector<double> row(names.size());
     while (std::getline(in, line)) {
@@ -203,7 +204,7 @@ protected:
     static std::string describe_row(const Dataset& d, std::size_t s)
     {
         std::string out = d.origin == "generated" ? fmt::format("generated sample {}:", s + 1)
-                                                   : fmt::format("{} row {}:", d.origin, s + 1);
+                                                  : fmt::format("{} row {}:", d.origin, s + 1);
         const std::size_t f = d.features();
         for (std::size_t k = 0; k < f; ++k)
             out += fmt::format("{} {}={:g}", k == 0 ? "" : ",", d.feature_names[k], d.x[s * f + k]);
@@ -226,8 +227,7 @@ public:
 // replacement; then the batch is divided by its largest element (kept as is when that is <= 0).
 class CgpSampler final : public SamplerBase<CgpSampler> {
 public:
-    CgpSampler(const Dataset& d, std::uint64_t seed, std::size_t batch_size)
-        : data_(d), rng_(seed), picks_(batch_size)
+    CgpSampler(const Dataset& d, std::uint64_t seed, std::size_t batch_size) : data_(d), rng_(seed), picks_(batch_size)
     {
         if (d.class_split == 0 || d.class_split >= d.samples)
             throw Error("CGP's sampler needs generated two-class data");

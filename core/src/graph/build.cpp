@@ -440,11 +440,11 @@ private:
     const ModelSpec& spec_;
     const ParsedText& text_;
     Graph g_;
-    std::map<std::string, std::size_t> defined_;    // variable -> statement
-    std::vector<std::vector<Use>> uses_;             // statement -> variables it reads
+    std::map<std::string, std::size_t> defined_; // variable -> statement
+    std::vector<std::vector<Use>> uses_;         // statement -> variables it reads
     std::vector<int> state_;
     std::vector<std::size_t> stack_, topo_;
-    std::unordered_map<std::string, int> var_nodes_; // variable -> node
+    std::unordered_map<std::string, int> var_nodes_;   // variable -> node
     std::unordered_map<std::string, int> param_index_; // parameter name -> its number
     int first_param_node_ = 0;
 };

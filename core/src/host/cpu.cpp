@@ -11,9 +11,8 @@ namespace cgp {
 namespace {
 
 constexpr std::pair<std::uint32_t, const char*> kIsaNames[] = {
-    {CGP_ISA_SSE2, "sse2"},       {CGP_ISA_SSE4_2, "sse4.2"},     {CGP_ISA_AVX, "avx"},
-    {CGP_ISA_AVX2, "avx2"},       {CGP_ISA_FMA3, "fma3"},         {CGP_ISA_AVX512F, "avx512f"},
-    {CGP_ISA_AVX512BW, "avx512bw"}, {CGP_ISA_NEON, "neon"},
+    {CGP_ISA_SSE2, "sse2"}, {CGP_ISA_SSE4_2, "sse4.2"},   {CGP_ISA_AVX, "avx"},           {CGP_ISA_AVX2, "avx2"},
+    {CGP_ISA_FMA3, "fma3"}, {CGP_ISA_AVX512F, "avx512f"}, {CGP_ISA_AVX512BW, "avx512bw"}, {CGP_ISA_NEON, "neon"},
 };
 
 std::uint32_t detected_isa() noexcept

@@ -17,7 +17,7 @@ constexpr std::size_t kText = 1024;
 // Written by the host before each plugin call, read by the handler; one per thread, so parallel
 // runs (cgp-sweep) each name their own call.
 struct CallState {
-    char plugin[kText] = {};          // "'id' (path)"
+    char plugin[kText] = {}; // "'id' (path)"
     const void* plugin_object = nullptr;
     std::atomic<std::uint64_t> step{0};
     std::atomic<bool> active{false};
@@ -50,12 +50,12 @@ void append_number(char* out, std::size_t cap, std::size_t& n, std::uint64_t v)
 const char* signal_name(int sig)
 {
     switch (sig) {
-        case SIGSEGV: return "SIGSEGV (Segmentation fault)";
-        case SIGBUS: return "SIGBUS (Bus error)";
-        case SIGILL: return "SIGILL (Illegal instruction)";
-        case SIGFPE: return "SIGFPE (Floating-point exception)";
-        case SIGABRT: return "SIGABRT (Aborted)";
-        default: return "a signal";
+    case SIGSEGV: return "SIGSEGV (Segmentation fault)";
+    case SIGBUS: return "SIGBUS (Bus error)";
+    case SIGILL: return "SIGILL (Illegal instruction)";
+    case SIGFPE: return "SIGFPE (Floating-point exception)";
+    case SIGABRT: return "SIGABRT (Aborted)";
+    default: return "a signal";
     }
 }
 

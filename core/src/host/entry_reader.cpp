@@ -40,8 +40,8 @@ constexpr const char* kLoadHint =
 
 [[noreturn]] void not_loadable(const fs::path& path, const std::string& why)
 {
-    throw Error(fmt::format("plugin '{}': cannot be loaded as a shared library ({})\nhint: {}", path.string(), why,
-                            kLoadHint));
+    throw Error(
+        fmt::format("plugin '{}': cannot be loaded as a shared library ({})\nhint: {}", path.string(), why, kLoadHint));
 }
 
 // The file's bytes with bounds-checked reads; a read past the end is a truncated file.
@@ -107,8 +107,8 @@ void check_header(const fs::path& path, const Image& image, const Elf64_Ehdr& eh
     if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_phentsize != sizeof(Elf64_Phdr))
         not_loadable(path, "unexpected ELF header table entry sizes");
     if (eh.e_shoff > image.size() || eh.e_phoff > image.size())
-        not_loadable(path, fmt::format("truncated ELF file: its header tables lie past its end ({} bytes)",
-                                       image.size()));
+        not_loadable(path,
+                     fmt::format("truncated ELF file: its header tables lie past its end ({} bytes)", image.size()));
 }
 
 // The file offset of [vaddr, vaddr + size) through the PT_LOAD segment holding it, file-backed.
@@ -133,8 +133,8 @@ std::uint64_t file_offset(const fs::path& path, const Image& image, const Elf64_
 EntryFields read_entry_fields(const fs::path& path)
 {
     const Image image(path);
-    if (image.size() < SELFMAG || image.read<std::array<char, SELFMAG>>(0, "ELF header") !=
-                                      std::array<char, SELFMAG>{ELFMAG0, 'E', 'L', 'F'})
+    if (image.size() < SELFMAG ||
+        image.read<std::array<char, SELFMAG>>(0, "ELF header") != std::array<char, SELFMAG>{ELFMAG0, 'E', 'L', 'F'})
         not_loadable(path, "not an ELF file");
     const auto eh = image.read<Elf64_Ehdr>(0, "ELF header");
     check_header(path, image, eh);
@@ -149,8 +149,8 @@ EntryFields read_entry_fields(const fs::path& path)
             image.read<Elf64_Shdr>(eh.e_shoff + std::uint64_t{sh.sh_link} * sizeof(Elf64_Shdr), "section header");
         const std::uint64_t strings_end = strtab.sh_offset + strtab.sh_size;
         if (strings_end > image.size() || sh.sh_offset + sh.sh_size > image.size())
-            not_loadable(path, fmt::format("truncated ELF file: its dynamic symbols lie past its end ({} bytes)",
-                                           image.size()));
+            not_loadable(
+                path, fmt::format("truncated ELF file: its dynamic symbols lie past its end ({} bytes)", image.size()));
         for (std::uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); ++k) {
             const auto sym = image.read<Elf64_Sym>(sh.sh_offset + k * sizeof(Elf64_Sym), "dynamic symbol");
             if (sym.st_shndx == SHN_UNDEF ||
@@ -167,8 +167,7 @@ EntryFields read_entry_fields(const fs::path& path)
             EntryFields f;
             f.abi_major = image.read<std::uint32_t>(at + offsetof(cgp_plugin_entry_t, abi_major), "entry symbol");
             f.abi_minor = image.read<std::uint32_t>(at + offsetof(cgp_plugin_entry_t, abi_minor), "entry symbol");
-            f.isa_required =
-                image.read<std::uint32_t>(at + offsetof(cgp_plugin_entry_t, isa_required), "entry symbol");
+            f.isa_required = image.read<std::uint32_t>(at + offsetof(cgp_plugin_entry_t, isa_required), "entry symbol");
             return f;
         }
     }

@@ -43,11 +43,12 @@ const void* find_extension(const Plugin& plugin, const char* id, std::uint32_t v
         return nullptr;
     const auto* header = static_cast<const ExtensionHeader*>(ext);
     if (header->version != version)
-        refuse_extension(plugin, id, fmt::format("the struct says version {}, this cgp knows version {}",
-                                                 header->version, version));
+        refuse_extension(
+            plugin, id, fmt::format("the struct says version {}, this cgp knows version {}", header->version, version));
     if (header->struct_size < known_size)
-        refuse_extension(plugin, id, fmt::format("struct_size {} is smaller than this cgp's {} for version {}",
-                                                 header->struct_size, known_size, version));
+        refuse_extension(plugin, id,
+                         fmt::format("struct_size {} is smaller than this cgp's {} for version {}", header->struct_size,
+                                     known_size, version));
     return ext;
 }
 

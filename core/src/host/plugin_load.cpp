@@ -57,8 +57,9 @@ std::string format_number(double v)
 cgp_optimizer_descriptor read_descriptor(const fs::path& path, const cgp_optimizer_descriptor& d)
 {
     if (d.struct_size < CGP_DESCRIPTOR_SIZE_1_0)
-        refuse(path, fmt::format("invalid descriptor: struct_size {} is smaller than ABI {}.0's {}", d.struct_size,
-                                 CGP_ABI_MAJOR, CGP_DESCRIPTOR_SIZE_1_0),
+        refuse(path,
+               fmt::format("invalid descriptor: struct_size {} is smaller than ABI {}.0's {}", d.struct_size,
+                           CGP_ABI_MAJOR, CGP_DESCRIPTOR_SIZE_1_0),
                "set struct_size to sizeof(cgp_optimizer_descriptor), as cgp::sdk does");
     cgp_optimizer_descriptor known{};
     std::memcpy(static_cast<void*>(&known), &d, std::min<std::size_t>(d.struct_size, sizeof known));
@@ -141,8 +142,10 @@ std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
         // Any well-formed name: a host without a reference for it still loads the plugin.
         p->algorithm_ = d->algorithm;
         if (!well_formed_name(p->algorithm_, ".+-"))
-            refuse(path, fmt::format("invalid descriptor: reference algorithm '{}' is not of the form "
-                                     "[a-z][a-z0-9_.+-]*", p->algorithm_),
+            refuse(path,
+                   fmt::format("invalid descriptor: reference algorithm '{}' is not of the form "
+                               "[a-z][a-z0-9_.+-]*",
+                               p->algorithm_),
                    "name the algorithm (\"adam\", \"sgd-momentum\") or leave it NULL");
     }
     if (d->state_count == nullptr || d->validate == nullptr || d->step_f32 == nullptr || d->step_f64 == nullptr ||
@@ -218,7 +221,8 @@ std::vector<double> Plugin::defaults() const
 void Plugin::validate(std::span<const double> values) const
 {
     if (values.size() != hparams_.size())
-        throw Error(fmt::format("optimizer '{}' takes {} hyperparameters, got {}", id_, hparams_.size(), values.size()));
+        throw Error(
+            fmt::format("optimizer '{}' takes {} hyperparameters, got {}", id_, hparams_.size(), values.size()));
     for (std::size_t i = 0; i < values.size(); ++i) {
         const HyperParam& h = hparams_[i];
         const double v = values[i];
@@ -237,8 +241,8 @@ void Plugin::validate(std::span<const double> values) const
     char msg[512] = {0};
     const int status = desc_.validate(values.data(), msg, sizeof msg);
     if (status != CGP_OK)
-        throw Error(fmt::format("optimizer '{}' rejects its hyperparameters: {}", id_,
-                                msg[0] != '\0' ? msg : "(no message)"));
+        throw Error(
+            fmt::format("optimizer '{}' rejects its hyperparameters: {}", id_, msg[0] != '\0' ? msg : "(no message)"));
 }
 
 std::size_t Plugin::state_count(std::span<const double> values) const

@@ -61,8 +61,8 @@ void PluginOptimizer::run(Fn fn, std::uint64_t t, std::span<T> params, std::span
         status = fn(&args, params.data(), grads.data(), state.data(), msg, sizeof msg);
     }
     if (status != CGP_OK)
-        throw Error(fmt::format("optimizer '{}' ({}) failed at step {}: {}", plugin_->id(), plugin_->path().string(),
-                                t, msg[0] != '\0' ? msg : "(no message)"));
+        throw Error(fmt::format("optimizer '{}' ({}) failed at step {}: {}", plugin_->id(), plugin_->path().string(), t,
+                                msg[0] != '\0' ? msg : "(no message)"));
 }
 
 void PluginOptimizer::step(std::uint64_t t, std::span<float> params, std::span<const float> grads,

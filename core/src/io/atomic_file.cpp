@@ -25,10 +25,10 @@ fs::path folder_of(const fs::path& p)
 
 // How an output path is written.
 struct OutputPlan {
-    bool direct = false;     // open and write in place (a character device or FIFO)
-    fs::path target;         // for a rename: the path replaced (the destination or its link's target)
-    mode_t mode = 0;         // the mode of the file replaced; 0 when there is none
-    std::string refusal;     // why this path cannot be an output; empty when it can
+    bool direct = false; // open and write in place (a character device or FIFO)
+    fs::path target;     // for a rename: the path replaced (the destination or its link's target)
+    mode_t mode = 0;     // the mode of the file replaced; 0 when there is none
+    std::string refusal; // why this path cannot be an output; empty when it can
 };
 
 const char* kind_of(mode_t m)
@@ -92,8 +92,7 @@ void remove_stale_temporaries(const fs::path& target)
             continue;
         const std::string rest = name.substr(prefix.size());
         const std::size_t dash = rest.find('-');
-        if (dash == 0 || dash == std::string::npos ||
-            rest.find_first_not_of("0123456789-") != std::string::npos)
+        if (dash == 0 || dash == std::string::npos || rest.find_first_not_of("0123456789-") != std::string::npos)
             continue;
         const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
         if (pid <= 0 || pid == ::getpid())
@@ -124,8 +123,8 @@ AtomicFile::AtomicFile(fs::path destination) : destination_(std::move(destinatio
         static std::atomic<unsigned> counter{0};
         const fs::path folder = folder_of(target_);
         for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-            temporary_ = folder / fmt::format(".{}.tmp-{}-{}", target_.filename().string(), ::getpid(),
-                                              counter.fetch_add(1));
+            temporary_ =
+                folder / fmt::format(".{}.tmp-{}-{}", target_.filename().string(), ::getpid(), counter.fetch_add(1));
             fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
             if (fd < 0 && errno != EEXIST)
                 break;

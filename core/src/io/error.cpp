@@ -31,10 +31,7 @@ std::string format_source_error(const std::string& origin, SourcePos pos, const 
 
 SourceError::SourceError(const std::string& origin, SourcePos pos, const std::string& source_line,
                          const std::string& message, const std::string& hint)
-    : Error(format_source_error(origin, pos, source_line, message, hint)),
-      origin_(origin),
-      pos_(pos),
-      message_(message)
+    : Error(format_source_error(origin, pos, source_line, message, hint)), origin_(origin), pos_(pos), message_(message)
 {
 }
 

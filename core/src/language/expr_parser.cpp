@@ -53,7 +53,8 @@ public:
                 out.push_back({Token::Kind::Name, text_.substr(i, j - i), 0.0, column});
                 i = j;
             } else if (std::isdigit(static_cast<unsigned char>(c)) != 0 ||
-                       (c == '.' && i + 1 < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i + 1])) != 0)) {
+                       (c == '.' && i + 1 < text_.size() &&
+                        std::isdigit(static_cast<unsigned char>(text_[i + 1])) != 0)) {
                 out.push_back(number(i, column));
             } else if (std::string_view("+-*/^()=").find(c) != std::string_view::npos) {
                 out.push_back({Token::Kind::Op, text_.substr(i, 1), 0.0, column});
@@ -112,22 +113,25 @@ public:
     {
         const Token& lhs = peek();
         if (lhs.kind != Token::Kind::Name) {
-            fail(lhs, lhs.kind == Token::Kind::End ? "expected a statement 'name = expression'"
-                                                   : fmt::format("expected a variable name, found '{}'", lhs.text),
+            fail(lhs,
+                 lhs.kind == Token::Kind::End ? "expected a statement 'name = expression'"
+                                              : fmt::format("expected a variable name, found '{}'", lhs.text),
                  "each statement reads: xname = expression");
         }
         next();
         const Token& eq = peek();
         if (!is_op(eq, '='))
-            fail(eq, eq.kind == Token::Kind::End ? fmt::format("expected '=' after '{}'", lhs.text)
-                                                 : fmt::format("expected '=' after '{}', found '{}'", lhs.text, eq.text),
+            fail(eq,
+                 eq.kind == Token::Kind::End ? fmt::format("expected '=' after '{}'", lhs.text)
+                                             : fmt::format("expected '=' after '{}', found '{}'", lhs.text, eq.text),
                  "each statement reads: xname = expression");
         next();
         const int root = expression();
         const Token& end = peek();
         if (end.kind != Token::Kind::End)
-            fail(end, is_op(end, ')') ? std::string("unmatched ')'")
-                                      : fmt::format("expected an operator before '{}'", end.text),
+            fail(end,
+                 is_op(end, ')') ? std::string("unmatched ')'")
+                                 : fmt::format("expected an operator before '{}'", end.text),
                  end.kind == Token::Kind::Name || end.kind == Token::Kind::Number
                      ? "write products with '*': 2*xa, ab*xa"
                      : "");
@@ -154,7 +158,8 @@ private:
             if (child >= 0)
                 node.depth = std::max(node.depth, out_.nodes[static_cast<std::size_t>(child)].depth + 1);
         if (node.depth > kMaxExpressionDepth)
-            out_.fail(node.pos, fmt::format("expression is nested too deeply (more than {} levels)", kMaxExpressionDepth),
+            out_.fail(node.pos,
+                      fmt::format("expression is nested too deeply (more than {} levels)", kMaxExpressionDepth),
                       "split it into several statements");
         out_.nodes.push_back(std::move(node));
         return static_cast<int>(out_.nodes.size()) - 1;
@@ -230,7 +235,6 @@ private:
     {
         const Token t = peek();
         switch (t.kind) {
-
         case Token::Kind::Number: {
             next();
             Ast n;
@@ -273,8 +277,7 @@ private:
                 return inner;
             }
             fail(t, fmt::format("expected an expression before '{}'", t.text));
-        case Token::Kind::End:
-            break;
+        case Token::Kind::End: break;
         }
         fail(t, "expected an expression at the end of the statement");
     }

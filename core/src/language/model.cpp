@@ -185,9 +185,9 @@ ModelSpec parse_model_text(std::string origin, std::string_view text)
 
 ModelSpec load_model_file(const std::filesystem::path& path)
 {
-    return parse_model_text(path.string(),
-                            read_input_file(path, "model file", kModelFileLimit,
-                                            "--model takes a preset (one-neuron, multi-neuron) or a readable model file"));
+    return parse_model_text(
+        path.string(), read_input_file(path, "model file", kModelFileLimit,
+                                       "--model takes a preset (one-neuron, multi-neuron) or a readable model file"));
 }
 
 ModelSpec expr_model(const std::vector<std::string>& expressions)

@@ -220,8 +220,7 @@ std::vector<std::vector<std::string>> layers_of(const Graph& g)
         int d = 1;
         for (int used : g.variable_uses[s]) {
             const auto it = statement_of.find(used);
-            if (it != statement_of.end() && it->second != s &&
-                g.nodes[static_cast<std::size_t>(used)].op != Op::Input)
+            if (it != statement_of.end() && it->second != s && g.nodes[static_cast<std::size_t>(used)].op != Op::Input)
                 d = std::max(d, depth_of(it->second) + 1);
         }
         return depth[s] = d;
@@ -238,7 +237,8 @@ std::vector<std::vector<std::string>> layers_of(const Graph& g)
 std::string lowercase_extension(const fs::path& file)
 {
     std::string ext = file.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return ext;
 }
 
@@ -255,7 +255,8 @@ std::vector<GraphEdge> graph_edges(const Graph& g)
 
 std::string graph_to_dot(const Graph& g)
 {
-    std::string out = fmt::format("// {}: the model's graph (render: dot -Tsvg FILE.dot -o FILE.svg)\n", dot_string(g.name));
+    std::string out =
+        fmt::format("// {}: the model's graph (render: dot -Tsvg FILE.dot -o FILE.svg)\n", dot_string(g.name));
     out += "digraph model {\n"
            "  rankdir=LR\n  ranksep=1.4\n  nodesep=0.5\n"
            "  graph [fontname=\"Helvetica\", fontsize=12, labelloc=b]\n"

@@ -37,18 +37,17 @@ std::string gnuplot_preamble(const std::string& default_output, int width, int h
 {
     const std::string name = fs::path(default_output).filename().string();
     const std::string stem = fs::path(name).stem().string();
-    return fmt::format(
-        "# Render from this folder: gnuplot {0}   (writes {1})\n"
-        "#   gnuplot -e {5} {0}   SVG instead; out='-' draws in the terminal\n"
-        "if (!exists(\"out\")) out = {2}\n"
-        "if (out eq \"-\") {{ set terminal dumb size 100,32 }} else {{ "
-        "if (strlen(out) > 4 && out[strlen(out)-3:] eq \".svg\") {{ "
-        "set terminal svg size {3},{4} dynamic noenhanced font \"sans,12\" background rgb \"white\" }} "
-        "else {{ set terminal pngcairo size {3},{4} noenhanced font \"sans,10\" }} }}\n"
-        "# to_stdout is set by programs that collect the image from gnuplot's standard output.\n"
-        "if (out ne \"-\" && !exists(\"to_stdout\")) set output out\n",
-        shell_quote(stem + ".gp"), shell_quote(name), gnuplot_string(name), width, height,
-        shell_quote("out=" + gnuplot_string(stem + ".svg")));
+    return fmt::format("# Render from this folder: gnuplot {0}   (writes {1})\n"
+                       "#   gnuplot -e {5} {0}   SVG instead; out='-' draws in the terminal\n"
+                       "if (!exists(\"out\")) out = {2}\n"
+                       "if (out eq \"-\") {{ set terminal dumb size 100,32 }} else {{ "
+                       "if (strlen(out) > 4 && out[strlen(out)-3:] eq \".svg\") {{ "
+                       "set terminal svg size {3},{4} dynamic noenhanced font \"sans,12\" background rgb \"white\" }} "
+                       "else {{ set terminal pngcairo size {3},{4} noenhanced font \"sans,10\" }} }}\n"
+                       "# to_stdout is set by programs that collect the image from gnuplot's standard output.\n"
+                       "if (out ne \"-\" && !exists(\"to_stdout\")) set output out\n",
+                       shell_quote(stem + ".gp"), shell_quote(name), gnuplot_string(name), width, height,
+                       shell_quote("out=" + gnuplot_string(stem + ".svg")));
 }
 
 namespace {
@@ -113,9 +112,9 @@ std::string choose_log_y(LineFigure& f, LogY choice)
     }
     const double decades = decades_spanned(f);
     f.log_y = decades > 2.0;
-    return f.log_y ? fmt::format("log-scale y axis: the curves span {:.1f} decades (--log-y off for a linear one)",
-                                 decades)
-                   : std::string();
+    return f.log_y
+               ? fmt::format("log-scale y axis: the curves span {:.1f} decades (--log-y off for a linear one)", decades)
+               : std::string();
 }
 
 void check_smooth(double weight, std::string_view option)
@@ -140,8 +139,8 @@ std::vector<double> exponential_moving_average(const std::vector<double>& y, dou
 
 Legends legends(const std::vector<std::vector<std::pair<std::string, std::string>>>& settings)
 {
-    const auto value_on = [](const std::vector<std::pair<std::string, std::string>>& curve, const std::string& name)
-        -> const std::string* {
+    const auto value_on = [](const std::vector<std::pair<std::string, std::string>>& curve,
+                             const std::string& name) -> const std::string* {
         for (const auto& [n, v] : curve)
             if (n == name)
                 return &v;
@@ -250,8 +249,8 @@ std::string gnuplot_script(const HeatmapFigure& f, const std::string& default_ou
     if (spreads)
         title += "\nmean ± sd over seeds; * within 1 sd of the lowest";
     // Wide enough for the cells and for the title, which is centred over the cells.
-    const int width = static_cast<int>(std::max<std::size_t>(
-        {640, (spreads ? 170 : 140) * nx + 300, title_width(title) + 260}));
+    const int width =
+        static_cast<int>(std::max<std::size_t>({640, (spreads ? 170 : 140) * nx + 300, title_width(title) + 260}));
     const int height = static_cast<int>(std::max<std::size_t>(460, 110 * ny + 190));
     std::string s = "# " + gnuplot_string(f.title) + "\n" + gnuplot_preamble(default_output, width, height);
     s += "$cells << EOD\n";
@@ -348,8 +347,8 @@ void run_to_file(const std::vector<std::string>& argv, const fs::path& destinati
     args.push_back(nullptr);
     const fs::path program = find_program(argv[0]);
     pid_t pid = 0;
-    const int spawned = program.empty() ? ENOENT
-                                        : ::posix_spawn(&pid, program.c_str(), &actions, nullptr, args.data(), environ);
+    const int spawned =
+        program.empty() ? ENOENT : ::posix_spawn(&pid, program.c_str(), &actions, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     if (spawned != 0) {
@@ -377,8 +376,7 @@ void run_to_file(const std::vector<std::string>& argv, const fs::path& destinati
     }
     ::close(out[0]);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (!write_error.empty())
         throw Error(write_error);
     const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;

@@ -90,7 +90,6 @@ std::optional<LinComb> match_lincomb(const Graph& g, const std::vector<int>& use
     return lc;
 }
 
-
 } // namespace
 
 template <class T>
@@ -173,7 +172,8 @@ void Tape<T>::Impl::compile(const Graph& g)
     std::vector<char> emitted_dense(denses.size(), 0);
     for (int n = 0; n < static_cast<int>(count); ++n) {
         const Node& node = g.nodes[static_cast<std::size_t>(n)];
-        if (node.op == Op::Input || node.op == Op::Param || node.op == Op::Const || covered[static_cast<std::size_t>(n)])
+        if (node.op == Op::Input || node.op == Op::Param || node.op == Op::Const ||
+            covered[static_cast<std::size_t>(n)])
             continue;
         if (node.uniform) {
             scalar_program.push_back(n);
@@ -188,7 +188,8 @@ void Tape<T>::Impl::compile(const Graph& g)
             }
             continue;
         }
-        program.push_back(Instr{is_binary(node.op) ? Kind::Binary : Kind::Unary, n, node.a, node.b, node.value, node.op});
+        program.push_back(
+            Instr{is_binary(node.op) ? Kind::Binary : Kind::Unary, n, node.a, node.b, node.value, node.op});
         ++stats.elementwise;
     }
     // Outputs that depend on no input still need a column for the loss.
@@ -199,7 +200,6 @@ void Tape<T>::Impl::compile(const Graph& g)
             program.push_back(Instr{Kind::Fill, o});
     stats.scalar_ops = scalar_program.size();
 }
-
 
 template <class T>
 void Tape<T>::Impl::allocate()
@@ -230,8 +230,8 @@ void Tape<T>::Impl::allocate()
         max_m = std::max(max_m, d.M);
         d.Kp = padded_count<T>(d.K);
         d.transposed = d.K >= 16;
-        d.dw_in_place = d.transposed && d.direct && d.K == d.Kp &&
-                        (static_cast<std::size_t>(d.base) * sizeof(T)) % kAlignment == 0;
+        d.dw_in_place =
+            d.transposed && d.direct && d.K == d.Kp && (static_cast<std::size_t>(d.base) * sizeof(T)) % kAlignment == 0;
         if (!d.direct)
             total += padded_count<T>(d.M * d.K);
         if (d.transposed) {
@@ -306,7 +306,6 @@ void Tape<T>::Impl::allocate()
         if (g.nodes[n].op == Op::Const)
             scalars[n] = static_cast<T>(g.nodes[n].value);
 }
-
 
 template void Tape<float>::Impl::compile(const Graph&);
 template void Tape<double>::Impl::compile(const Graph&);

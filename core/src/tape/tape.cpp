@@ -22,7 +22,6 @@ void transpose(const T* const* rows, std::size_t K, std::size_t B, T* out, std::
             }
 }
 
-
 } // namespace
 
 template <class T>
@@ -33,8 +32,8 @@ double Tape<T>::Impl::forward()
         const Node& node = g.nodes[static_cast<std::size_t>(n)];
         T* z = &scalars[static_cast<std::size_t>(n)];
         if (is_binary(node.op))
-            scalar->op(node.op).binary(1, Operand<T>{nullptr, value_slot(node.a)}, Operand<T>{nullptr, value_slot(node.b)},
-                                       z);
+            scalar->op(node.op).binary(1, Operand<T>{nullptr, value_slot(node.a)},
+                                       Operand<T>{nullptr, value_slot(node.b)}, z);
         else
             scalar->op(node.op).unary(node.value, 1, value_slot(node.a), z);
     }
@@ -62,9 +61,7 @@ double Tape<T>::Impl::forward()
         case Kind::Binary:
             k->op(in.op).binary(N, operand(in.a), operand(in.b), col[static_cast<std::size_t>(in.node)]);
             break;
-        case Kind::Fill:
-            k->fill(N, *value_slot(in.node), col[static_cast<std::size_t>(in.node)]);
-            break;
+        case Kind::Fill: k->fill(N, *value_slot(in.node), col[static_cast<std::size_t>(in.node)]); break;
         }
     }
     double loss = 0.0;
@@ -73,7 +70,6 @@ double Tape<T>::Impl::forward()
             k->squared_error(N, B, col[static_cast<std::size_t>(g.output_nodes[o])], targets[o], nullptr, T(0)));
     return loss / static_cast<double>(B);
 }
-
 
 template <class T>
 void Tape<T>::Impl::backward()
@@ -124,7 +120,8 @@ void Tape<T>::Impl::backward()
                     grads[static_cast<std::size_t>(d.weight_index[i])] += d.dw_scratch[i];
             }
             if (d.need_dx)
-                k->gemm(d.K, N, d.M, W, 1, static_cast<std::ptrdiff_t>(d.K), d.dz_rows_c.data(), d.dx_rows.data(), true);
+                k->gemm(d.K, N, d.M, W, 1, static_cast<std::ptrdiff_t>(d.K), d.dz_rows_c.data(), d.dx_rows.data(),
+                        true);
             break;
         }
         case Kind::Unary: {
@@ -166,7 +163,6 @@ void Tape<T>::Impl::backward()
         }
     }
 }
-
 
 template <class T>
 Tape<T>::Tape(const Graph& graph, std::size_t batch_size, SimdPath path) : impl_(std::make_unique<Impl>())
@@ -288,6 +284,5 @@ typename Tape<T>::NonFinite Tape<T>::first_nonfinite() const noexcept
 
 template class Tape<float>;
 template class Tape<double>;
-
 
 } // namespace cgp

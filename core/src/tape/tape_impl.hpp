@@ -19,14 +19,14 @@ struct Tape<T>::Impl {
     enum class Kind { Dense, Unary, Binary, Fill };
     struct Instr {
         Kind kind;
-        int node;       // result
+        int node; // result
         int a = -1, b = -1;
         double arg = 0; // PowInt exponent
         Op op{};        // Unary, Binary
         int dense = -1;
     };
     struct Dense {
-        Op act = Op::Identity;         // an op marked `activation`; Identity for none
+        Op act = Op::Identity; // an op marked `activation`; Identity for none
         std::size_t M = 0, K = 0;
         std::vector<int> members, inputs;
         std::vector<int> weight_index; // M*K parameter indices, row-major
@@ -38,11 +38,11 @@ struct Tape<T>::Impl {
         // Wide layers compute the weight gradient as dZ (M x B) times X transposed (B x Kp), with
         // the broadcast kernel; narrow ones as M*K dot products over the batch.
         bool transposed = false;
-        std::size_t Kp = 0;          // K padded to whole 64-byte lines
-        T* xt = nullptr;             // B rows of Kp: the layer's input, transposed
+        std::size_t Kp = 0; // K padded to whole 64-byte lines
+        T* xt = nullptr;    // B rows of Kp: the layer's input, transposed
         std::vector<const T*> xt_rows;
-        std::vector<T*> dw_rows;     // M rows of the weight gradient: into grads, or dw_scratch
-        bool dw_in_place = false;    // dw_rows point into the gradient array
+        std::vector<T*> dw_rows;  // M rows of the weight gradient: into grads, or dw_scratch
+        bool dw_in_place = false; // dw_rows point into the gradient array
         std::vector<const T*> x_rows;
         std::vector<T*> y_rows, dz_rows, dx_rows;
         std::vector<const T*> y_rows_c, dy_rows, dz_rows_c;
@@ -55,17 +55,17 @@ struct Tape<T>::Impl {
     const Graph* graph = nullptr;
     std::size_t B = 0, N = 0;
     SimdPath path = SimdPath::Scalar;
-    const kernels::Table<T>* k = nullptr;       // the chosen path
-    const kernels::Table<T>* scalar = nullptr;  // once-per-batch scalar program
+    const kernels::Table<T>* k = nullptr;      // the chosen path
+    const kernels::Table<T>* scalar = nullptr; // once-per-batch scalar program
     TapeStats stats;
 
     AlignedArray<T> params, grads;
     AlignedArray<T> arena;
-    std::vector<T> scalars, scalar_grads;       // per node: uniform values / gradients
-    std::vector<T*> col, gcol;                  // per node: value / gradient column, or null
+    std::vector<T> scalars, scalar_grads; // per node: uniform values / gradients
+    std::vector<T*> col, gcol;            // per node: value / gradient column, or null
     std::vector<T*> targets;
-    std::vector<Instr> program;                 // column instructions, topological order
-    std::vector<int> scalar_program;            // uniform operation nodes, topological order
+    std::vector<Instr> program;      // column instructions, topological order
+    std::vector<int> scalar_program; // uniform operation nodes, topological order
     std::vector<Dense> denses;
 
     T* value_slot(int n)
@@ -103,6 +103,5 @@ struct Tape<T>::Impl {
     double forward();
     void backward();
 };
-
 
 } // namespace cgp

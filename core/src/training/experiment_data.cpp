@@ -36,7 +36,8 @@ Dataset bind_inputs(Dataset data, const Graph& g)
     if (data.features() != inputs.size())
         throw Error(fmt::format("the model has {} inputs ({}) but {} has {} feature columns ({})\nhint: name the CSV "
                                 "columns after the inputs, or give the file one feature column per input",
-                                inputs.size(), join(inputs), data.origin, data.features(), join(data.feature_names, ", ")));
+                                inputs.size(), join(inputs), data.origin, data.features(),
+                                join(data.feature_names, ", ")));
     return data;
 }
 

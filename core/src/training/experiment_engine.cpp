@@ -12,8 +12,7 @@
 namespace cgp {
 
 template <class T>
-EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt,
-                    const RunSettings& s)
+EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt, const RunSettings& s)
     : tape(g, s.batch_size, s.simd),
       sampler(cgp_sampler ? make_cgp_sampler(data, Seeds::from(s.seed).sample, s.batch_size)
                           : make_epoch_sampler(data, Seeds::from(s.seed).sample)),

@@ -31,7 +31,8 @@ ModelSpec make_model(const ModelChoice& c)
     if (!c.outputs.empty() && c.expressions.empty())
         throw Error("--output applies to --expr models; a model file declares its outputs with 'output'");
     if ((c.activation || c.node_bias) && c.expressions.empty() && c.layers.empty())
-        throw Error("--activation and --bias apply to --expr and --layers models; presets and model files set their own");
+        throw Error(
+            "--activation and --bias apply to --expr and --layers models; presets and model files set their own");
     if (!c.expressions.empty()) {
         ModelSpec spec = expr_model(c.expressions);
         spec.activation = c.activation.value_or(Activation::None);

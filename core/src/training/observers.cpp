@@ -28,7 +28,8 @@ std::string clock_text(double seconds)
     if (!std::isfinite(seconds) || seconds < 0)
         return "?";
     const auto s = static_cast<long>(seconds + 0.5);
-    return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{:02}:{:02}", s / 60, s % 60);
+    return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+                     : fmt::format("{:02}:{:02}", s / 60, s % 60);
 }
 
 } // namespace
@@ -90,8 +91,8 @@ void ProgressReporter::draw(const TrainStatus& s, bool force)
         return;
     next_line_ = s.iteration + std::max<std::uint64_t>(1, s.total / 10);
     last_printed_ = s.iteration;
-    fmt::print(out_, "{}iteration {}/{}  {}  {}  {:.2f} s\n", label_.empty() ? "" : label_ + ": ", s.iteration,
-               s.total, loss, human_rate(rate_), s.seconds);
+    fmt::print(out_, "{}iteration {}/{}  {}  {}  {:.2f} s\n", label_.empty() ? "" : label_ + ": ", s.iteration, s.total,
+               loss, human_rate(rate_), s.seconds);
     std::fflush(out_);
 }
 

@@ -16,7 +16,7 @@ namespace {
 
 struct ArgSpec {
     const char* name;
-    bool whole;    // a whole number of steps
+    bool whole; // a whole number of steps
     bool required;
 };
 
@@ -37,11 +37,16 @@ const std::vector<KindSpec>& kinds()
         {"cosine", ScheduleKind::Cosine, {{"min", false, false}, {"steps", true, false}}},
         {"polynomial", ScheduleKind::Polynomial, {{"power", false, false}, {"steps", true, false}}},
         {"linear", ScheduleKind::Linear, {{"from", false, true}, {"to", false, true}, {"steps", true, true}}},
-        {"onecycle", ScheduleKind::OneCycle,
+        {"onecycle",
+         ScheduleKind::OneCycle,
          {{"pct", false, false}, {"div", false, false}, {"final_div", false, false}, {"steps", true, false}}},
-        {"plateau", ScheduleKind::Plateau,
-         {{"factor", false, false}, {"patience", true, false}, {"threshold", false, false},
-          {"cooldown", true, false}, {"min", false, false}}},
+        {"plateau",
+         ScheduleKind::Plateau,
+         {{"factor", false, false},
+          {"patience", true, false},
+          {"threshold", false, false},
+          {"cooldown", true, false},
+          {"min", false, false}}},
     };
     return k;
 }
@@ -109,7 +114,8 @@ private:
                 if (name == k.name)
                     spec = &k;
             if (spec == nullptr)
-                fail(at_name, fmt::format("unknown schedule kind '{}'", name), fmt::format("kinds are: {}", schedule_kinds()));
+                fail(at_name, fmt::format("unknown schedule kind '{}'", name),
+                     fmt::format("kinds are: {}", schedule_kinds()));
             s.kind = spec->kind;
         }
         std::vector<bool> given(spec->args.size(), false);
@@ -167,8 +173,9 @@ private:
             return;
         } else {
             if (positional >= spec.args.size())
-                fail(at_arg, fmt::format("{} takes at most {} argument{}", spec.name, spec.args.size(),
-                                         spec.args.size() == 1 ? "" : "s"),
+                fail(at_arg,
+                     fmt::format("{} takes at most {} argument{}", spec.name, spec.args.size(),
+                                 spec.args.size() == 1 ? "" : "s"),
                      usage(spec));
             a = positional++;
         }
@@ -261,8 +268,8 @@ private:
         if (spec.variadic)
             args = "M1, M2, ..., ";
         for (const ArgSpec& a : spec.args)
-            args += fmt::format("{}{}{}", args.empty() || spec.variadic ? "" : ", ", a.required ? "" : "[",
-                                a.name) + (a.required ? "" : "]");
+            args += fmt::format("{}{}{}", args.empty() || spec.variadic ? "" : ", ", a.required ? "" : "[", a.name) +
+                    (a.required ? "" : "]");
         if (spec.variadic)
             args = "M1, M2, ..., [gamma]";
         return fmt::format("write {}({})", spec.name, args);
@@ -344,8 +351,8 @@ Schedule resolve_schedule(Schedule s, std::uint64_t planned)
         throw Error(fmt::format("--schedule {}={}: the warmup of {} steps does not end before the planned {} steps\n"
                                 "hint: shorten the warmup or raise --iterations",
                                 s.hparam, s.text, s.warmup, planned));
-    const bool horizon = s.kind == ScheduleKind::Cosine || s.kind == ScheduleKind::Polynomial ||
-                         s.kind == ScheduleKind::OneCycle;
+    const bool horizon =
+        s.kind == ScheduleKind::Cosine || s.kind == ScheduleKind::Polynomial || s.kind == ScheduleKind::OneCycle;
     if (horizon && s.steps == 0)
         s.steps = std::max<std::uint64_t>(1, planned - s.warmup);
     if (s.kind == ScheduleKind::OneCycle && (s.pct * static_cast<double>(s.steps) - 1.0 <= 0.0 ||
@@ -373,11 +380,10 @@ std::string Schedule::canonical() const
     case ScheduleKind::Polynomial: return out + fmt::format("polynomial(power={},steps={})", power, steps);
     case ScheduleKind::Linear: return out + fmt::format("linear({},{},{})", from, to, steps);
     case ScheduleKind::OneCycle:
-        return out + fmt::format("onecycle(pct={},div={},final_div={},steps={})", pct, div, final_div,
-                                 steps);
+        return out + fmt::format("onecycle(pct={},div={},final_div={},steps={})", pct, div, final_div, steps);
     case ScheduleKind::Plateau:
-        return out + fmt::format("plateau(factor={},patience={},threshold={},cooldown={},min={})",
-                                 factor, patience, threshold, cooldown, min);
+        return out + fmt::format("plateau(factor={},patience={},threshold={},cooldown={},min={})", factor, patience,
+                                 threshold, cooldown, min);
     }
     return out;
 }

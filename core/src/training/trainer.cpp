@@ -73,12 +73,8 @@ template <class T>
 RunSnapshot Trainer<T>::snapshot(std::span<TrainObserver* const> observers) const noexcept
 {
     const std::span<const T> p = tape_.params();
-    return RunSnapshot{state_.loop,
-                       sizeof(T),
-                       {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
-                       state_bytes_,
-                       sampler_,
-                       observers,
+    return RunSnapshot{state_.loop,  sizeof(T), {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
+                       state_bytes_, sampler_,  observers,
                        transforms_};
 }
 
@@ -186,8 +182,7 @@ private:
         if (node.op == Op::Input)
             return fmt::format("the data holds it: input '{}' of {}", node.label, sample);
         const std::string name = node.label.empty() ? "an intermediate value" : fmt::format("'{}'", node.label);
-        return fmt::format("the first non-finite value is {} (operation {}), for {}", name, to_string(node.op),
-                           sample);
+        return fmt::format("the first non-finite value is {} (operation {}), for {}", name, to_string(node.op), sample);
     }
 
     // Closes a full loss window into a record; false when an observer stops the run.

@@ -101,8 +101,8 @@ TransformChain::TransformChain(const TransformSettings& s, const Plugin& plugin,
                                     text, h.name, plugin.id()));
         for (const Scheduled& other : scheduled_)
             if (other.index == static_cast<std::size_t>(index))
-                throw Error(fmt::format("--schedule {}: '{}' has two schedules; give one per hyperparameter", text,
-                                        h.name));
+                throw Error(
+                    fmt::format("--schedule {}: '{}' has two schedules; give one per hyperparameter", text, h.name));
         sch.hparam = h.name;
         sch = resolve_schedule(std::move(sch), planned);
         const double b = base[static_cast<std::size_t>(index)];
@@ -125,9 +125,10 @@ TransformChain::TransformChain(const TransformSettings& s, const Plugin& plugin,
                                     h.option_name(), sc.base));
         };
         if (sc.schedule.kind == ScheduleKind::Plateau && sc.schedule.min < sc.base && !in_range(h, sc.schedule.min))
-            throw Error(fmt::format("--schedule {}={}: reduce-on-plateau may lower {} down to its min {:g}, outside its "
-                                    "range {} for optimizer '{}'\nhint: give plateau(min=...) inside the range",
-                                    h.name, sc.schedule.text, h.name, sc.schedule.min, h.range_text(), plugin.id()));
+            throw Error(
+                fmt::format("--schedule {}={}: reduce-on-plateau may lower {} down to its min {:g}, outside its "
+                            "range {} for optimizer '{}'\nhint: give plateau(min=...) inside the range",
+                            h.name, sc.schedule.text, h.name, sc.schedule.min, h.range_text(), plugin.id()));
         const std::vector<std::uint64_t> points = schedule_breakpoints(sc.schedule, planned);
         const auto value = [&](std::uint64_t t) { return schedule_value(sc.schedule, sc.base, t, sc.base); };
         for (std::size_t p = 0; p < points.size(); ++p) {

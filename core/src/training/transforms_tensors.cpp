@@ -105,7 +105,8 @@ std::vector<ParamTensor> parameter_tensors(const Graph& g)
         }
         const int l = layer[static_cast<std::size_t>(v)];
         if (l > 0)
-            add(tensor(2 * l + (bias[i] ? 1 : 0), fmt::format("layer {} {}", l, bias[i] ? "bias" : "weights")).ranges, i);
+            add(tensor(2 * l + (bias[i] ? 1 : 0), fmt::format("layer {} {}", l, bias[i] ? "bias" : "weights")).ranges,
+                i);
         else
             add(tensor(v, g.variables[static_cast<std::size_t>(v)]).ranges, i);
     }

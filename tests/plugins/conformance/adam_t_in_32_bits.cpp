@@ -28,8 +28,8 @@ struct AdamTIn32Bits {
     {
         const double t32 = static_cast<double>(static_cast<std::uint32_t>(t)); // the defect
         const double bc1 = 1.0 - std::pow(hp[1], t32), bc2 = 1.0 - std::pow(hp[2], t32);
-        return {static_cast<T>(hp[1]),        static_cast<T>(1.0 - hp[1]),     static_cast<T>(hp[2]),
-                static_cast<T>(1.0 - hp[2]),  static_cast<T>(hp[0] / bc1),     static_cast<T>(std::sqrt(bc2)),
+        return {static_cast<T>(hp[1]),       static_cast<T>(1.0 - hp[1]), static_cast<T>(hp[2]),
+                static_cast<T>(1.0 - hp[2]), static_cast<T>(hp[0] / bc1), static_cast<T>(std::sqrt(bc2)),
                 static_cast<T>(hp[3])};
     }
     template <class V, class C>

@@ -4,8 +4,7 @@
 #include "sgd_parts.hpp"
 
 struct Sgdw : DecoupledDecay<1> {
-    static constexpr cgp::sdk::info info{"decoupled_weight_decay", "SGDW", "0.0.1",
-                                         "SGD with decoupled weight decay"};
+    static constexpr cgp::sdk::info info{"decoupled_weight_decay", "SGDW", "0.0.1", "SGD with decoupled weight decay"};
 };
 
 CGP_REGISTER_OPTIMIZER(Sgdw)

@@ -54,12 +54,28 @@ struct RawAbiPlugin {
     }
 
     static constexpr cgp_optimizer_descriptor descriptor = {
-        sizeof(cgp_optimizer_descriptor), 0, Impl::id, Impl::id, "0.0.1", Impl::summary, nullptr, 1, variants(), hparams, 0, 0,
-        &state_count, &validate, &step_f32, &step_f64, &simd_path, nullptr,
+        sizeof(cgp_optimizer_descriptor),
+        0,
+        Impl::id,
+        Impl::id,
+        "0.0.1",
+        Impl::summary,
+        nullptr,
+        1,
+        variants(),
+        hparams,
+        0,
+        0,
+        &state_count,
+        &validate,
+        &step_f32,
+        &step_f64,
+        &simd_path,
+        nullptr,
     };
     static const cgp_optimizer_descriptor* get_descriptor() { return &descriptor; }
 };
 
-#define CGP_TEST_RAW_ABI_PLUGIN(Impl)                                                                          \
-    extern "C" __attribute__((visibility("default"))) const cgp_plugin_entry_t cgp_plugin_entry = {            \
+#define CGP_TEST_RAW_ABI_PLUGIN(Impl)                                                                                  \
+    extern "C" __attribute__((visibility("default"))) const cgp_plugin_entry_t cgp_plugin_entry = {                    \
         CGP_ABI_MAJOR, CGP_ABI_MINOR, 0u, 0u, &RawAbiPlugin<Impl>::get_descriptor};

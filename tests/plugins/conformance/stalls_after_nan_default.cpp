@@ -16,7 +16,7 @@ struct StallsAfterNanDefault : LrOnly {
     static constants<T> prepare(const double* hp, std::uint64_t)
     {
         const double warmup = hp[0] > 1.0 ? std::sqrt(1.0 - hp[0]) : 1.0; // the defect: NaN above 1
-        return {static_cast<T>(hp[0] * 1e-6 * warmup)};                    // and a million times too short
+        return {static_cast<T>(hp[0] * 1e-6 * warmup)};                   // and a million times too short
     }
     template <class V, class C>
     static void update(V& p, const V& g, auto&, const C& c)

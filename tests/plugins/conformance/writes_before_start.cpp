@@ -16,7 +16,8 @@ struct WritesBeforeStart {
         const T lr = static_cast<T>(args.hparams[0]);
         const auto n = static_cast<std::ptrdiff_t>(args.count);
         constexpr std::ptrdiff_t lanes = 8;
-        const std::ptrdiff_t begin = (args.flags & CGP_STEP_SCALAR) == 0 && n > 0 && n < lanes ? n - lanes : 0; // the defect
+        const std::ptrdiff_t begin =
+            (args.flags & CGP_STEP_SCALAR) == 0 && n > 0 && n < lanes ? n - lanes : 0; // the defect
         for (std::ptrdiff_t i = begin; i < n; ++i)
             p[i] = p[i] - lr * g[i];
     }

@@ -15,7 +15,8 @@ struct WritesPadding {
         const T lr = static_cast<T>(args.hparams[0]);
         constexpr std::size_t per_block = 64 / sizeof(T);
         const std::size_t n = args.count;
-        const std::size_t end = (args.flags & CGP_STEP_SCALAR) == 0 ? (n + per_block - 1) / per_block * per_block : n; // the defect
+        const std::size_t end =
+            (args.flags & CGP_STEP_SCALAR) == 0 ? (n + per_block - 1) / per_block * per_block : n; // the defect
         for (std::size_t i = 0; i < end; ++i)
             p[i] = p[i] - lr * g[i];
     }

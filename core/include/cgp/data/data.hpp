@@ -19,13 +19,13 @@
 namespace cgp {
 
 struct Dataset {
-    std::string origin;                    // "generated", or the CSV path
+    std::string origin; // "generated", or the CSV path
     std::vector<std::string> feature_names;
     std::vector<std::string> label_names;
     std::size_t samples = 0;
-    std::vector<double> x;                 // samples x features, row-major
-    std::vector<double> y;                 // samples x labels, row-major
-    std::size_t class_split = 0;           // generated data: samples [0, split) are class 0
+    std::vector<double> x;       // samples x features, row-major
+    std::vector<double> y;       // samples x labels, row-major
+    std::size_t class_split = 0; // generated data: samples [0, split) are class 0
 
     std::size_t features() const noexcept { return feature_names.size(); }
     std::size_t labels() const noexcept { return label_names.size(); }

@@ -19,38 +19,38 @@ namespace cgp {
 
 struct Node {
     Op op = Op::Const;
-    int a = -1;           // first operand (node index)
-    int b = -1;           // second operand (binary ops)
-    int index = -1;       // Input: input number; Param: parameter number
-    double value = 0.0;   // Const: the value; PowInt: the exponent
-    bool uniform = true;  // depends on no input: one value for the whole batch
+    int a = -1;              // first operand (node index)
+    int b = -1;              // second operand (binary ops)
+    int index = -1;          // Input: input number; Param: parameter number
+    double value = 0.0;      // Const: the value; PowInt: the exponent
+    bool uniform = true;     // depends on no input: one value for the whole batch
     bool needs_grad = false; // depends on a parameter
-    std::string label;    // variable or parameter name when it has one
+    std::string label;       // variable or parameter name when it has one
 };
 
 // What the builder made of one statement: the node of its expression, then the per-node bias added
 // to it and the activation applied to the sum (the variable's node is the last of these).
 struct Definition {
-    int body = -1;                      // node of the statement's expression
-    int bias = -1;                      // parameter number of the variable's bias, or -1
+    int body = -1; // node of the statement's expression
+    int bias = -1; // parameter number of the variable's bias, or -1
     Activation activation = Activation::None;
 };
 
 struct Graph {
-    std::vector<Node> nodes;              // topological order: operands come first
-    std::vector<std::string> params;      // parameter names, in parameter order
-    std::vector<std::string> inputs;      // input variable names, in order of first use
-    std::vector<int> input_nodes;         // node of each input
-    std::vector<std::string> outputs;     // output variable names
-    std::vector<int> output_nodes;        // node of each output
-    std::vector<std::string> variables;   // defined variables, statement order
-    std::vector<int> variable_nodes;      // node of each defined variable
-    std::vector<Definition> definitions;  // how each defined variable was built
+    std::vector<Node> nodes;                     // topological order: operands come first
+    std::vector<std::string> params;             // parameter names, in parameter order
+    std::vector<std::string> inputs;             // input variable names, in order of first use
+    std::vector<int> input_nodes;                // node of each input
+    std::vector<std::string> outputs;            // output variable names
+    std::vector<int> output_nodes;               // node of each output
+    std::vector<std::string> variables;          // defined variables, statement order
+    std::vector<int> variable_nodes;             // node of each defined variable
+    std::vector<Definition> definitions;         // how each defined variable was built
     std::vector<std::vector<int>> variable_uses; // for each defined variable: variables it reads
     Activation activation = Activation::None;
     bool node_bias = false;
-    std::vector<int> layers;              // declared layer sizes (inputs first), or empty
-    std::string name;                     // the model's name (preset, file, ...)
+    std::vector<int> layers; // declared layer sizes (inputs first), or empty
+    std::string name;        // the model's name (preset, file, ...)
 
     // A 64-bit fingerprint of the structure (operations, names, order); equal graphs, equal value.
     std::uint64_t fingerprint() const;

@@ -24,8 +24,8 @@ public:
     std::size_t state_count() const override { return state_count_; }
     void step(std::uint64_t t, std::span<float> params, std::span<const float> grads, std::span<float* const> state,
               bool scalar) override;
-    void step(std::uint64_t t, std::span<double> params, std::span<const double> grads,
-              std::span<double* const> state, bool scalar) override;
+    void step(std::uint64_t t, std::span<double> params, std::span<const double> grads, std::span<double* const> state,
+              bool scalar) override;
     void read_hparams_from(const double* values) noexcept override { step_hparams_ = values; }
 
     // Fills freshly allocated state arrays (each params.size() elements) before step 1: zero, or

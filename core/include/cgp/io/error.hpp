@@ -28,8 +28,8 @@ struct SourcePos {
 //   hint: ...
 class SourceError : public Error {
 public:
-    SourceError(const std::string& origin, SourcePos pos, const std::string& source_line,
-                const std::string& message, const std::string& hint = {});
+    SourceError(const std::string& origin, SourcePos pos, const std::string& source_line, const std::string& message,
+                const std::string& hint = {});
     const std::string& origin() const noexcept { return origin_; }
     SourcePos pos() const noexcept { return pos_; }
     const std::string& message() const noexcept { return message_; }

@@ -13,9 +13,9 @@
 namespace cgp {
 
 // Largest inputs cgp reads, generous for every real use (docs/reliability.md lists them).
-inline constexpr std::uint64_t kModelFileLimit = 64ull << 20;  // 64 MiB of expressions
-inline constexpr std::uint64_t kConfigFileLimit = 1ull << 20;  // 1 MiB of option = value lines
-inline constexpr std::uint64_t kCsvFileLimit = 4ull << 30;     // 4 GiB of numbers
+inline constexpr std::uint64_t kModelFileLimit = 64ull << 20; // 64 MiB of expressions
+inline constexpr std::uint64_t kConfigFileLimit = 1ull << 20; // 1 MiB of option = value lines
+inline constexpr std::uint64_t kCsvFileLimit = 4ull << 30;    // 4 GiB of numbers
 // A checkpoint is bounded by its own header (the length it announces must be the file's), so its
 // read is limited by the file's size only.
 inline constexpr std::uint64_t kNoLimit = ~std::uint64_t{0};

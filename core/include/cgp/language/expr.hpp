@@ -30,13 +30,13 @@ inline bool is_variable_name(std::string_view name) noexcept
 struct Ast {
     enum class Kind { Number, Name, Neg, Add, Sub, Mul, Div, Pow, Call };
     Kind kind = Kind::Number;
-    double number = 0.0; // Number
-    std::string name;    // Name
+    double number = 0.0;   // Number
+    std::string name;      // Name
     Op func = Op::Sigmoid; // Call: the function (an op marked `function` in ops.hpp)
-    int a = -1;          // operand (Neg, Call) or left operand
-    int b = -1;          // right operand
-    SourcePos pos;       // where the node starts (operator position for binary nodes)
-    int depth = 1;       // height of the subtree (bounded by kMaxExpressionDepth)
+    int a = -1;            // operand (Neg, Call) or left operand
+    int b = -1;            // right operand
+    SourcePos pos;         // where the node starts (operator position for binary nodes)
+    int depth = 1;         // height of the subtree (bounded by kMaxExpressionDepth)
 };
 
 // Deepest expression tree accepted (a sum of 4096 products, one generated layer node, is about
@@ -55,8 +55,8 @@ struct Statement {
 // A model text after parsing: the statements over one syntax-tree arena, plus the source lines,
 // kept so every later error can quote the line and point at the column.
 struct ParsedText {
-    std::string origin;              // file name, "--expr 2", "preset multi-neuron", ...
-    std::vector<std::string> lines;  // line i+1 of the origin
+    std::string origin;             // file name, "--expr 2", "preset multi-neuron", ...
+    std::vector<std::string> lines; // line i+1 of the origin
     std::vector<Ast> nodes;
     std::vector<Statement> statements;
 

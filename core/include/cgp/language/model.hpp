@@ -44,13 +44,13 @@ struct NamedAt {
 };
 
 struct ModelSpec {
-    std::string name;          // "multi-neuron", a file path, "--expr", "layers 4 2 1"
-    ParsedText text;           // the statements
+    std::string name;                         // "multi-neuron", a file path, "--expr", "layers 4 2 1"
+    ParsedText text;                          // the statements
     Activation activation = Activation::None; // applied to every defined variable (neural models)
-    bool node_bias = false;    // one learnable bias per defined variable, added before the activation
-    std::vector<NamedAt> outputs; // declared outputs; empty: the variables no statement uses
-    std::vector<int> layers;   // CGP layer rule: nodes per layer, inputs first; empty: any DAG
-    SourcePos layers_pos;      // where `layers` was declared (for errors)
+    bool node_bias = false;                   // one learnable bias per defined variable, added before the activation
+    std::vector<NamedAt> outputs;             // declared outputs; empty: the variables no statement uses
+    std::vector<int> layers;                  // CGP layer rule: nodes per layer, inputs first; empty: any DAG
+    SourcePos layers_pos;                     // where `layers` was declared (for errors)
 };
 
 // Built-in models: "one-neuron" and "multi-neuron" (CGP's examples).

@@ -35,36 +35,35 @@ struct OpInfo {
     std::string_view symbol = {}; // an operator's drawing: infix for binary ops, prefix or postfix for unary
     int precedence = 5;           // binding strength of the symbol; 5 for calls and leaves
     Tighter tighter = Tighter::Neither;
-    bool has_value = false;       // Node::value matters: a constant's value, a whole exponent
-    Domain domain = {};           // test points of the first operand
-    Domain domain_b = {};         // and of the second (binary ops)
+    bool has_value = false; // Node::value matters: a constant's value, a whole exponent
+    Domain domain = {};     // test points of the first operand
+    Domain domain_b = {};   // and of the second (binary ops)
 };
 
 // X(Id, OpInfo fields...). The order is the numbering of Op: append new entries at the end.
-#define CGP_OPS(X)                                                                                                   \
-    X(Input, .name = "input")                                                                                        \
-    X(Param, .name = "param")                                                                                        \
-    X(Const, .name = "const", .has_value = true)                                                                     \
-    X(Add, .name = "add", .arity = 2, .symbol = " + ", .precedence = 1)                                              \
-    X(Sub, .name = "sub", .arity = 2, .symbol = " - ", .precedence = 1, .tighter = Tighter::Right)                   \
-    X(Mul, .name = "mul", .arity = 2, .symbol = "*", .precedence = 2)                                                \
-    X(Div, .name = "div", .arity = 2, .symbol = "/", .precedence = 2, .tighter = Tighter::Right,                     \
-      .domain_b = {0.5, 2.0, true})                                                                                  \
-    X(Pow, .name = "pow", .arity = 2, .symbol = "^", .precedence = 4, .tighter = Tighter::Left,                      \
-      .domain = {0.2, 3.0})                                                                                          \
-    /* a ^ n for a whole number n (Node::value), kept exact for negative a */                                        \
-    X(PowInt, .name = "powi", .arity = 1, .symbol = "^", .precedence = 4, .tighter = Tighter::Left,                  \
-      .has_value = true, .domain = {0.3, 2.0, true})                                                                 \
-    X(Neg, .name = "neg", .arity = 1, .symbol = "-", .precedence = 3)                                                \
-    X(Sigmoid, .name = "sigmoid", .arity = 1, .function = true, .activation = true, .domain = {-4.0, 4.0})           \
-    X(Relu, .name = "relu", .arity = 1, .function = true, .activation = true, .domain = {0.1, 3.0, true})            \
-    X(Tanh, .name = "tanh", .arity = 1, .function = true, .activation = true, .domain = {-3.0, 3.0})                 \
-    X(Exp, .name = "exp", .arity = 1, .function = true, .domain = {-3.0, 3.0})                                       \
-    X(Log, .name = "log", .arity = 1, .function = true, .domain = {0.1, 4.0})                                        \
-    X(Sqrt, .name = "sqrt", .arity = 1, .function = true, .domain = {0.1, 4.0})                                      \
-    X(Abs, .name = "abs", .arity = 1, .function = true, .domain = {0.1, 3.0, true})                                  \
-    /* the absent activation (--activation none); never a node of a graph */                                         \
-    X(Identity, .name = "none", .arity = 1, .activation = true)                                                    \
+#define CGP_OPS(X)                                                                                                     \
+    X(Input, .name = "input")                                                                                          \
+    X(Param, .name = "param")                                                                                          \
+    X(Const, .name = "const", .has_value = true)                                                                       \
+    X(Add, .name = "add", .arity = 2, .symbol = " + ", .precedence = 1)                                                \
+    X(Sub, .name = "sub", .arity = 2, .symbol = " - ", .precedence = 1, .tighter = Tighter::Right)                     \
+    X(Mul, .name = "mul", .arity = 2, .symbol = "*", .precedence = 2)                                                  \
+    X(Div, .name = "div", .arity = 2, .symbol = "/", .precedence = 2, .tighter = Tighter::Right,                       \
+      .domain_b = {0.5, 2.0, true})                                                                                    \
+    X(Pow, .name = "pow", .arity = 2, .symbol = "^", .precedence = 4, .tighter = Tighter::Left, .domain = {0.2, 3.0})  \
+    /* a ^ n for a whole number n (Node::value), kept exact for negative a */                                          \
+    X(PowInt, .name = "powi", .arity = 1, .symbol = "^", .precedence = 4, .tighter = Tighter::Left, .has_value = true, \
+      .domain = {0.3, 2.0, true})                                                                                      \
+    X(Neg, .name = "neg", .arity = 1, .symbol = "-", .precedence = 3)                                                  \
+    X(Sigmoid, .name = "sigmoid", .arity = 1, .function = true, .activation = true, .domain = {-4.0, 4.0})             \
+    X(Relu, .name = "relu", .arity = 1, .function = true, .activation = true, .domain = {0.1, 3.0, true})              \
+    X(Tanh, .name = "tanh", .arity = 1, .function = true, .activation = true, .domain = {-3.0, 3.0})                   \
+    X(Exp, .name = "exp", .arity = 1, .function = true, .domain = {-3.0, 3.0})                                         \
+    X(Log, .name = "log", .arity = 1, .function = true, .domain = {0.1, 4.0})                                          \
+    X(Sqrt, .name = "sqrt", .arity = 1, .function = true, .domain = {0.1, 4.0})                                        \
+    X(Abs, .name = "abs", .arity = 1, .function = true, .domain = {0.1, 3.0, true})                                    \
+    /* the absent activation (--activation none); never a node of a graph */                                           \
+    X(Identity, .name = "none", .arity = 1, .activation = true)                                                        \
     X(Softplus, .name = "softplus", .arity = 1, .function = true, .activation = true, .domain = {-8.0, 8.0})
 
 enum class Op : std::uint8_t {

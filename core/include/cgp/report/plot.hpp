@@ -37,7 +37,8 @@ struct LineFigure {
     std::string xlabel = "iteration";
     std::string ylabel = "loss";
     bool log_y = false;
-    double smooth = 0.0; // > 0: each curve as its exponential moving average with this weight, the raw curve faint behind
+    double smooth =
+        0.0; // > 0: each curve as its exponential moving average with this weight, the raw curve faint behind
     std::vector<Curve> curves;
 };
 
@@ -71,11 +72,11 @@ Legends legends(const std::vector<std::vector<std::pair<std::string, std::string
 // Values over a grid of two settings; each cell is coloured and labelled with its value.
 struct HeatmapFigure {
     std::string title;
-    std::string xlabel, ylabel;              // the two settings ("beta1", "beta2")
+    std::string xlabel, ylabel;                // the two settings ("beta1", "beta2")
     std::vector<std::string> xvalues, yvalues; // their values as tick labels
-    std::vector<double> values;              // row-major: values[iy * xvalues.size() + ix]; NaN: no value
-    std::vector<double> spread;              // optional, like values: each cell's standard deviation over seeds
-    std::string value_label;                 // colour-box label ("final loss")
+    std::vector<double> values;                // row-major: values[iy * xvalues.size() + ix]; NaN: no value
+    std::vector<double> spread;                // optional, like values: each cell's standard deviation over seeds
+    std::string value_label;                   // colour-box label ("final loss")
 };
 // With spreads, a cell reads "mean ± sd", the colour scale spans at least the largest spread (so it
 // does not paint seed noise as differences), and the cells whose difference from the lowest cell is

@@ -39,8 +39,8 @@ public:
     Tape& operator=(Tape&&) noexcept;
 
     std::size_t batch_size() const noexcept;
-    std::size_t padded_batch() const noexcept;   // columns' length: a multiple of 64 bytes
-    SimdPath simd_path() const noexcept;         // the resolved path
+    std::size_t padded_batch() const noexcept; // columns' length: a multiple of 64 bytes
+    SimdPath simd_path() const noexcept;       // the resolved path
     const TapeStats& stats() const noexcept;
 
     // Parameters and gradients in the graph's parameter order; 64-byte aligned, padded with zeros.

@@ -32,7 +32,7 @@ struct Checkpoint {
     std::string model_name;
     std::uint64_t model_fingerprint = 0;
     std::uint64_t data_fingerprint = 0;
-    std::string dtype;                  // "f32" or "f64"
+    std::string dtype; // "f32" or "f64"
     std::string plugin_id;
     std::string plugin_version;
     std::vector<std::pair<std::string, double>> hparams;
@@ -42,8 +42,8 @@ struct Checkpoint {
     // Where it is.
     LoopState loop;
     std::uint64_t param_count = 0;
-    std::vector<std::uint8_t> params;              // param_count values of dtype, raw
-    std::vector<std::vector<std::uint8_t>> state;  // each optimizer state array, raw
+    std::vector<std::uint8_t> params;             // param_count values of dtype, raw
+    std::vector<std::vector<std::uint8_t>> state; // each optimizer state array, raw
     std::string sampler_state;
     // Format 2 on: each stateful observer's key and state.
     std::vector<std::pair<std::string, std::string>> observers;

@@ -40,10 +40,10 @@ struct ModelChoice {
 ModelSpec make_model(const ModelChoice& choice);
 
 struct DataChoice {
-    std::string source = "generated";     // "generated" or a CSV path
-    std::vector<std::string> labels;      // CSV label columns
+    std::string source = "generated"; // "generated" or a CSV path
+    std::vector<std::string> labels;  // CSV label columns
     bool standardize = false;
-    std::size_t dataset_size = 5000;      // generated data
+    std::size_t dataset_size = 5000; // generated data
     bool dataset_size_given = false;
 };
 
@@ -53,15 +53,18 @@ struct RunSettings {
     std::uint64_t seed = 0;
     Dtype dtype = Dtype::F32;
     SimdPath simd = SimdPath::Auto;
-    TrainOptions train;                   // the loop's behaviour: log_every, on_nonfinite, ...
-    CheckpointSettings checkpoint;        // a CheckpointWriter joins the observers when a path is set
-    TransformSettings transforms;         // schedules, weight decay, clipping (transforms.hpp)
+    TrainOptions train;            // the loop's behaviour: log_every, on_nonfinite, ...
+    CheckpointSettings checkpoint; // a CheckpointWriter joins the observers when a path is set
+    TransformSettings transforms;  // schedules, weight decay, clipping (transforms.hpp)
 };
 
 // The random streams of a run, all derived from --seed: initial weights, data generation, sampling.
 struct Seeds {
     std::uint64_t init, data, sample;
-    static Seeds from(std::uint64_t seed) noexcept { return {seed, seed + 0x9E3779B97F4A7C15ull, seed + 0x3C6EF372FE94F82Aull}; }
+    static Seeds from(std::uint64_t seed) noexcept
+    {
+        return {seed, seed + 0x9E3779B97F4A7C15ull, seed + 0x3C6EF372FE94F82Aull};
+    }
 };
 
 // A run, fully allocated: graph, dataset, tape, sampler, optimizer and trainer.
@@ -89,9 +92,9 @@ public:
     const PluginOptimizer& optimizer() const noexcept;
     const TransformChain& transforms() const noexcept; // bound and checked before training
     const RunSettings& settings() const noexcept;
-    SimdPath simd_path() const noexcept;          // the graph kernels' resolved path
+    SimdPath simd_path() const noexcept; // the graph kernels' resolved path
     std::size_t param_count() const noexcept;
-    std::string data_description() const;         // "generated: 5000 samples, CGP sampler"
+    std::string data_description() const; // "generated: 5000 samples, CGP sampler"
 
     // Parameters as double, in parameter order (for reports, traces and checkpoints).
     std::vector<double> params() const;

@@ -19,18 +19,18 @@ namespace cgp {
 enum class ScheduleKind { Constant, Step, MultiStep, Exponential, Cosine, Polynomial, Linear, OneCycle, Plateau };
 
 struct Schedule {
-    std::string hparam;            // as written before '=' ("lr"); "lr" when left out
-    std::string text;              // the spelling after '=', as written
+    std::string hparam; // as written before '=' ("lr"); "lr" when left out
+    std::string text;   // the spelling after '=', as written
     ScheduleKind kind = ScheduleKind::Constant;
-    std::uint64_t warmup = 0;      // warmup(W): steps of linear warmup before the schedule
-    double warmup_from = 0.0;      // ... starting at this fraction of base
-    std::uint64_t size = 0;        // step(size)
-    std::vector<std::uint64_t> milestones; // multistep(m1, m2, ...)
-    double gamma = 0.1;            // step, multistep, exponential
-    double min = 0.0;              // cosine's eta_min; plateau's min_lr
-    std::uint64_t steps = 0;       // cosine, polynomial, onecycle horizon; linear's length (0: planned)
-    double power = 1.0;            // polynomial
-    double from = 0.0, to = 0.0;   // linear (absolute values)
+    std::uint64_t warmup = 0;                      // warmup(W): steps of linear warmup before the schedule
+    double warmup_from = 0.0;                      // ... starting at this fraction of base
+    std::uint64_t size = 0;                        // step(size)
+    std::vector<std::uint64_t> milestones;         // multistep(m1, m2, ...)
+    double gamma = 0.1;                            // step, multistep, exponential
+    double min = 0.0;                              // cosine's eta_min; plateau's min_lr
+    std::uint64_t steps = 0;                       // cosine, polynomial, onecycle horizon; linear's length (0: planned)
+    double power = 1.0;                            // polynomial
+    double from = 0.0, to = 0.0;                   // linear (absolute values)
     double pct = 0.3, div = 25.0, final_div = 1e4; // onecycle: pct_start, div_factor, final_div_factor
     double factor = 0.1, threshold = 1e-4;         // plateau
     std::uint64_t patience = 10, cooldown = 0;     // plateau

@@ -39,25 +39,25 @@ struct TrainOptions {
 
 // What observers see while training.
 struct TrainStatus {
-    std::uint64_t iteration = 0;   // iterations done
+    std::uint64_t iteration = 0; // iterations done
     std::uint64_t total = 0;
-    std::uint64_t step = 0;        // optimizer steps taken (skipped iterations do not count)
+    std::uint64_t step = 0; // optimizer steps taken (skipped iterations do not count)
     std::uint64_t skipped = 0;
-    double last_loss = 0.0;        // most recent batch loss
+    double last_loss = 0.0; // most recent batch loss
     double seconds = 0.0;
 };
 
 struct TrainSummary {
-    std::uint64_t iterations = 0;  // done in total
+    std::uint64_t iterations = 0; // done in total
     std::uint64_t steps = 0;
     std::uint64_t skipped = 0;
-    double final_loss = 0.0;       // mean of the last record
-    double min_loss = 0.0;         // smallest record
+    double final_loss = 0.0; // mean of the last record
+    double min_loss = 0.0;   // smallest record
     std::uint64_t min_iteration = 0;
-    double seconds = 0.0;          // this process's training time
+    double seconds = 0.0; // this process's training time
     double iterations_per_second = 0.0;
     StopReason reason = StopReason::Completed;
-    std::string message;           // why it stopped, when not Completed
+    std::string message;                // why it stopped, when not Completed
     bool advises_learning_rate = false; // message ends "try a smaller learning rate" (programs add the option)
     std::vector<LossRecord> records;
 };
@@ -68,8 +68,8 @@ struct LoopState {
     std::uint64_t step = 0;
     std::uint64_t skipped = 0;
     double window_sum = 0.0;
-    std::uint64_t window_count = 0;   // iterations in the open window
-    std::uint64_t window_finite = 0;  // of which had a finite loss
+    std::uint64_t window_count = 0;  // iterations in the open window
+    std::uint64_t window_finite = 0; // of which had a finite loss
     std::vector<LossRecord> records;
 };
 
@@ -134,8 +134,7 @@ public:
 
     // Trains until `iterations` are done in total, counting those before a resume (or a stop); may be
     // called again after restoring a state (resume) to continue exactly.
-    TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
-                     std::span<TrainObserver* const> observers);
+    TrainSummary run(std::uint64_t iterations, const TrainOptions& options, std::span<TrainObserver* const> observers);
     // Applies `chain` around every step (nullptr, or an empty chain: none, the loop skips it).
     void set_transforms(TransformChain* chain) noexcept;
 

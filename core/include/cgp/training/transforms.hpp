@@ -38,13 +38,14 @@ struct TransformSettings {
     double decay = 0.0;
     DecayMode decay_mode = DecayMode::Coupled;
     bool decay_biases = false;
-    double decay_lr = 0.0;              // decoupled decay's rate for plugins without lr (0: none)
+    double decay_lr = 0.0; // decoupled decay's rate for plugins without lr (0: none)
     double clip_value = 0.0;
     double clip_norm = 0.0;
     double clip_norm_per_tensor = 0.0;
     bool empty() const noexcept
     {
-        return schedules.empty() && decay == 0.0 && clip_value == 0.0 && clip_norm == 0.0 && clip_norm_per_tensor == 0.0;
+        return schedules.empty() && decay == 0.0 && clip_value == 0.0 && clip_norm == 0.0 &&
+               clip_norm_per_tensor == 0.0;
     }
 };
 
@@ -66,11 +67,11 @@ std::vector<bool> bias_mask(const Graph& g);
 struct TransformRecord {
     std::vector<std::string> schedules; // "lr=<canonical spelling>" per schedule
     double decay = 0.0;
-    std::uint8_t decay_mode = 0;        // DecayMode
+    std::uint8_t decay_mode = 0; // DecayMode
     std::uint8_t decay_biases = 0;
     double decay_lr = 0.0, clip_value = 0.0, clip_norm = 0.0, clip_norm_per_tensor = 0.0;
-    std::vector<PlateauState> plateau;  // per schedule (unused for closed forms)
-    std::vector<double> history;        // per kept loss record, the scheduled values (schedules.size() each)
+    std::vector<PlateauState> plateau; // per schedule (unused for closed forms)
+    std::vector<double> history;       // per kept loss record, the scheduled values (schedules.size() each)
     bool operator==(const TransformRecord&) const = default;
 };
 // "lr: warmup(...)+cosine(...) -> ..." differences between two records' settings, for resume notes.
@@ -129,10 +130,10 @@ private:
     std::vector<std::string> names_;
     std::vector<double> shown_;
     std::vector<double> history_;
-    std::vector<ParamRange> decayed_;           // the parameters weight decay applies to
-    std::vector<ParamTensor> tensors_;          // for per-tensor clipping
-    int lr_index_ = -1;                         // decoupled decay's learning rate, or -1 (decay_lr)
-    std::uint64_t records_ = 0;                 // loss records planned
+    std::vector<ParamRange> decayed_;  // the parameters weight decay applies to
+    std::vector<ParamTensor> tensors_; // for per-tensor clipping
+    int lr_index_ = -1;                // decoupled decay's learning rate, or -1 (decay_lr)
+    std::uint64_t records_ = 0;        // loss records planned
 };
 
 } // namespace cgp

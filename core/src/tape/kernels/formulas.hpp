@@ -27,7 +27,9 @@ struct Math {
     static V c(T x) noexcept { return P::set1(x); }
 };
 
-#define CGP_FORMULA(OP) template <class P> struct Formula<P, Op::OP> : Math<P>
+#define CGP_FORMULA(OP)                                                                                                \
+    template <class P>                                                                                                 \
+    struct Formula<P, Op::OP> : Math<P>
 #define CGP_FORMULA_TYPES                                                                                              \
     using V = typename P::V;                                                                                           \
     using T = typename P::Scalar;                                                                                      \
@@ -35,39 +37,80 @@ struct Math {
 
 // ---- binary --------------------------------------------------------------------------------
 
-CGP_FORMULA(Add) {
+CGP_FORMULA(Add)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a, V b) noexcept { return a + b; }
-    static void grad(V, V, V, V& da, V& db) noexcept { da = c(1); db = c(1); }
+    static V forward(V a, V b) noexcept
+    {
+        return a + b;
+    }
+    static void grad(V, V, V, V & da, V & db) noexcept
+    {
+        da = c(1);
+        db = c(1);
+    }
 };
 
-CGP_FORMULA(Sub) {
+CGP_FORMULA(Sub)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a, V b) noexcept { return a - b; }
-    static void grad(V, V, V, V& da, V& db) noexcept { da = c(1); db = -c(1); }
+    static V forward(V a, V b) noexcept
+    {
+        return a - b;
+    }
+    static void grad(V, V, V, V & da, V & db) noexcept
+    {
+        da = c(1);
+        db = -c(1);
+    }
 };
 
-CGP_FORMULA(Mul) {
+CGP_FORMULA(Mul)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a, V b) noexcept { return a * b; }
-    static void grad(V a, V b, V, V& da, V& db) noexcept { da = b; db = a; }
+    static V forward(V a, V b) noexcept
+    {
+        return a * b;
+    }
+    static void grad(V a, V b, V, V & da, V & db) noexcept
+    {
+        da = b;
+        db = a;
+    }
 };
 
-CGP_FORMULA(Div) {
+CGP_FORMULA(Div)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a, V b) noexcept { return a / b; }
-    static void grad(V, V b, V z, V& da, V& db) noexcept { da = c(1) / b; db = -z / b; }
+    static V forward(V a, V b) noexcept
+    {
+        return a / b;
+    }
+    static void grad(V, V b, V z, V & da, V & db) noexcept
+    {
+        da = c(1) / b;
+        db = -z / b;
+    }
 };
 
-CGP_FORMULA(Pow) {
+CGP_FORMULA(Pow)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a, V b) noexcept { return P::pow(a, b); }
-    static void grad(V a, V b, V z, V& da, V& db) noexcept { da = b * P::pow(a, b - c(1)); db = z * P::log(a); }
+    static V forward(V a, V b) noexcept
+    {
+        return P::pow(a, b);
+    }
+    static void grad(V a, V b, V z, V & da, V & db) noexcept
+    {
+        da = b * P::pow(a, b - c(1));
+        db = z * P::log(a);
+    }
 };
 
 // ---- unary ---------------------------------------------------------------------------------
 
-CGP_FORMULA(PowInt) {
+CGP_FORMULA(PowInt)
+{
     CGP_FORMULA_TYPES;
     // a^n by binary powering (exact sign for negative a).
     static V forward(V a, long n) noexcept
@@ -85,69 +128,142 @@ CGP_FORMULA(PowInt) {
         }
         return invert ? c(1) / result : result;
     }
-    static V grad(V a, V, long n) noexcept { return n == 0 ? c(0) : c(static_cast<T>(n)) * forward(a, n - 1); }
+    static V grad(V a, V, long n) noexcept
+    {
+        return n == 0 ? c(0) : c(static_cast<T>(n)) * forward(a, n - 1);
+    }
 };
 
-CGP_FORMULA(Neg) {
+CGP_FORMULA(Neg)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return -a; }
-    static V grad(V) noexcept { return -c(1); }
+    static V forward(V a) noexcept
+    {
+        return -a;
+    }
+    static V grad(V) noexcept
+    {
+        return -c(1);
+    }
 };
 
-CGP_FORMULA(Sigmoid) {
+CGP_FORMULA(Sigmoid)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return c(1) / (c(1) + P::exp(-a)); }
-    static V grad(V z) noexcept { return z * (c(1) - z); }
+    static V forward(V a) noexcept
+    {
+        return c(1) / (c(1) + P::exp(-a));
+    }
+    static V grad(V z) noexcept
+    {
+        return z * (c(1) - z);
+    }
 };
 
-CGP_FORMULA(Relu) {
+CGP_FORMULA(Relu)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return P::select(a > c(0), a, c(0)); }
-    static V grad(V z) noexcept { return P::select(z > c(0), c(1), c(0)); } // relu'(0) = 0
+    static V forward(V a) noexcept
+    {
+        return P::select(a > c(0), a, c(0));
+    }
+    static V grad(V z) noexcept
+    {
+        return P::select(z > c(0), c(1), c(0));
+    } // relu'(0) = 0
 };
 
-CGP_FORMULA(Tanh) {
+CGP_FORMULA(Tanh)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return P::tanh(a); }
-    static V grad(V z) noexcept { return c(1) - z * z; }
+    static V forward(V a) noexcept
+    {
+        return P::tanh(a);
+    }
+    static V grad(V z) noexcept
+    {
+        return c(1) - z * z;
+    }
 };
 
-CGP_FORMULA(Exp) {
+CGP_FORMULA(Exp)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return P::exp(a); }
-    static V grad(V z) noexcept { return z; }
+    static V forward(V a) noexcept
+    {
+        return P::exp(a);
+    }
+    static V grad(V z) noexcept
+    {
+        return z;
+    }
 };
 
-CGP_FORMULA(Log) {
+CGP_FORMULA(Log)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return P::log(a); }
-    static V grad(V a, V) noexcept { return c(1) / a; }
+    static V forward(V a) noexcept
+    {
+        return P::log(a);
+    }
+    static V grad(V a, V) noexcept
+    {
+        return c(1) / a;
+    }
 };
 
-CGP_FORMULA(Sqrt) {
+CGP_FORMULA(Sqrt)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return P::sqrt(a); }
-    static V grad(V z) noexcept { return c(0.5) / z; }
+    static V forward(V a) noexcept
+    {
+        return P::sqrt(a);
+    }
+    static V grad(V z) noexcept
+    {
+        return c(0.5) / z;
+    }
 };
 
-CGP_FORMULA(Abs) {
+CGP_FORMULA(Abs)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return P::select(a < c(0), -a, a); }
-    static V grad(V a, V) noexcept { return P::select(a > c(0), c(1), P::select(a < c(0), -c(1), c(0))); }
+    static V forward(V a) noexcept
+    {
+        return P::select(a < c(0), -a, a);
+    }
+    static V grad(V a, V) noexcept
+    {
+        return P::select(a > c(0), c(1), P::select(a < c(0), -c(1), c(0)));
+    }
 };
 
-CGP_FORMULA(Identity) {
+CGP_FORMULA(Identity)
+{
     CGP_FORMULA_TYPES;
-    static V forward(V a) noexcept { return a; }
-    static V grad(V) noexcept { return c(1); }
+    static V forward(V a) noexcept
+    {
+        return a;
+    }
+    static V grad(V) noexcept
+    {
+        return c(1);
+    }
 };
 
-CGP_FORMULA(Softplus) {
+CGP_FORMULA(Softplus)
+{
     CGP_FORMULA_TYPES;
     // log(1 + e^a) = max(a, 0) + log1p(e^-|a|): no overflow for large a, e^a's digits for very negative a.
-    static V forward(V a) noexcept { return P::select(a > c(0), a, c(0)) + P::log1p(P::exp(P::select(a < c(0), a, -a))); }
+    static V forward(V a) noexcept
+    {
+        return P::select(a > c(0), a, c(0)) + P::log1p(P::exp(P::select(a < c(0), a, -a)));
+    }
     // sigmoid(a) = 1 - e^-z, through expm1 so that it keeps its digits where it is tiny.
-    static V grad(V z) noexcept { return -P::expm1(-z); }
+    static V grad(V z) noexcept
+    {
+        return -P::expm1(-z);
+    }
 };
 
 #undef CGP_FORMULA_TYPES

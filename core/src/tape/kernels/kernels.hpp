@@ -42,8 +42,8 @@ struct OpKernels {
     void (*binary)(std::size_t n, Operand<T> a, Operand<T> b, T* z);
     // Adds the gradient of a op b to ga / gb (either may be null): a column operand's gradient is a
     // column (n elements); a scalar operand's is one value, summed over the first B lanes.
-    void (*binary_backward)(std::size_t n, std::size_t B, Operand<T> a, Operand<T> b, const T* z, const T* dz,
-                            T* ga, T* gb);
+    void (*binary_backward)(std::size_t n, std::size_t B, Operand<T> a, Operand<T> b, const T* z, const T* dz, T* ga,
+                            T* gb);
     // Y[i][0:N) = op(Y[i][0:N) + bias[i]) for i < M; bias may be null.
     void (*bias_act)(std::size_t M, std::size_t N, T* const* Y, const T* bias);
     // dZ[i][0:N) = dY[i][0:N) * op'(Y[i][0:N)); sums[i] = sum_{b<B} dZ[i][b] when sums is set.

@@ -163,11 +163,13 @@ inline void dot_rows(std::size_t i, std::size_t N, std::size_t K, const typename
 {
     std::size_t j = 0;
     for (; j + P::DN <= N; j += P::DN)
-        dot_tile<P, DM, P::DN>(K, A + i, B + j, C + static_cast<std::ptrdiff_t>(i) * c_rs + static_cast<std::ptrdiff_t>(j) * c_cs,
-                               c_rs, c_cs);
+        dot_tile<P, DM, P::DN>(K, A + i, B + j,
+                               C + static_cast<std::ptrdiff_t>(i) * c_rs + static_cast<std::ptrdiff_t>(j) * c_cs, c_rs,
+                               c_cs);
     for (; j < N; ++j)
-        dot_tile<P, DM, 1>(K, A + i, B + j, C + static_cast<std::ptrdiff_t>(i) * c_rs + static_cast<std::ptrdiff_t>(j) * c_cs,
-                           c_rs, c_cs);
+        dot_tile<P, DM, 1>(K, A + i, B + j,
+                           C + static_cast<std::ptrdiff_t>(i) * c_rs + static_cast<std::ptrdiff_t>(j) * c_cs, c_rs,
+                           c_cs);
 }
 
 template <class P>
@@ -199,8 +201,7 @@ void bias_act(std::size_t M, std::size_t N, typename P::Scalar* const* Y, const 
 
 template <class P, Op op>
 void act_backward(std::size_t M, std::size_t N, std::size_t B, const typename P::Scalar* const* Y,
-                  const typename P::Scalar* const* dY, typename P::Scalar* const* dZ,
-                  typename P::Scalar* sums) noexcept
+                  const typename P::Scalar* const* dY, typename P::Scalar* const* dZ, typename P::Scalar* sums) noexcept
 {
     using V = typename P::V;
     using T = typename P::Scalar;
@@ -246,8 +247,7 @@ inline typename P::V operand_at(const Operand<typename P::Scalar>& o, std::size_
 }
 
 template <class P, Op op>
-void binary(std::size_t n, Operand<typename P::Scalar> a, Operand<typename P::Scalar> b,
-            typename P::Scalar* z) noexcept
+void binary(std::size_t n, Operand<typename P::Scalar> a, Operand<typename P::Scalar> b, typename P::Scalar* z) noexcept
 {
     using F = Formula<P, op>;
     for (std::size_t k = 0; k < n; k += P::lanes)
@@ -302,8 +302,9 @@ constexpr OpKernels<typename P::Scalar> op_kernels() noexcept
         k.binary_backward = &binary_backward<P, op>;
     }
     if constexpr (info.activation) {
-        static_assert(requires(typename P::V z) { Formula<P, op>::grad(z); },
-                      "an op marked `activation` writes its derivative from its output: grad(z)");
+        static_assert(
+            requires(typename P::V z) { Formula<P, op>::grad(z); },
+            "an op marked `activation` writes its derivative from its output: grad(z)");
         k.bias_act = &bias_act<P, op>;
         k.act_backward = &act_backward<P, op>;
     }
@@ -319,9 +320,8 @@ constexpr std::array<OpKernels<typename P::Scalar>, kOpCount> all_op_kernels(std
 // ---- loss and helpers ------------------------------------------------------------------------
 
 template <class P>
-typename P::Scalar squared_error(std::size_t N, std::size_t B, const typename P::Scalar* y,
-                                 const typename P::Scalar* t, typename P::Scalar* dy,
-                                 typename P::Scalar scale) noexcept
+typename P::Scalar squared_error(std::size_t N, std::size_t B, const typename P::Scalar* y, const typename P::Scalar* t,
+                                 typename P::Scalar* dy, typename P::Scalar scale) noexcept
 {
     using V = typename P::V;
     using T = typename P::Scalar;
@@ -360,8 +360,8 @@ template <class P>
 constexpr Table<typename P::Scalar> make_table(const char* name) noexcept
 {
     return Table<typename P::Scalar>{
-        name,           &gemm<P>,          &gemm_dot<P>, all_op_kernels<P>(std::make_index_sequence<kOpCount>{}),
-        &squared_error<P>, &fill<P>, &sum<P>,
+        name,     &gemm<P>, &gemm_dot<P>, all_op_kernels<P>(std::make_index_sequence<kOpCount>{}), &squared_error<P>,
+        &fill<P>, &sum<P>,
     };
 }
 

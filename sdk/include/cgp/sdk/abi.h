@@ -147,10 +147,10 @@ typedef struct cgp_step_args {
 /* The update, for one type. params: updated in place. grads: read only. state: state_count(hp)
  * pointers, each to `count` elements the plugin reads and writes. msg/msg_size: see Errors above.
  * Must not allocate memory, must not keep any pointer after returning. */
-typedef int (*cgp_step_f32_fn)(const cgp_step_args* args, float* params, const float* grads,
-                               float* const* state, char* msg, size_t msg_size);
-typedef int (*cgp_step_f64_fn)(const cgp_step_args* args, double* params, const double* grads,
-                               double* const* state, char* msg, size_t msg_size);
+typedef int (*cgp_step_f32_fn)(const cgp_step_args* args, float* params, const float* grads, float* const* state,
+                               char* msg, size_t msg_size);
+typedef int (*cgp_step_f64_fn)(const cgp_step_args* args, double* params, const double* grads, double* const* state,
+                               char* msg, size_t msg_size);
 
 /* ---- the descriptor ------------------------------------------------------------------------- */
 
@@ -158,23 +158,23 @@ typedef int (*cgp_step_f64_fn)(const cgp_step_args* args, double* params, const 
  * and every string and array it points to live as long as the library is loaded, never change, and
  * are never freed by the host. */
 typedef struct cgp_optimizer_descriptor {
-    uint32_t struct_size;    /* sizeof(cgp_optimizer_descriptor) as the plugin knows it */
-    uint32_t reserved0;      /* zero */
-    const char* id;          /* short stable identifier, [a-z][a-z0-9_.+-]*, e.g. "adam" */
-    const char* name;        /* human name, e.g. "Adam" */
-    const char* version;     /* the plugin's own version, e.g. "1.0.0" */
-    const char* summary;     /* one line saying what the update does */
-    const char* algorithm;   /* NULL, or the reference algorithm the update implements exactly, so
+    uint32_t struct_size;  /* sizeof(cgp_optimizer_descriptor) as the plugin knows it */
+    uint32_t reserved0;    /* zero */
+    const char* id;        /* short stable identifier, [a-z][a-z0-9_.+-]*, e.g. "adam" */
+    const char* name;      /* human name, e.g. "Adam" */
+    const char* version;   /* the plugin's own version, e.g. "1.0.0" */
+    const char* summary;   /* one line saying what the update does */
+    const char* algorithm; /* NULL, or the reference algorithm the update implements exactly, so
                                 cgp-conformance can check its trajectories against the host's own:
                                 any well-formed name ([a-z][a-z0-9_.+-]*); a cgp without a reference
                                 for it loads the plugin and skips that check (see
                                 docs/writing-a-plugin.md for the names it knows) */
-    uint32_t hparam_count;   /* number of entries in hparams (0 allowed) */
-    uint32_t isa_variants;   /* CGP_ISA_* bits of extra SIMD code paths chosen at run time */
+    uint32_t hparam_count; /* number of entries in hparams (0 allowed) */
+    uint32_t isa_variants; /* CGP_ISA_* bits of extra SIMD code paths chosen at run time */
     const cgp_hparam* hparams;
-    uint32_t simd_max_ulp;   /* largest difference, in units in the last place, between the SIMD
+    uint32_t simd_max_ulp; /* largest difference, in units in the last place, between the SIMD
                                 and the scalar result of a step; 0 promises bitwise equality */
-    uint32_t reserved1;      /* zero */
+    uint32_t reserved1;    /* zero */
 
     /* Number of state arrays (each `count` elements) the update needs for these hyperparameters;
      * at most 16. Pure function. */

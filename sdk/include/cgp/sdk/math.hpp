@@ -18,9 +18,11 @@ namespace cgp::sdk {
 
 // Number of elements one V holds.
 template <class V>
-struct vec_lanes : std::integral_constant<std::size_t, 1> {};
+struct vec_lanes : std::integral_constant<std::size_t, 1> {
+};
 template <class T, class A>
-struct vec_lanes<xsimd::batch<T, A>> : std::integral_constant<std::size_t, xsimd::batch<T, A>::size> {};
+struct vec_lanes<xsimd::batch<T, A>> : std::integral_constant<std::size_t, xsimd::batch<T, A>::size> {
+};
 
 template <class V, class T>
 inline V vec_load(const T* p) noexcept

@@ -71,20 +71,26 @@ inline void write_message(char* msg, std::size_t msg_size, const char* text) noe
 }
 
 template <class Opt, class = void>
-struct has_state_count : std::false_type {};
+struct has_state_count : std::false_type {
+};
 template <class Opt>
-struct has_state_count<Opt, std::void_t<decltype(Opt::state_count(nullptr))>> : std::true_type {};
+struct has_state_count<Opt, std::void_t<decltype(Opt::state_count(nullptr))>> : std::true_type {
+};
 
 template <class Opt, class = void>
-struct has_validate : std::false_type {};
+struct has_validate : std::false_type {
+};
 template <class Opt>
-struct has_validate<Opt, std::void_t<decltype(Opt::validate(nullptr))>> : std::true_type {};
+struct has_validate<Opt, std::void_t<decltype(Opt::validate(nullptr))>> : std::true_type {
+};
 
 template <class Opt, class = void>
-struct declared_ulp : std::integral_constant<std::uint32_t, 0> {};
+struct declared_ulp : std::integral_constant<std::uint32_t, 0> {
+};
 template <class Opt>
 struct declared_ulp<Opt, std::void_t<decltype(Opt::simd_max_ulp)>>
-    : std::integral_constant<std::uint32_t, Opt::simd_max_ulp> {};
+    : std::integral_constant<std::uint32_t, Opt::simd_max_ulp> {
+};
 
 template <class Opt>
 std::uint32_t state_count(const double* hp) noexcept
@@ -122,17 +128,18 @@ inline std::size_t apply_blocks(std::size_t n, T* p, const T* g, T* const* s, un
 {
     constexpr std::size_t lanes = vec_lanes<V>::value;
     const std::size_t full = n - n % lanes;
-    [&]<unsigned... K>(std::integer_sequence<unsigned, K...>) {
+    [&]<unsigned... K>(std::integer_sequence<unsigned, K...>)
+    {
         (void)((ns == K ? (apply<Opt, V, lanes, K>(0, full, p, g, s, c), true) : false) || ...);
-    }(std::make_integer_sequence<unsigned, Opt::max_state + 1>{});
+    }
+    (std::make_integer_sequence<unsigned, Opt::max_state + 1>{});
     return full;
 }
 
 // A SIMD variant compiled in its own translation unit: processes the full blocks and returns where
 // the tail starts.
 template <class T>
-using variant_fn = std::size_t (*)(const void* constants, std::size_t n, T* p, const T* g, T* const* s,
-                                   unsigned ns);
+using variant_fn = std::size_t (*)(const void* constants, std::size_t n, T* p, const T* g, T* const* s, unsigned ns);
 
 } // namespace detail
 } // namespace cgp::sdk
@@ -153,29 +160,29 @@ using variant_fn = std::size_t (*)(const void* constants, std::size_t n, T* p, c
 #define CGP_SDK_CAT2(a, b) a##b
 #define CGP_SDK_CAT(a, b) CGP_SDK_CAT2(a, b)
 
-#define CGP_REGISTER_OPTIMIZER(Class)                                                                \
-    extern "C" CGP_SDK_HIDDEN std::size_t CGP_SDK_CAT(cgp_sdk_blocks_f32_, CGP_SDK_VARIANT)(         \
-        const void* c, std::size_t n, float* p, const float* g, float* const* s, unsigned ns)        \
-    {                                                                                                \
-        using V = xsimd::batch<float, xsimd::default_arch>;                                          \
-        return ::cgp::sdk::detail::apply_blocks<Class, V>(                                           \
-            n, p, g, s, ns, *static_cast<const typename Class::template constants<float>*>(c));      \
-    }                                                                                                \
-    extern "C" CGP_SDK_HIDDEN std::size_t CGP_SDK_CAT(cgp_sdk_blocks_f64_, CGP_SDK_VARIANT)(         \
-        const void* c, std::size_t n, double* p, const double* g, double* const* s, unsigned ns)     \
-    {                                                                                                \
-        using V = xsimd::batch<double, xsimd::default_arch>;                                         \
-        return ::cgp::sdk::detail::apply_blocks<Class, V>(                                           \
-            n, p, g, s, ns, *static_cast<const typename Class::template constants<double>*>(c));     \
+#define CGP_REGISTER_OPTIMIZER(Class)                                                                                  \
+    extern "C" CGP_SDK_HIDDEN std::size_t CGP_SDK_CAT(cgp_sdk_blocks_f32_, CGP_SDK_VARIANT)(                           \
+        const void* c, std::size_t n, float* p, const float* g, float* const* s, unsigned ns)                          \
+    {                                                                                                                  \
+        using V = xsimd::batch<float, xsimd::default_arch>;                                                            \
+        return ::cgp::sdk::detail::apply_blocks<Class, V>(                                                             \
+            n, p, g, s, ns, *static_cast<const typename Class::template constants<float>*>(c));                        \
+    }                                                                                                                  \
+    extern "C" CGP_SDK_HIDDEN std::size_t CGP_SDK_CAT(cgp_sdk_blocks_f64_, CGP_SDK_VARIANT)(                           \
+        const void* c, std::size_t n, double* p, const double* g, double* const* s, unsigned ns)                       \
+    {                                                                                                                  \
+        using V = xsimd::batch<double, xsimd::default_arch>;                                                           \
+        return ::cgp::sdk::detail::apply_blocks<Class, V>(                                                             \
+            n, p, g, s, ns, *static_cast<const typename Class::template constants<double>*>(c));                       \
     }
 
 #else
 
 #include <cgp/sdk/plugin_glue.hpp>
 
-#define CGP_REGISTER_OPTIMIZER(Class)                                                                \
-    static_assert(::cgp::sdk::detail::check_plugin_class<Class>());                                  \
-    extern "C" __attribute__((visibility("default"))) const cgp_plugin_entry_t cgp_plugin_entry = {    \
-        CGP_ABI_MAJOR, CGP_ABI_MINOR, ::cgp::sdk::detail::compiled_isa(), 0u,                        \
-        &::cgp::sdk::detail::glue<Class>::descriptor};
+#define CGP_REGISTER_OPTIMIZER(Class)                                                                                  \
+    static_assert(::cgp::sdk::detail::check_plugin_class<Class>());                                                    \
+    extern "C" __attribute__((visibility("default")))                                                                  \
+    const cgp_plugin_entry_t cgp_plugin_entry = {CGP_ABI_MAJOR, CGP_ABI_MINOR, ::cgp::sdk::detail::compiled_isa(), 0u, \
+                                                 &::cgp::sdk::detail::glue<Class>::descriptor};
 #endif

@@ -18,31 +18,50 @@ struct info;
 namespace cgp::sdk::detail {
 
 template <class Opt>
-concept has_info = requires {
-    { Opt::info } -> std::convertible_to<const ::cgp::sdk::info&>;
+concept has_info = requires
+{
+    {
+        Opt::info
+        } -> std::convertible_to<const ::cgp::sdk::info&>;
 };
 template <class Opt>
-concept has_hparams = requires {
-    { Opt::hparams[0] } -> std::convertible_to<const cgp_hparam&>;
+concept has_hparams = requires
+{
+    {
+        Opt::hparams[0]
+        } -> std::convertible_to<const cgp_hparam&>;
     std::size(Opt::hparams);
 };
 template <class Opt>
-concept has_hparam_count = requires {
-    { Opt::hparam_count } -> std::convertible_to<std::size_t>;
+concept has_hparam_count = requires
+{
+    {
+        Opt::hparam_count
+        } -> std::convertible_to<std::size_t>;
 };
 template <class Opt>
-concept has_max_state = requires {
-    { Opt::max_state } -> std::convertible_to<unsigned>;
+concept has_max_state = requires
+{
+    {
+        Opt::max_state
+        } -> std::convertible_to<unsigned>;
 };
 template <class Opt, class T>
-concept has_constants = requires { typename Opt::template constants<T>; };
+concept has_constants = requires
+{
+    typename Opt::template constants<T>;
+};
 template <class Opt, class T>
-concept has_prepare = requires(const double* hp, std::uint64_t t) {
-    { Opt::template prepare<T>(hp, t) } -> std::same_as<typename Opt::template constants<T>>;
+concept has_prepare = requires(const double* hp, std::uint64_t t)
+{
+    {
+        Opt::template prepare<T>(hp, t)
+        } -> std::same_as<typename Opt::template constants<T>>;
 };
 template <class Opt, class T>
 concept has_update = requires(T& p, const T& g, states<T, Opt::max_state>& s,
-                              const typename Opt::template constants<T>& c) {
+                              const typename Opt::template constants<T>& c)
+{
     Opt::update(p, g, s, c);
 };
 
@@ -60,8 +79,9 @@ constexpr bool check_plugin_class() noexcept
 {
     static_assert(has_info<Opt>, "CGP_REGISTER_OPTIMIZER(Class): Class needs "
                                  "'static constexpr cgp::sdk::info info{id, name, version, summary, algorithm};'");
-    static_assert(has_hparams<Opt>, "CGP_REGISTER_OPTIMIZER(Class): Class needs "
-                                    "'static constexpr cgp_hparam hparams[] = {{name, help, default, min, max, flags}};'");
+    static_assert(has_hparams<Opt>,
+                  "CGP_REGISTER_OPTIMIZER(Class): Class needs "
+                  "'static constexpr cgp_hparam hparams[] = {{name, help, default, min, max, flags}};'");
     static_assert(has_hparam_count<Opt>, "CGP_REGISTER_OPTIMIZER(Class): Class needs its hyperparameter enum to end "
                                          "with 'hparam_count' (enum { lr, beta1, hparam_count };)");
     if constexpr (has_hparams<Opt> && has_hparam_count<Opt>)

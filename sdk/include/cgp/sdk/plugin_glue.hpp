@@ -18,14 +18,17 @@
 
 // SIMD block kernels from the variant translation units; null when cgp_add_plugin built none.
 extern "C" {
-__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f32_avx2(
-    const void*, std::size_t, float*, const float*, float* const*, unsigned);
-__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f64_avx2(
-    const void*, std::size_t, double*, const double*, double* const*, unsigned);
-__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f32_avx512f(
-    const void*, std::size_t, float*, const float*, float* const*, unsigned);
-__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f64_avx512f(
-    const void*, std::size_t, double*, const double*, double* const*, unsigned);
+__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f32_avx2(const void*, std::size_t, float*,
+                                                                                const float*, float* const*, unsigned);
+__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f64_avx2(const void*, std::size_t, double*,
+                                                                                const double*, double* const*,
+                                                                                unsigned);
+__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f32_avx512f(const void*, std::size_t, float*,
+                                                                                   const float*, float* const*,
+                                                                                   unsigned);
+__attribute__((weak, visibility("hidden"))) std::size_t cgp_sdk_blocks_f64_avx512f(const void*, std::size_t, double*,
+                                                                                   const double*, double* const*,
+                                                                                   unsigned);
 }
 
 namespace cgp::sdk::detail {
@@ -86,8 +89,8 @@ inline std::uint32_t disabled_isa() noexcept
     static constexpr struct {
         const char* name;
         std::uint32_t bit;
-    } names[] = {{"sse2", CGP_ISA_SSE2},       {"sse4.2", CGP_ISA_SSE4_2},   {"avx", CGP_ISA_AVX},
-                 {"avx2", CGP_ISA_AVX2},       {"fma3", CGP_ISA_FMA3},       {"avx512f", CGP_ISA_AVX512F},
+    } names[] = {{"sse2", CGP_ISA_SSE2},        {"sse4.2", CGP_ISA_SSE4_2}, {"avx", CGP_ISA_AVX},
+                 {"avx2", CGP_ISA_AVX2},        {"fma3", CGP_ISA_FMA3},     {"avx512f", CGP_ISA_AVX512F},
                  {"avx512bw", CGP_ISA_AVX512BW}};
     const char* text = std::getenv("CGP_ISA_DISABLE");
     std::uint32_t off = 0;
@@ -113,10 +116,9 @@ inline const variant_choice& best_variant() noexcept
         constexpr std::uint32_t avx2_code = CGP_ISA_AVX | CGP_ISA_AVX2 | CGP_ISA_FMA3;
         if (cgp_sdk_blocks_f32_avx512f != nullptr && __builtin_cpu_supports("avx512f") &&
             (off & (avx2_code | CGP_ISA_AVX512F)) == 0)
-            return variant_choice{&cgp_sdk_blocks_f32_avx512f, &cgp_sdk_blocks_f64_avx512f, "avx512f",
-                                  CGP_ISA_AVX512F};
-        if (cgp_sdk_blocks_f32_avx2 != nullptr && __builtin_cpu_supports("avx2") &&
-            __builtin_cpu_supports("fma") && (off & avx2_code) == 0)
+            return variant_choice{&cgp_sdk_blocks_f32_avx512f, &cgp_sdk_blocks_f64_avx512f, "avx512f", CGP_ISA_AVX512F};
+        if (cgp_sdk_blocks_f32_avx2 != nullptr && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+            (off & avx2_code) == 0)
             return variant_choice{&cgp_sdk_blocks_f32_avx2, &cgp_sdk_blocks_f64_avx2, "avx2",
                                   CGP_ISA_AVX2 | CGP_ISA_FMA3};
 #endif
@@ -142,7 +144,8 @@ int guarded(char* msg, std::size_t msg_size, const char* unknown, Body&& body) n
 }
 
 template <class Opt>
-concept has_initial_state = requires(const double* hp, initial_values<Opt::max_state>& init) {
+concept has_initial_state = requires(const double* hp, initial_values<Opt::max_state>& init)
+{
     Opt::initial_state(hp, init);
 };
 
@@ -150,10 +153,7 @@ template <class Opt>
 struct glue {
     static constexpr std::uint32_t hparam_count = static_cast<std::uint32_t>(std::size(Opt::hparams));
 
-    static std::uint32_t state_count_fn(const double* hp) noexcept
-    {
-        return detail::state_count<Opt>(hp);
-    }
+    static std::uint32_t state_count_fn(const double* hp) noexcept { return detail::state_count<Opt>(hp); }
 
     static int validate_fn(const double* hp, char* msg, std::size_t msg_size) noexcept
     {
@@ -182,8 +182,7 @@ struct glue {
     }
 
     template <class T>
-    static int step(const cgp_step_args* args, T* p, const T* g, T* const* s, char* msg,
-                    std::size_t msg_size) noexcept
+    static int step(const cgp_step_args* args, T* p, const T* g, T* const* s, char* msg, std::size_t msg_size) noexcept
     {
         return guarded(msg, msg_size, "unknown exception in step", [&]() -> int {
             if (args == nullptr || (args->count > 0 && (p == nullptr || g == nullptr))) {
@@ -232,8 +231,8 @@ struct glue {
         return (flags & CGP_STEP_SCALAR) != 0 ? "scalar" : best_variant().name;
     }
 
-    static int initial_state_fn(const double* hp, std::uint32_t count, std::uint32_t* kinds, double* values,
-                                char* msg, std::size_t msg_size) noexcept
+    static int initial_state_fn(const double* hp, std::uint32_t count, std::uint32_t* kinds, double* values, char* msg,
+                                std::size_t msg_size) noexcept
     {
         return guarded(msg, msg_size, "unknown exception in initial_state", [&]() -> int {
             initial_values<Opt::max_state> init(count, kinds, values);
@@ -242,8 +241,7 @@ struct glue {
             return CGP_OK;
         });
     }
-    static constexpr cgp_initial_state_ext initial_state_ext = {sizeof(cgp_initial_state_ext), 1u,
-                                                                &initial_state_fn};
+    static constexpr cgp_initial_state_ext initial_state_ext = {sizeof(cgp_initial_state_ext), 1u, &initial_state_fn};
 
     // The extensions the class declares through its members.
     static const void* get_extension(const char* id) noexcept

@@ -17,7 +17,9 @@ namespace cgp::sdk {
 namespace detail {
 // Not constexpr on purpose: reaching it in a constant expression is the compile error, and the
 // compiler's message names it.
-inline void state_index_past_max_state() {}
+inline void state_index_past_max_state()
+{
+}
 } // namespace detail
 
 // A state index below N, checked when the program is compiled.
