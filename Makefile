@@ -6,7 +6,7 @@ GENERATOR ?= Ninja
 CMAKE_ARGS ?=
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := expression model_file csv checkpoint
+FUZZ_TARGETS := expression model_file csv checkpoint schedule
 # Sanitizer runs: stop at the first error; the conformance checks' own crashing children must die
 # by their signal, so ASan leaves SIGSEGV/SIGBUS to them.
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:handle_segv=0:handle_sigbus=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
