@@ -14,6 +14,14 @@
 namespace cgp {
 namespace {
 
+// A count of steps from a double: negatives (and NaN) are 0, values past 2^53 are 2^53, so the
+// conversion is always defined and sums of step counts cannot wrap.
+std::uint64_t steps_of(double v) noexcept
+{
+    constexpr double kMax = 9007199254740992.0; // 2^53
+    return v >= 1.0 ? static_cast<std::uint64_t>(v < kMax ? v : kMax) : 0u;
+}
+
 struct ArgSpec {
     const char* name;
     bool whole; // a whole number of steps
@@ -169,7 +177,7 @@ private:
             const double m = number(true);
             if (m < 1 || (!s.milestones.empty() && m <= static_cast<double>(s.milestones.back())))
                 fail(at_arg, "milestones are whole numbers of steps >= 1, in increasing order", usage(spec));
-            s.milestones.push_back(static_cast<std::uint64_t>(m));
+            s.milestones.push_back(steps_of(m));
             return;
         } else {
             if (positional >= spec.args.size())
@@ -188,7 +196,7 @@ private:
 
     void set(Schedule& s, const KindSpec& spec, std::string_view arg, double v, std::size_t at_arg)
     {
-        const auto whole = static_cast<std::uint64_t>(v);
+        const std::uint64_t whole = steps_of(v);
         const auto need = [&](bool ok, const char* what) {
             if (!ok)
                 fail(at_arg, fmt::format("{}'s {} must be {}", spec.name, arg, what), usage(spec));
@@ -404,7 +412,7 @@ std::vector<std::uint64_t> schedule_breakpoints(const Schedule& s, std::uint64_t
         b.push_back(s.warmup + 1);
     }
     if (s.kind == ScheduleKind::OneCycle) {
-        const auto peak = static_cast<std::uint64_t>(std::floor(s.pct * static_cast<double>(s.steps) - 1.0));
+        const std::uint64_t peak = steps_of(std::floor(s.pct * static_cast<double>(s.steps) - 1.0));
         b.push_back(s.warmup + peak + 1);
         b.push_back(s.warmup + peak + 2);
     }
