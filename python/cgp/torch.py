@@ -1,0 +1,144 @@
+"""cgp.torch: any cgp optimizer plugin as a torch.optim.Optimizer.
+
+    import cgp.torch
+    opt = cgp.torch.Optimizer(model.parameters(), plugin="adamw", lr=1e-3, weight_decay=1e-2)
+
+Each step calls the plugin's step once per parameter tensor, in place, on the tensor's memory
+(contiguous CPU float32 or float64), with the tensor's shape. The plugin's state arrays are torch
+tensors in optimizer.state (state0, state1, ... shaped like the parameter, and step), so
+state_dict() and load_state_dict() save and restore a run exactly. Hyperparameters are the
+plugin's (cgp.plugins() lists them) and live in each param group, so torch's learning-rate
+schedulers work; betas=(b1, b2) is accepted for beta1 and beta2 as in torch.optim.
+"""
+import os
+
+import torch
+
+from . import _cgp, _options
+from ._errors import TensorError, UsageError
+
+_ALIGNMENT = 64  # CGP_ALIGNMENT: state arrays are aligned and padded to it (abi.h)
+
+
+def _aligned_zeros(numel, dtype):
+    """A zeroed 1-D tensor of numel elements whose memory starts on a 64-byte boundary and is padded
+    to a multiple of 64 bytes."""
+    per_line = _ALIGNMENT // torch.empty((), dtype=dtype).element_size()
+    padded = -(-max(numel, 1) // per_line) * per_line
+    buffer = torch.zeros(padded + per_line, dtype=dtype)
+    skip = (-buffer.data_ptr() % _ALIGNMENT) // buffer.element_size()
+    return buffer[skip:skip + numel]
+
+
+def _describe(index, p):
+    return f"parameter {index} (shape {tuple(p.shape)}, {p.dtype}, {p.device})"
+
+
+class Optimizer(torch.optim.Optimizer):
+    """A torch.optim.Optimizer stepping with a cgp plugin.
+
+    plugin: a plugin name (adam, adamw, sgdplus, lion, ...), file name or path; plugin_dir: more
+    folders to look in; scalar: run the plugin's scalar form instead of its SIMD form; hparams:
+    the plugin's hyperparameters by name (the defaults are the plugin's)."""
+
+    def __init__(self, params, plugin="adam", plugin_dir=None, scalar=False, **hparams):
+        dirs = [] if plugin_dir is None else [os.fspath(plugin_dir)] if isinstance(plugin_dir, (str, os.PathLike)) \
+            else [os.fspath(d) for d in plugin_dir]
+        info = _cgp.plugin_info(plugin, dirs)
+        self._names = [h["name"] for h in info["hyperparameters"]]
+        defaults = {h["name"]: h["default"] for h in info["hyperparameters"]}
+        if "betas" in hparams and "beta1" in defaults and "beta2" in defaults:
+            hparams["beta1"], hparams["beta2"] = (float(b) for b in hparams.pop("betas"))
+        for key, value in hparams.items():
+            if key not in defaults:
+                raise _options.unknown_keyword(f"cgp.torch.Optimizer (plugin {info['id']})", key, self._names)
+            defaults[key] = float(value)
+        self._plugin, self._dirs, self._scalar = plugin, dirs, bool(scalar)
+        self._steppers = {}  # id(param group) -> (PluginStep, its values)
+        self._prepared = {}  # parameter -> (step function, state addresses, element count)
+        self.plugin_id = info["id"]
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            self._stepper(group)  # refuse bad hyperparameters now, not at the first step
+
+    def _stepper(self, group):
+        values = [float(group[n]) for n in self._names]
+        entry = self._steppers.get(id(group))
+        if entry is None:
+            entry = (_cgp.PluginStep(self._plugin, self._dirs, values), values)
+            self._steppers[id(group)] = entry
+        elif entry[1] != values:
+            entry[0].set_hparams(values)
+            entry = (entry[0], values)
+            self._steppers[id(group)] = entry
+        return entry[0]
+
+    def _prepare(self, p, index, stepper):
+        if p.device.type != "cpu":
+            raise TensorError(f"{_describe(index, p)} is not on the CPU; cgp plugins step CPU memory\nhint: keep the "
+                              f"model on the CPU (model.cpu()) or use a torch.optim optimizer for it")
+        if p.dtype not in (torch.float32, torch.float64):
+            raise TensorError(f"{_describe(index, p)}: cgp plugins step float32 or float64 tensors\nhint: "
+                              f"model.float() or model.double()")
+        if not p.is_contiguous():
+            raise TensorError(f"{_describe(index, p)} is not contiguous\nhint: make the parameter contiguous "
+                              f"(p.data = p.data.contiguous()) before creating the optimizer")
+        state = self.state[p]
+        n = p.numel()
+        if not state:
+            state["step"] = 0
+            for k in range(stepper.state_count):
+                state[f"state{k}"] = _aligned_zeros(n, p.dtype).view_as(p)
+            fill = stepper.fill_state_f32 if p.dtype == torch.float32 else stepper.fill_state_f64
+            for k in range(stepper.state_count):
+                fill(k, p.data_ptr(), state[f"state{k}"].data_ptr(), n)
+        for k in range(stepper.state_count):
+            s = state.get(f"state{k}")
+            if s is None or s.shape != p.shape or s.dtype != p.dtype:
+                raise TensorError(f"{_describe(index, p)}: its state state{k} is missing or does not match it (a "
+                                  f"state_dict from another model or plugin?)")
+            if not s.is_contiguous() or s.data_ptr() % _ALIGNMENT:
+                s = _aligned_zeros(n, p.dtype).view_as(p).copy_(s)  # a loaded state, put where plugins read
+                state[f"state{k}"] = s
+        addresses = tuple(state[f"state{k}"].data_ptr() for k in range(stepper.state_count))
+        fn = stepper.step_f32 if p.dtype == torch.float32 else stepper.step_f64
+        entry = (fn, addresses, n)
+        self._prepared[p] = entry
+        return entry
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        scalar = self._scalar
+        for group in self.param_groups:
+            stepper = self._stepper(group)
+            for index, p in enumerate(group["params"]):
+                g = p.grad
+                if g is None:
+                    continue
+                entry = self._prepared.get(p)
+                if entry is None:
+                    entry = self._prepare(p, index, stepper)
+                if g.is_sparse or not g.is_contiguous():
+                    raise TensorError(f"the gradient of {_describe(index, p)} is "
+                                      f"{'sparse' if g.is_sparse else 'not contiguous'}; cgp plugins step dense "
+                                      f"contiguous gradients")
+                state = self.state[p]
+                state["step"] += 1
+                entry[0](state["step"], p.data_ptr(), g.data_ptr(), entry[1], entry[2], p.shape, scalar)
+        return loss
+
+    def load_state_dict(self, state_dict):
+        super().load_state_dict(state_dict)
+        self._prepared.clear()
+        self._steppers.clear()
+        for group in self.param_groups:
+            self._stepper(group)
+
+    def add_param_group(self, param_group):
+        super().add_param_group(param_group)
+        if hasattr(self, "_steppers"):
+            self._stepper(self.param_groups[-1])

@@ -1,0 +1,231 @@
+"""cgp.torch.Optimizer: every library plugin whose algorithm torch.optim has gives torch.optim's
+trajectory on a PyTorch model (float64 to rounding, float32 closely); state_dict round trips
+exactly; schedulers, views and bad tensors. Skipped, with the reason, where torch is missing."""
+import copy
+import os
+import sys
+import time
+import unittest
+
+from support import SOURCE
+
+try:
+    import torch
+except ImportError:
+    raise unittest.SkipTest("torch is not installed (apt-get install python3-torch)")
+
+import cgp
+import cgp.torch
+
+sys.path.insert(0, os.path.join(SOURCE, "tools"))
+import torch_optimizers  # noqa: E402  (tools/: the torch.optim counterpart of each plugin)
+
+# Hyperparameters per plugin: the defaults, and a set that turns on the variants.
+CASES = {
+    "sgd": [{}, {"lr": 0.05, "weight_decay": 0.01}],
+    "sgdplus": [{}, {"momentum": 0.8, "nesterov": 1, "weight_decay": 1e-3}, {"dampening": 0.3}],
+    "adam": [{}, {"lr": 0.01, "amsgrad": 1, "weight_decay": 0.01}, {"eps_inside_sqrt": 1}],
+    "adamw": [{}, {"lr": 0.01, "amsgrad": 1}],
+    "adamax": [{}, {"weight_decay": 0.01}],
+    "nadam": [{}, {"momentum_decay": 0.01}],
+    "radam": [{}, {"lr": 0.01}],
+    "rmsprop": [{}, {"momentum": 0.5, "centered": 1}],
+    "adadelta": [{}, {"rho": 0.8, "weight_decay": 0.01}],
+    "rprop": [{}, {"etaminus": 0.3, "etaplus": 1.5}],
+    "asgd": [{}, {"lambd": 1e-3, "t0": 5}],
+    "adagrad": [],  # torch's Adagrad has lr_decay and initial accumulator; checked by conformance instead
+    "lion": [{}, {"lr": 1e-3, "weight_decay": 0.1}],
+}
+
+
+def model(dtype, seed=0):
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(torch.nn.Linear(5, 16), torch.nn.Tanh(), torch.nn.Linear(16, 3)).to(dtype)
+
+
+def batch(dtype, step):
+    g = torch.Generator().manual_seed(1000 + step)
+    return torch.randn(32, 5, generator=g, dtype=dtype), torch.randn(32, 3, generator=g, dtype=dtype)
+
+
+def train(net, opt, steps, first=0):
+    for s in range(first, first + steps):
+        x, y = batch(next(net.parameters()).dtype, s)
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(net(x), y).backward()
+        opt.step()
+
+
+def max_difference(a, b):
+    return max((p - q).abs().max().item() for p, q in zip(a.parameters(), b.parameters()))
+
+
+class SameTrajectoryAsTorchOptim(unittest.TestCase):
+    def check(self, plugin, hp, dtype, steps, tolerance):
+        ours, theirs = model(dtype), model(dtype)
+        info = next(p for p in cgp.plugins() if p["id"] == plugin)
+        full = dict({h["name"]: h["default"] for h in info["hyperparameters"]}, **hp)  # the plugin's defaults
+        reference = torch_optimizers.make(torch, plugin, full, theirs.parameters())
+        self.assertIsNotNone(reference, f"no torch counterpart for {plugin} {hp}")
+        opt = cgp.torch.Optimizer(ours.parameters(), plugin=plugin, **hp)
+        # torch.optim keeps some per-step scalars (ASGD's eta and mu) in the default dtype
+        default = torch.get_default_dtype()
+        torch.set_default_dtype(dtype)
+        self.addCleanup(torch.set_default_dtype, default)
+        for s in range(steps):
+            train(ours, opt, 1, s)
+            train(theirs, reference, 1, s)
+            scale = max(p.abs().max().item() for p in theirs.parameters())
+            self.assertLess(max_difference(ours, theirs), tolerance * scale, f"{plugin} {hp} {dtype} step {s + 1}")
+
+    def test_every_plugin_in_float64_follows_torch_to_rounding(self):
+        for plugin, cases in CASES.items():
+            for hp in cases:
+                with self.subTest(plugin=plugin, hp=hp):
+                    self.check(plugin, hp, torch.float64, 60, 1e-9)
+
+    def test_every_plugin_in_float32_follows_torch_closely(self):
+        for plugin, cases in CASES.items():
+            for hp in cases[:1]:
+                with self.subTest(plugin=plugin, hp=hp):
+                    self.check(plugin, hp, torch.float32, 30, 2e-4)
+
+    def test_torch_style_betas_set_beta1_and_beta2(self):
+        ours, theirs = model(torch.float64), model(torch.float64)
+        opt = cgp.torch.Optimizer(ours.parameters(), plugin="adam", lr=0.01, betas=(0.8, 0.99))
+        self.assertEqual((opt.param_groups[0]["beta1"], opt.param_groups[0]["beta2"]), (0.8, 0.99))
+        train(ours, opt, 20)
+        train(theirs, torch.optim.Adam(theirs.parameters(), lr=0.01, betas=(0.8, 0.99)), 20)
+        self.assertLess(max_difference(ours, theirs), 1e-12)
+
+    def test_a_learning_rate_scheduler_drives_the_plugin(self):
+        ours, theirs = model(torch.float64), model(torch.float64)
+        opt = cgp.torch.Optimizer(ours.parameters(), plugin="adam", lr=0.05)
+        ref = torch.optim.Adam(theirs.parameters(), lr=0.05)
+        s1 = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
+        s2 = torch.optim.lr_scheduler.StepLR(ref, step_size=5, gamma=0.5)
+        for s in range(20):
+            train(ours, opt, 1, s)
+            train(theirs, ref, 1, s)
+            s1.step()
+            s2.step()
+        self.assertLess(max_difference(ours, theirs), 1e-12)
+        self.assertEqual(opt.param_groups[0]["lr"], 0.05 * 0.5 ** 4)
+
+    def test_param_groups_keep_their_own_hyperparameters(self):
+        ours, theirs = model(torch.float64), model(torch.float64)
+        groups = lambda net: [{"params": net[0].parameters(), "lr": 0.02}, {"params": net[2].parameters()}]
+        opt = cgp.torch.Optimizer(groups(ours), plugin="sgdplus", lr=0.005, momentum=0.9)
+        ref = torch.optim.SGD(groups(theirs), lr=0.005, momentum=0.9)
+        train(ours, opt, 15)
+        train(theirs, ref, 15)
+        self.assertLess(max_difference(ours, theirs), 1e-12)
+
+
+class State(unittest.TestCase):
+    def test_state_dict_and_load_state_dict_continue_a_run_exactly(self):
+        straight = model(torch.float32)
+        opt = cgp.torch.Optimizer(straight.parameters(), plugin="adamw", lr=0.01)
+        train(straight, opt, 20)
+
+        first = model(torch.float32)
+        opt1 = cgp.torch.Optimizer(first.parameters(), plugin="adamw", lr=0.01)
+        train(first, opt1, 10)
+        path = os.path.join(os.environ.get("CGP_TEST_WORK", "."), "torch-state.pt")
+        torch.save({"model": first.state_dict(), "opt": opt1.state_dict()}, path)
+        saved = torch.load(path)
+        second = model(torch.float32, seed=99)
+        second.load_state_dict(saved["model"])
+        opt2 = cgp.torch.Optimizer(second.parameters(), plugin="adamw", lr=0.01)
+        opt2.load_state_dict(saved["opt"])
+        self.assertEqual(opt2.state[next(second.parameters())]["step"], 10)
+        train(second, opt2, 10, 10)
+        self.assertEqual(max_difference(second, straight), 0.0)
+
+    def test_state_is_kept_in_torch_tensors_shaped_like_the_parameter(self):
+        net = model(torch.float64)
+        opt = cgp.torch.Optimizer(net.parameters(), plugin="adam")
+        train(net, opt, 1)
+        w = net[0].weight
+        self.assertEqual(sorted(opt.state[w]), ["state0", "state1", "step"])
+        self.assertEqual(opt.state[w]["state0"].shape, w.shape)
+        self.assertEqual(opt.state[w]["state0"].data_ptr() % 64, 0)
+
+    def test_a_parameter_that_is_an_unaligned_view_steps_correctly(self):
+        base = torch.zeros(20, dtype=torch.float64)
+        ours = torch.nn.Parameter(base[1:6])
+        theirs = torch.nn.Parameter(torch.zeros(5, dtype=torch.float64))
+        opt = cgp.torch.Optimizer([ours], plugin="adam", lr=0.1)
+        ref = torch.optim.Adam([theirs], lr=0.1)
+        for s in range(5):
+            for p, o in ((ours, opt), (theirs, ref)):
+                o.zero_grad()
+                ((p - torch.arange(5.0, dtype=torch.float64)) ** 2).sum().backward()
+                o.step()
+        self.assertLess((ours - theirs).abs().max().item(), 1e-12)
+        self.assertEqual(base[0].item(), 0.0)
+        self.assertEqual(base[6:].abs().sum().item(), 0.0)
+
+
+class BadTensors(unittest.TestCase):
+    def step_with(self, p):
+        opt = cgp.torch.Optimizer([p], plugin="sgd")
+        p.grad = torch.ones_like(p)
+        opt.step()
+
+    def test_a_tensor_not_on_the_cpu_is_refused(self):
+        with self.assertRaises(cgp.TensorError) as e:
+            self.step_with(torch.nn.Parameter(torch.zeros(3, device="meta")))
+        self.assertIn("is not on the CPU", str(e.exception))
+
+    def test_a_non_contiguous_tensor_is_refused(self):
+        with self.assertRaises(cgp.TensorError) as e:
+            self.step_with(torch.nn.Parameter(torch.zeros(4, 3).t()))
+        self.assertIn("is not contiguous", str(e.exception))
+
+    def test_a_half_precision_tensor_is_refused(self):
+        with self.assertRaises(cgp.TensorError) as e:
+            self.step_with(torch.nn.Parameter(torch.zeros(3, dtype=torch.float16)))
+        self.assertIn("float32 or float64", str(e.exception))
+
+    def test_an_unknown_hyperparameter_suggests_the_plugins_names(self):
+        with self.assertRaises(cgp.UsageError) as e:
+            cgp.torch.Optimizer(model(torch.float32).parameters(), plugin="adam", beta=0.9)
+        self.assertRegex(str(e.exception), "did you mean beta[12] or beta[12]")
+
+    def test_a_hyperparameter_out_of_range_is_refused_when_set(self):
+        with self.assertRaises(cgp.Error):
+            cgp.torch.Optimizer(model(torch.float32).parameters(), plugin="adam", beta1=1.5)
+        opt = cgp.torch.Optimizer(model(torch.float32).parameters(), plugin="adam")
+        opt.param_groups[0]["lr"] = -1.0
+        with self.assertRaises(cgp.Error):
+            opt.step()
+
+
+class StepTime(unittest.TestCase):
+    def test_a_step_costs_no_more_than_torch_optims_adam(self):
+        # A model with many small tensors and some large ones; the median of repeated timings.
+        def net():
+            torch.manual_seed(0)
+            return torch.nn.Sequential(*[torch.nn.Linear(256, 256) for _ in range(8)])
+
+        def timing(make):
+            m = net()
+            for p in m.parameters():
+                p.grad = torch.randn_like(p)
+            opt = make(m.parameters())
+            opt.step()
+            times = []
+            for _ in range(30):
+                t = time.perf_counter()
+                opt.step()
+                times.append(time.perf_counter() - t)
+            return sorted(times)[len(times) // 2]
+
+        ours = timing(lambda ps: cgp.torch.Optimizer(ps, plugin="adam"))
+        theirs = timing(lambda ps: torch.optim.Adam(ps))
+        self.assertLess(ours, 1.5 * theirs, f"cgp {ours * 1e6:.0f} us, torch {theirs * 1e6:.0f} us per step")
+
+
+if __name__ == "__main__":
+    unittest.main()
