@@ -44,7 +44,7 @@ def train_options(optimizer="adam", plugin_dir=None):
     """The keywords cgp.train takes with this optimizer: dicts with name (the keyword), option
     (cgp-run's spelling), kind (flag, list or value), group (option or hyperparameter) and help."""
     return [dict(o, option="--" + o["name"], name=o["name"].replace("-", "_"))
-            for o in _cgp_options(optimizer, _dirs(plugin_dir))]
+            for o in _cgp_options(option_text(optimizer), _dirs(plugin_dir))]
 
 
 def train(data="generated", *, optimizer="adam", label=None, progress="auto", plugin_dir=None, **options):
@@ -60,7 +60,7 @@ def train(data="generated", *, optimizer="adam", label=None, progress="auto", pl
     current iteration and raises KeyboardInterrupt, whose .result holds the run so far. A run
     stopped by a non-finite loss returns its Result with stop == "non-finite" and a RuntimeWarning.
     """
-    dirs = _dirs(plugin_dir)
+    dirs, optimizer = _dirs(plugin_dir), option_text(optimizer)
     reserved = ("data", "label", "optimizer", "plugin-dir")  # keywords of train itself
     known = [o for o in _cgp_options(optimizer, dirs) if o["name"] not in reserved]
     args = [f"--optimizer={option_text(optimizer)}"] + [f"--plugin-dir={d}" for d in dirs]

@@ -35,8 +35,8 @@ void register_errors(py::module_&)
             if (p)
                 std::rethrow_exception(p);
         } catch (const SourceError& e) {
-            raise(source_error, py::reinterpret_borrow<py::object>(source_error)(
-                                    e.what(), e.origin(), e.pos().line, e.pos().column, e.message()));
+            raise(source_error, py::reinterpret_borrow<py::object>(source_error)(e.what(), e.origin(), e.pos().line,
+                                                                                 e.pos().column, e.message()));
         } catch (const cli::UsageError& e) {
             raise(usage_error, py::reinterpret_borrow<py::object>(usage_error)(e.what()));
         } catch (const Error& e) {

@@ -63,8 +63,8 @@ public:
     void fill_state(std::size_t k, std::uintptr_t params, std::uintptr_t array, std::size_t count) const
     {
         if (k >= optimizer_.state_count())
-            throw Error(fmt::format("plugin '{}' has {} state arrays, not {}", plugin_->id(),
-                                    optimizer_.state_count(), k + 1));
+            throw Error(
+                fmt::format("plugin '{}' has {} state arrays, not {}", plugin_->id(), optimizer_.state_count(), k + 1));
         optimizer_.initial_state().fill(k, std::span<const T>(reinterpret_cast<const T*>(params), count),
                                         std::span<T>(reinterpret_cast<T*>(array), count));
     }
@@ -79,8 +79,8 @@ public:
         check_shape(shape, count);
         std::vector<T*>& ptrs = state_ptrs<T>();
         if (state.size() != ptrs.size())
-            throw Error(fmt::format("plugin '{}' steps with {} state arrays, {} were given", plugin_->id(),
-                                    ptrs.size(), state.size()));
+            throw Error(fmt::format("plugin '{}' steps with {} state arrays, {} were given", plugin_->id(), ptrs.size(),
+                                    state.size()));
         for (std::size_t k = 0; k < ptrs.size(); ++k) {
             const auto address = state[k].cast<std::uintptr_t>();
             if (!aligned(address))
@@ -98,8 +98,7 @@ public:
             std::optional<py::gil_scoped_release> release;
             if (count >= kReleaseAbove)
                 release.emplace();
-            optimizer_.step(t, std::span<T>(p, count), std::span<const T>(g, count), std::span<T* const>(ptrs),
-                            scalar);
+            optimizer_.step(t, std::span<T>(p, count), std::span<const T>(g, count), std::span<T* const>(ptrs), scalar);
         }
         if (copy_params)
             std::memcpy(reinterpret_cast<T*>(params), p, count * sizeof(T));
@@ -165,10 +164,10 @@ void bind_plugin_step(py::module_& m)
              py::arg("count"))
         .def("fill_state_f64", &PluginStep::fill_state<double>, py::arg("k"), py::arg("params"), py::arg("array"),
              py::arg("count"))
-        .def("step_f32", &PluginStep::step<float>, py::arg("t"), py::arg("params"), py::arg("grads"),
-             py::arg("state"), py::arg("count"), py::arg("shape") = py::none(), py::arg("scalar") = false)
-        .def("step_f64", &PluginStep::step<double>, py::arg("t"), py::arg("params"), py::arg("grads"),
-             py::arg("state"), py::arg("count"), py::arg("shape") = py::none(), py::arg("scalar") = false);
+        .def("step_f32", &PluginStep::step<float>, py::arg("t"), py::arg("params"), py::arg("grads"), py::arg("state"),
+             py::arg("count"), py::arg("shape") = py::none(), py::arg("scalar") = false)
+        .def("step_f64", &PluginStep::step<double>, py::arg("t"), py::arg("params"), py::arg("grads"), py::arg("state"),
+             py::arg("count"), py::arg("shape") = py::none(), py::arg("scalar") = false);
 }
 
 } // namespace cgp::python

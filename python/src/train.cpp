@@ -88,10 +88,10 @@ py::dict result_dict(const Experiment& ex, const TrainSummary& s, const std::str
     d["hyperparameters"] = hp;
     d["data"] = ex.data_description();
     d["dtype"] = std::string(to_string(st.dtype));
-    d["simd"] = py::dict(
-        py::arg("graph") = std::string(to_string(ex.simd_path())),
-        py::arg("optimizer") = opt.plugin().simd_path(st.train.optimizer_form == OptimizerForm::Scalar),
-        py::arg("optimizer_form") = std::string(to_string(st.train.optimizer_form)));
+    d["simd"] =
+        py::dict(py::arg("graph") = std::string(to_string(ex.simd_path())),
+                 py::arg("optimizer") = opt.plugin().simd_path(st.train.optimizer_form == OptimizerForm::Scalar),
+                 py::arg("optimizer_form") = std::string(to_string(st.train.optimizer_form)));
     d["batch_size"] = st.batch_size;
     d["seed"] = st.seed;
     d["log_every"] = st.train.log_every;

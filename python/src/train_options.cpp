@@ -93,9 +93,9 @@ void check_files_apart(const run_app::RunOptions& o, const Plugin& plugin)
 
 const std::vector<std::string>& options_not_taken()
 {
-    static const std::vector<std::string> names{"help",  "list-optimizers", "inspect-checkpoint", "json",
-                                                "quiet", "plot",            "log-y",              "no-log-y",
-                                                "smooth", "draw",           "trace"};
+    static const std::vector<std::string> names{"help", "list-optimizers", "inspect-checkpoint", "json",   "quiet",
+                                                "plot", "log-y",           "no-log-y",           "smooth", "draw",
+                                                "trace"};
     return names;
 }
 

@@ -33,8 +33,8 @@ struct TrainRequest {
 TrainRequest parse_train(const std::vector<std::string>& args);
 
 struct OptionInfo {
-    std::string name; // "batch-size", "beta1"
-    std::string kind; // "flag" (a switch), "list" (repeatable) or "value"
+    std::string name;  // "batch-size", "beta1"
+    std::string kind;  // "flag" (a switch), "list" (repeatable) or "value"
     std::string group; // "option" or "hyperparameter"
     std::string help;
 };
