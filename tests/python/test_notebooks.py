@@ -12,11 +12,12 @@ try:
     import matplotlib
     import nbformat
     import pandas  # noqa: F401  (the notebooks use it)
-except ImportError as e:
-    raise unittest.SkipTest(f"{e.name} is not installed (scripts/install-deps.sh installs it)")
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    MISSING = None
+except ImportError as e:
+    MISSING = f"{e.name} is not installed (scripts/install-deps.sh installs it)"
 
 NOTEBOOKS = sorted(glob.glob(os.path.join(SOURCE, "examples", "notebooks", "*.ipynb")))
 
@@ -45,6 +46,7 @@ def run_notebook(path):
     return figures
 
 
+@unittest.skipIf(MISSING is not None, MISSING)
 class Notebooks(unittest.TestCase):
     def test_there_are_the_course_study_and_the_real_data_notebooks(self):
         names = [os.path.basename(p) for p in NOTEBOOKS]
