@@ -264,9 +264,22 @@ int bench_main(int argc, char** argv)
         throw Error(fmt::format("--out {}: the folder holds files that are not a benchmark's\nhint: give the benchmark "
                                 "a new or empty folder",
                                 out));
+    for (const std::string& text : d.search) // a command-line mistake: usage status, before any file is made
+        try {
+            parse_distribution(text);
+        } catch (const SourceError& e) {
+            throw cli::UsageError(e.what());
+        }
     fs::create_directory(dir, ec);
     const FolderLock lock(dir);
-    const BenchSpec spec = build_spec(d, dir);
+    BenchSpec spec;
+    try {
+        spec = build_spec(d, dir);
+    } catch (...) {
+        if (!existed) // refused before anything ran: leave nothing behind
+            fs::remove_all(dir, ec);
+        throw;
+    }
     const std::string definition = json_text(definition_json(d, spec), 2) + "\n";
     if (fs::exists(dir / "bench.json")) {
         const std::string earlier = read_input_file(dir / "bench.json", "benchmark definition", kConfigFileLimit);
