@@ -75,7 +75,8 @@ struct Pool {
                 }
             }
         };
-        const unsigned threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, todo.size())));
+        const unsigned threads =
+            static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, todo.size())));
         outcome.jobs = std::max(outcome.jobs, threads);
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t)
@@ -97,7 +98,8 @@ struct Pool {
         for (std::thread& t : pool)
             t.join();
         if (show_progress)
-            fmt::print(stderr, "{}cgp-sweep: {}: {}/{} trials{}\n", interactive ? "\r" : "", stage, done.load(), todo.size(),
+            fmt::print(stderr, "{}cgp-sweep: {}: {}/{} trials{}\n", interactive ? "\r" : "", stage, done.load(),
+                       todo.size(),
                        reused.load() ? fmt::format(" ({} from the journal)", reused.load()) : std::string());
         if (failure)
             std::rethrow_exception(failure);
@@ -144,8 +146,13 @@ BenchOutcome run_bench(const BenchSpec& spec, const Journal& journal, unsigned j
     };
     auto key = [&](const Cell& c, std::string stage, std::size_t index, std::uint64_t steps, std::uint64_t seed,
                    Split split) {
-        return TrialKey{spec.problems[c.problem].name, spec.optimizers[c.optimizer]->id(), std::move(stage), index,
-                        steps, seed, split};
+        return TrialKey{spec.problems[c.problem].name,
+                        spec.optimizers[c.optimizer]->id(),
+                        std::move(stage),
+                        index,
+                        steps,
+                        seed,
+                        split};
     };
     auto config = [&](const Cell& c, std::size_t t) {
         return sample_trial(spec.search, *spec.optimizers[c.optimizer], spec.seed, spec.problems[c.problem].name, t);
@@ -172,11 +179,12 @@ BenchOutcome run_bench(const BenchSpec& spec, const Journal& journal, unsigned j
             const Cell& cell = outcome.cells[c];
             const std::string stage = spec.method == Method::Random ? "tune" : fmt::format("rung{}", r);
             for (std::size_t t : alive[c])
-                todo.push_back({c, key(cell, stage, t, rungs[c][r].steps, spec.seed, Split::Validation), config(cell, t)});
+                todo.push_back(
+                    {c, key(cell, stage, t, rungs[c][r].steps, spec.seed, Split::Validation), config(cell, t)});
         }
         std::vector<TrialResult> results;
-        const std::string stage = spec.method == Method::Random ? "tuning"
-                                                                : fmt::format("tuning, rung {}/{}", r + 1, most);
+        const std::string stage =
+            spec.method == Method::Random ? "tuning" : fmt::format("tuning, rung {}/{}", r + 1, most);
         if (!pool.run(todo, results, stage))
             return finish();
         // Survivors of each cell: the best by final validation loss (the last rung: by selection).
@@ -195,7 +203,8 @@ BenchOutcome run_bench(const BenchSpec& spec, const Journal& journal, unsigned j
                     here.push_back(&t);
             std::stable_sort(here.begin(), here.end(), [](const TrialResult* a, const TrialResult* b) {
                 if (a->final_loss != b->final_loss)
-                    return a->final_loss < b->final_loss || (std::isfinite(a->final_loss) && !std::isfinite(b->final_loss));
+                    return a->final_loss < b->final_loss ||
+                           (std::isfinite(a->final_loss) && !std::isfinite(b->final_loss));
                 return a->key.index < b->key.index;
             });
             if (r + 1 < rungs[c].size()) {
@@ -220,8 +229,9 @@ BenchOutcome run_bench(const BenchSpec& spec, const Journal& journal, unsigned j
         const TrialResult& chosen = cell.tuning[cell.chosen];
         const TrialConfig cfg = config(cell, chosen.key.index);
         for (std::size_t s = 0; s < spec.seeds; ++s)
-            todo.push_back({c, key(cell, fmt::format("final{}", chosen.key.index), s,
-                                   spec.problems[cell.problem].steps, spec.seed + 1 + s, Split::Test),
+            todo.push_back({c,
+                            key(cell, fmt::format("final{}", chosen.key.index), s, spec.problems[cell.problem].steps,
+                                spec.seed + 1 + s, Split::Test),
                             cfg});
     }
     std::vector<TrialResult> results;

@@ -46,19 +46,33 @@ json definition_json(const Definition& d, const BenchSpec& spec)
 {
     json problems = json::array();
     for (const BenchProblem& p : spec.problems)
-        problems.push_back({{"name", p.name}, {"origin", p.origin}, {"model", p.model_name}, {"steps", p.steps},
-                            {"batch_size", p.batch_size}, {"target", p.target}, {"eval_every", p.eval_every}});
+        problems.push_back({{"name", p.name},
+                            {"origin", p.origin},
+                            {"model", p.model_name},
+                            {"steps", p.steps},
+                            {"batch_size", p.batch_size},
+                            {"target", p.target},
+                            {"eval_every", p.eval_every}});
     json files = json::array();
     for (const std::string& f : d.problem_files)
-        files.push_back({{"path", f}, {"fingerprint", fmt::format("{:016x}", text_key(read_input_file(f, "problem file",
-                                                                                                    kConfigFileLimit)))}});
+        files.push_back(
+            {{"path", f},
+             {"fingerprint", fmt::format("{:016x}", text_key(read_input_file(f, "problem file", kConfigFileLimit)))}});
     json optimizers = json::array();
     for (std::size_t i = 0; i < d.optimizers.size(); ++i)
         optimizers.push_back(
             {{"path", d.optimizers[i]}, {"id", spec.optimizers[i]->id()}, {"version", spec.optimizers[i]->version()}});
-    return {{"format", "cgp-sweep bench 1"}, {"suites", d.suites}, {"problem_files", files}, {"problems", problems},
-            {"optimizers", optimizers}, {"search", d.search}, {"budget", d.budget}, {"seeds", d.seeds},
-            {"method", d.method}, {"eta", d.eta}, {"seed", d.seed}};
+    return {{"format", "cgp-sweep bench 1"},
+            {"suites", d.suites},
+            {"problem_files", files},
+            {"problems", problems},
+            {"optimizers", optimizers},
+            {"search", d.search},
+            {"budget", d.budget},
+            {"seeds", d.seeds},
+            {"method", d.method},
+            {"eta", d.eta},
+            {"seed", d.seed}};
 }
 
 Definition definition_from(const json& j)
@@ -155,7 +169,8 @@ std::vector<std::string> formats_of(const std::string& text, bool none)
     std::vector<std::string> f = split_commas(text);
     for (const std::string& x : f)
         if (x != "png" && x != "svg")
-            throw cli::UsageError(fmt::format("--formats {}: '{}' is not an image format; use png, svg or png,svg", text, x));
+            throw cli::UsageError(
+                fmt::format("--formats {}: '{}' is not an image format; use png, svg or png,svg", text, x));
     return f;
 }
 
@@ -170,10 +185,11 @@ std::string command_text(int argc, char** argv, const char* program)
 void print_written(const fs::path& dir, const ReportFiles& files, bool quiet)
 {
     if (files.unrendered)
-        fmt::print(stderr,
-                   "cgp-sweep: gnuplot is not on PATH: wrote the figures as scripts only, no images. Render them with:\n"
-                   "  cd {} && for f in *.gp; do gnuplot -e \"out='${{f%.gp}}.svg'\" \"$f\"; done\n",
-                   shell_quote((dir / "plots").string()));
+        fmt::print(
+            stderr,
+            "cgp-sweep: gnuplot is not on PATH: wrote the figures as scripts only, no images. Render them with:\n"
+            "  cd {} && for f in *.gp; do gnuplot -e \"out='${{f%.gp}}.svg'\" \"$f\"; done\n",
+            shell_quote((dir / "plots").string()));
     if (!quiet)
         fmt::print(stderr, "cgp-sweep: wrote {}: report.md, report.html, table.txt, results.csv, results.json{}\n",
                    dir.string(), files.figures ? fmt::format(", {} figures in plots/", files.figures) : std::string());
@@ -184,8 +200,7 @@ void print_written(const fs::path& dir, const ReportFiles& files, bool quiet)
 int bench_main(int argc, char** argv)
 {
     Definition d;
-    std::string suites, problems_unused, optimizers = "sgd,sgdplus,adam", out, method = "random",
-                                         formats = "png,svg";
+    std::string suites, problems_unused, optimizers = "sgd,sgdplus,adam", out, method = "random", formats = "png,svg";
     std::vector<std::string> problem_files, plugin_dirs;
     unsigned jobs = 0;
     bool help = false, force = false, quiet = false, no_plots = false;
@@ -319,8 +334,9 @@ int bench_main(int argc, char** argv)
         fmt::print(stderr, "cgp-sweep: {} trials run, {} from the journal, in {:.2f} s\n", outcome.trials_run,
                    outcome.trials_reused, outcome.wall_seconds);
     std::cout << results_text(spec, outcome, score_cells(spec, outcome)) << std::flush;
-    print_written(dir, write_report(dir, spec, outcome, image_formats, command_text(argc - 1, argv + 1, "cgp-sweep bench"),
-                                    threads, quiet),
+    print_written(dir,
+                  write_report(dir, spec, outcome, image_formats, command_text(argc - 1, argv + 1, "cgp-sweep bench"),
+                               threads, quiet),
                   quiet);
     return cli::kOk;
 }
@@ -360,8 +376,9 @@ int report_main(int argc, char** argv)
         throw cli::UsageError("cgp-sweep report needs the benchmark folder: cgp-sweep report DIR");
     const fs::path dir(dir_text);
     if (!fs::is_regular_file(dir / "bench.json"))
-        throw Error(fmt::format("{}: no bench.json, so not a benchmark folder\nhint: run cgp-sweep bench --out {} first",
-                                dir_text, dir_text));
+        throw Error(
+            fmt::format("{}: no bench.json, so not a benchmark folder\nhint: run cgp-sweep bench --out {} first",
+                        dir_text, dir_text));
     const std::vector<std::string> image_formats = formats_of(formats, no_plots);
     const std::string text = read_input_file(dir / "bench.json", "benchmark definition", kConfigFileLimit);
     Definition d;
@@ -378,7 +395,8 @@ int report_main(int argc, char** argv)
     // The wall time and thread count are the benchmark's, as its own run recorded them.
     if (std::error_code ec; fs::is_regular_file(dir / "results.json", ec))
         try {
-            const json earlier = json::parse(read_input_file(dir / "results.json", "benchmark results", kConfigFileLimit));
+            const json earlier =
+                json::parse(read_input_file(dir / "results.json", "benchmark results", kConfigFileLimit));
             outcome.wall_seconds = earlier.at("wall_seconds").get<double>();
             outcome.jobs = earlier.at("jobs").get<unsigned>();
             outcome.trials_run = earlier.at("trials_run").get<std::size_t>();
@@ -388,9 +406,10 @@ int report_main(int argc, char** argv)
         }
     const std::string table = results_text(spec, outcome, score_cells(spec, outcome));
     std::cout << table << std::flush;
-    print_written(dir, write_report(dir, spec, outcome, image_formats, "cgp-sweep report " + shell_quote(dir_text),
-                                    threads, quiet),
-                  quiet);
+    print_written(
+        dir,
+        write_report(dir, spec, outcome, image_formats, "cgp-sweep report " + shell_quote(dir_text), threads, quiet),
+        quiet);
     return cli::kOk;
 }
 

@@ -12,7 +12,7 @@
 
 namespace cgp::sweep {
 
-int bench_main(int argc, char** argv); // argv[0] is "bench"
+int bench_main(int argc, char** argv);  // argv[0] is "bench"
 int report_main(int argc, char** argv); // argv[0] is "report"
 
 } // namespace cgp::sweep

@@ -92,8 +92,8 @@ TrialResult parse_trial_json(const std::string& text, const std::string& origin)
             r.curve.push_back({p.at(0).get<std::uint64_t>(), p.at(1).get<double>(), number(p.at(2))});
         return r;
     } catch (const nlohmann::json::exception& e) {
-        throw Error(fmt::format("{}: not a trial record: {}\nhint: remove the file to run the trial again", origin,
-                                e.what()));
+        throw Error(
+            fmt::format("{}: not a trial record: {}\nhint: remove the file to run the trial again", origin, e.what()));
     }
 }
 

@@ -36,7 +36,8 @@ Measure measure(const std::vector<double>& values, std::uint64_t seed)
     for (std::size_t r = 0; r < kResamples; ++r) {
         double s = 0.0;
         for (std::size_t i = 0; i < v.size(); ++i) {
-            const auto pick = static_cast<std::size_t>(unit_interval(mix64({seed, r, i})) * static_cast<double>(v.size()));
+            const auto pick =
+                static_cast<std::size_t>(unit_interval(mix64({seed, r, i})) * static_cast<double>(v.size()));
             s += v[std::min(pick, v.size() - 1)];
         }
         means[r] = s / static_cast<double>(v.size());

@@ -37,8 +37,8 @@ BenchProblem model_problem(std::string name, const std::string& model, std::uint
 
 // A problem on a CSV file written into data_dir, with its model text.
 BenchProblem csv_problem(const fs::path& data_dir, std::string name, const std::string& model_text,
-                         const std::vector<std::string>& labels, const std::string& train, const std::string& validation,
-                         const std::string& test)
+                         const std::vector<std::string>& labels, const std::string& train,
+                         const std::string& validation, const std::string& test)
 {
     BenchProblem p;
     p.name = std::move(name);
@@ -100,12 +100,38 @@ std::vector<BenchProblem> conformance_suite(const fs::path& data_dir)
         const char* note;
     };
     const Entry entries[] = {
-        {"rosenbrock", "xa = 1 - pa + 0*xi\nxb = 10*(pb - pa^2)\noutput xa xb\n", {"ta", "tb"}, origin_row, {}, {}, 3000,
-         25, 1, 1e-3, "f(a, b) = (1 - a)^2 + 100 (b - a^2)^2 as the squared error of two outputs; minimum 0 at (1, 1)"},
-        {"booth", "xa = pa + 2*pb - 7 + 0*xi\nxb = 2*pa + pb - 5\noutput xa xb\n", {"ta", "tb"}, origin_row, {}, {}, 1000,
-         10, 1, 1e-4, "f(a, b) = (a + 2b - 7)^2 + (2a + b - 5)^2; minimum 0 at (1, 3)"},
-        {"logistic", "xo = sigmoid(wa*xa + wb*xb + wc)\n", {"y"}, separable_points(1, 400), separable_points(2, 200),
-         separable_points(3, 200), 3000, 50, 8, 0.02,
+        {"rosenbrock",
+         "xa = 1 - pa + 0*xi\nxb = 10*(pb - pa^2)\noutput xa xb\n",
+         {"ta", "tb"},
+         origin_row,
+         {},
+         {},
+         3000,
+         25,
+         1,
+         1e-3,
+         "f(a, b) = (1 - a)^2 + 100 (b - a^2)^2 as the squared error of two outputs; minimum 0 at (1, 1)"},
+        {"booth",
+         "xa = pa + 2*pb - 7 + 0*xi\nxb = 2*pa + pb - 5\noutput xa xb\n",
+         {"ta", "tb"},
+         origin_row,
+         {},
+         {},
+         1000,
+         10,
+         1,
+         1e-4,
+         "f(a, b) = (a + 2b - 7)^2 + (2a + b - 5)^2; minimum 0 at (1, 3)"},
+        {"logistic",
+         "xo = sigmoid(wa*xa + wb*xb + wc)\n",
+         {"y"},
+         separable_points(1, 400),
+         separable_points(2, 200),
+         separable_points(3, 200),
+         3000,
+         50,
+         8,
+         0.02,
          "a sigmoid unit on linearly separable points (squared error); validation and test are fresh samples"},
     };
     std::vector<BenchProblem> out;
@@ -224,8 +250,9 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
             std::size_t name_at = 0;
             const std::string name = trim(t.substr(9, t.size() - 10), name_at);
             name_at += first + 9;
-            if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
-                                    std::string::npos)
+            if (name.empty() ||
+                name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+                    std::string::npos)
                 l.fail(name_at, fmt::format("'{}' is not a problem name", name),
                        "use letters, digits, '-', '_' and '.'");
             for (const BenchProblem& p : out)
@@ -310,7 +337,8 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
     finish(out.size() - 1);
     for (const BenchProblem& p : out)
         if (p.data.source != "generated" && p.data.labels.empty())
-            throw SourceError(origin, {1, 1}, "", fmt::format("problem '{}' reads a CSV file but names no labels", p.name),
+            throw SourceError(origin, {1, 1}, "",
+                              fmt::format("problem '{}' reads a CSV file but names no labels", p.name),
                               "add a line 'labels = COLUMN,...'");
     return out;
 }

@@ -18,17 +18,17 @@
 namespace cgp::sweep {
 
 struct BenchProblem {
-    std::string name;                 // unique in a benchmark; safe in file names
-    std::string origin;               // the suite, or the file:line that declared it
-    std::string model_name;           // preset or model file, as written
+    std::string name;       // unique in a benchmark; safe in file names
+    std::string origin;     // the suite, or the file:line that declared it
+    std::string model_name; // preset or model file, as written
     ModelSpec model;
-    DataChoice data;                  // the training data
-    std::string validation, test;     // CSV files of the held-out splits; empty: see holdout.hpp
-    std::uint64_t steps = 2000;       // the step budget of every run
+    DataChoice data;              // the training data
+    std::string validation, test; // CSV files of the held-out splits; empty: see holdout.hpp
+    std::uint64_t steps = 2000;   // the step budget of every run
     std::size_t batch_size = 8;
-    double target = 0.0;              // the held-out loss a run must reach
-    std::uint64_t eval_every = 50;    // held-out evaluation interval, in steps
-    std::string note;                 // what the problem is, for the report
+    double target = 0.0;           // the held-out loss a run must reach
+    std::uint64_t eval_every = 50; // held-out evaluation interval, in steps
+    std::string note;              // what the problem is, for the report
 };
 
 // The suite's problems; data files a suite needs are written into data_dir (created when missing).

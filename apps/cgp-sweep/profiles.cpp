@@ -75,7 +75,9 @@ SweepFigure profile_figure(const BenchSpec& spec, const std::vector<CellScore>& 
     const auto rho = performance_profile(times, taus);
     LineFigure f;
     f.title = "performance profile: steps to the target";
-    f.subtitle = fmt::format("{} problems, median over the seeds; higher and further left is better", spec.problems.size());
+    // (The subtitle starts with a letter: gnuplot would read a digit after the line break's octal escape.)
+    f.subtitle =
+        fmt::format("median over the seeds on {} problems; higher and further left is better", spec.problems.size());
     f.xlabel = "log2 tau (within a factor tau of the best optimizer)";
     f.ylabel = "fraction of problems";
     for (std::size_t o = 0; o < spec.optimizers.size(); ++o) {
@@ -100,8 +102,8 @@ std::vector<SweepFigure> sensitivity_figures(const BenchSpec& spec, const BenchO
             LineFigure f;
             const bool log_x = d.kind == DistKind::LogUniform;
             f.title = fmt::format("{}: validation loss against {}", spec.problems[p].name, d.key);
-            f.subtitle = fmt::format("every tuning trial{}; {}", spec.method == Method::Random ? "" : " of the first rung",
-                                     d.text);
+            f.subtitle = fmt::format("every tuning trial{}; {}",
+                                     spec.method == Method::Random ? "" : " of the first rung", d.text);
             f.xlabel = log_x ? "log10 " + d.key : d.key;
             f.ylabel = "final validation loss";
             for (std::size_t o = 0; o < n; ++o) {

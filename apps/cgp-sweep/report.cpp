@@ -18,10 +18,10 @@ namespace {
 
 struct Block {
     enum Kind { Heading, Paragraph, TableBlock, Figure, List } kind = Paragraph;
-    std::string text; // heading, paragraph; figure: the caption
-    Table table;      // TableBlock
-    std::string image; // Figure: path relative to the report; empty when not rendered
-    std::string script; // Figure: the gnuplot script's relative path
+    std::string text;               // heading, paragraph; figure: the caption
+    Table table;                    // TableBlock
+    std::string image;              // Figure: path relative to the report; empty when not rendered
+    std::string script;             // Figure: the gnuplot script's relative path
     std::vector<std::string> items; // List
 };
 
@@ -30,12 +30,8 @@ std::string markdown(const std::vector<Block>& blocks)
     std::string out;
     for (const Block& b : blocks) {
         switch (b.kind) {
-        case Block::Heading:
-            out += "## " + markdown_text(b.text) + "\n\n";
-            break;
-        case Block::Paragraph:
-            out += markdown_text(b.text) + "\n\n";
-            break;
+        case Block::Heading: out += "## " + markdown_text(b.text) + "\n\n"; break;
+        case Block::Paragraph: out += markdown_text(b.text) + "\n\n"; break;
         case Block::List:
             for (const std::string& i : b.items)
                 out += "- " + markdown_text(i) + "\n";
@@ -70,23 +66,19 @@ std::string markdown(const std::vector<Block>& blocks)
 
 std::string html(const std::vector<Block>& blocks, const std::string& title)
 {
-    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-                      html_text(title) +
-                      "</title>\n<style>\n"
-                      "body{font-family:sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#222}\n"
-                      "table{border-collapse:collapse;margin:1em 0;font-size:90%}\n"
-                      "th,td{border:1px solid #ccc;padding:.25em .5em}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-                      "th{background:#f3f3f3}img{max-width:100%}figure{margin:1em 0}\n"
-                      "</style>\n</head>\n<body>\n<h1>" +
-                      html_text(title) + "</h1>\n";
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + html_text(title) +
+        "</title>\n<style>\n"
+        "body{font-family:sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#222}\n"
+        "table{border-collapse:collapse;margin:1em 0;font-size:90%}\n"
+        "th,td{border:1px solid #ccc;padding:.25em .5em}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+        "th{background:#f3f3f3}img{max-width:100%}figure{margin:1em 0}\n"
+        "</style>\n</head>\n<body>\n<h1>" +
+        html_text(title) + "</h1>\n";
     for (const Block& b : blocks) {
         switch (b.kind) {
-        case Block::Heading:
-            out += "<h2>" + html_text(b.text) + "</h2>\n";
-            break;
-        case Block::Paragraph:
-            out += "<p>" + html_text(b.text) + "</p>\n";
-            break;
+        case Block::Heading: out += "<h2>" + html_text(b.text) + "</h2>\n"; break;
+        case Block::Paragraph: out += "<p>" + html_text(b.text) + "</p>\n"; break;
         case Block::List:
             out += "<ul>\n";
             for (const std::string& i : b.items)
@@ -145,7 +137,8 @@ std::string json_of(const BenchSpec& spec, const BenchOutcome& outcome, const st
     using json = nlohmann::ordered_json;
     auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
     auto m = [&](const Measure& x) {
-        return json{{"count", x.count}, {"mean", num(x.mean)}, {"sd", num(x.sd)}, {"ci95", {num(x.ci_low), num(x.ci_high)}}};
+        return json{
+            {"count", x.count}, {"mean", num(x.mean)}, {"sd", num(x.sd)}, {"ci95", {num(x.ci_low), num(x.ci_high)}}};
     };
     json j;
     j["command"] = command;
@@ -212,14 +205,16 @@ std::string markdown_text(std::string_view text)
 
 std::string bench_csv(const BenchSpec& spec, const BenchOutcome& outcome, const std::vector<CellScore>& scores)
 {
-    std::string out = "problem,optimizer,trials,tuning_steps,chosen,reached,seeds,median_steps_to_target,"
-                      "steps_to_target,steps_to_target_sd,final_test_loss,final_test_loss_sd,final_ci_low,final_ci_high,"
-                      "best_test_loss,auc,seconds_to_target\n";
+    std::string out =
+        "problem,optimizer,trials,tuning_steps,chosen,reached,seeds,median_steps_to_target,"
+        "steps_to_target,steps_to_target_sd,final_test_loss,final_test_loss_sd,final_ci_low,final_ci_high,"
+        "best_test_loss,auc,seconds_to_target\n";
     auto num = [](double v) { return std::isfinite(v) ? fmt::format("{:.17g}", v) : std::string(); };
     for (std::size_t c = 0; c < outcome.cells.size(); ++c) {
         const Cell& cell = outcome.cells[c];
         const CellScore& s = scores[c];
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(spec.problems[cell.problem].name),
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                           csv_field(spec.problems[cell.problem].name),
                            csv_field(spec.optimizers[cell.optimizer]->id()), cell.configurations, cell.tuning_steps,
                            csv_field(s.chosen), s.reached, cell.finals.size(), num(s.median_steps), num(s.steps.mean),
                            num(s.steps.sd), num(s.final_loss.mean), num(s.final_loss.sd), num(s.final_loss.ci_low),
@@ -245,7 +240,8 @@ ReportFiles write_report(const fs::path& dir, const BenchSpec& spec, const Bench
     blocks.push_back(heading("Problems"));
     Table problems{{"problem", "origin", "model", "steps", "target", "about"}};
     for (const BenchProblem& p : spec.problems)
-        problems.push_back({p.name, p.origin, p.model_name, fmt::format("{}", p.steps), fmt::format("{:g}", p.target), p.note});
+        problems.push_back(
+            {p.name, p.origin, p.model_name, fmt::format("{}", p.steps), fmt::format("{:g}", p.target), p.note});
     blocks.push_back(table(problems));
     blocks.push_back(heading("Results"));
     blocks.push_back(table(results_table(spec, outcome, scores)));
@@ -300,7 +296,8 @@ ReportFiles write_report(const fs::path& dir, const BenchSpec& spec, const Bench
         fs::create_directories(dir / "plots", ec);
         files.unrendered = write_sweep_figures(figures, dir / "plots", formats, quiet, jobs);
         files.figures = figures.size();
-        const std::string ext = std::find(formats.begin(), formats.end(), "svg") != formats.end() ? "svg" : formats.front();
+        const std::string ext =
+            std::find(formats.begin(), formats.end(), "svg") != formats.end() ? "svg" : formats.front();
         if (!files.unrendered)
             for (Block& b : blocks)
                 if (b.kind == Block::Figure)

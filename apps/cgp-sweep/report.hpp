@@ -30,7 +30,8 @@ struct ReportFiles {
 
 // Writes the report files into dir. formats: image formats (png, svg); no figures when empty.
 ReportFiles write_report(const std::filesystem::path& dir, const BenchSpec& spec, const BenchOutcome& outcome,
-                         const std::vector<std::string>& formats, const std::string& command, unsigned jobs, bool quiet);
+                         const std::vector<std::string>& formats, const std::string& command, unsigned jobs,
+                         bool quiet);
 
 // results.csv of a benchmark: one row per problem and optimizer.
 std::string bench_csv(const BenchSpec& spec, const BenchOutcome& outcome, const std::vector<CellScore>& scores);

@@ -65,8 +65,8 @@ std::string measure_text(const Measure& m, const char* format)
 
 Table results_table(const BenchSpec& spec, const BenchOutcome& outcome, const std::vector<CellScore>& scores)
 {
-    Table t{{"problem", "optimizer", "trials", "tuning steps", "chosen", "reached", "median steps",
-             "steps to target", "final test loss", "best test loss", "AUC"}};
+    Table t{{"problem", "optimizer", "trials", "tuning steps", "chosen", "reached", "median steps", "steps to target",
+             "final test loss", "best test loss", "AUC"}};
     for (std::size_t c = 0; c < outcome.cells.size(); ++c) {
         const Cell& cell = outcome.cells[c];
         const CellScore& s = scores[c];
@@ -86,7 +86,7 @@ Table timing_table(const BenchSpec& spec, const BenchOutcome& outcome, const std
     for (std::size_t c = 0; c < outcome.cells.size(); ++c) {
         const Cell& cell = outcome.cells[c];
         t.push_back({spec.problems[cell.problem].name, spec.optimizers[cell.optimizer]->id(),
-                     measure_text(scores[c].seconds, "{:.4f}"), measure_text(scores[c].train_seconds, "{:.4f}")});
+                     measure_text(scores[c].seconds, "{:.3g}"), measure_text(scores[c].train_seconds, "{:.3g}")});
     }
     return t;
 }
@@ -95,26 +95,34 @@ std::vector<std::string> spread_notes(const BenchSpec& spec, const std::vector<C
 {
     std::vector<std::string> notes;
     const std::size_t n = spec.optimizers.size();
-    auto within = [](const Measure& a, const Measure& b) {
-        return a.count > 1 && b.count > 1 && std::fabs(a.mean - b.mean) <= std::max(a.sd, b.sd);
+    // For each problem and measure: the optimizers whose mean is within the seed spread of the best's
+    // (|difference of means| <= the larger of the two sds), which the data cannot tell apart from it.
+    const auto note = [&](std::size_t p, const char* what, auto get) {
+        std::size_t best = n;
+        for (std::size_t o = 0; o < n; ++o) {
+            const Measure& m = get(scores[p * n + o]);
+            if (m.count > 1 && (best == n || m.mean < get(scores[p * n + best]).mean))
+                best = o;
+        }
+        if (best == n)
+            return;
+        const Measure& b = get(scores[p * n + best]);
+        std::vector<std::string> close;
+        for (std::size_t o = 0; o < n; ++o) {
+            const Measure& m = get(scores[p * n + o]);
+            if (o != best && m.count > 1 && std::fabs(m.mean - b.mean) <= std::max(m.sd, b.sd))
+                close.push_back(spec.optimizers[o]->id());
+        }
+        if (!close.empty())
+            notes.push_back(fmt::format("{}: {} {} within the seed spread of the best {} ({}): the difference of means "
+                                        "is at most the larger sd over the seeds",
+                                        spec.problems[p].name, fmt::join(close, ", "), close.size() == 1 ? "is" : "are",
+                                        what, spec.optimizers[best]->id()));
     };
-    for (std::size_t p = 0; p < spec.problems.size(); ++p)
-        for (std::size_t a = 0; a < n; ++a)
-            for (std::size_t b = a + 1; b < n; ++b) {
-                const CellScore& x = scores[p * n + a];
-                const CellScore& y = scores[p * n + b];
-                std::vector<std::string> what;
-                if (within(x.final_loss, y.final_loss))
-                    what.push_back("final test loss");
-                if (within(x.steps, y.steps))
-                    what.push_back("steps to target");
-                if (what.empty())
-                    continue;
-                notes.push_back(fmt::format("{}: {} and {} differ by less than the seed spread in {} (|difference "
-                                            "of means| <= the larger sd over the seeds)",
-                                            spec.problems[p].name, spec.optimizers[a]->id(), spec.optimizers[b]->id(),
-                                            fmt::join(what, " and ")));
-            }
+    for (std::size_t p = 0; p < spec.problems.size(); ++p) {
+        note(p, "final test loss", [](const CellScore& c) -> const Measure& { return c.final_loss; });
+        note(p, "steps to target", [](const CellScore& c) -> const Measure& { return c.steps; });
+    }
     return notes;
 }
 
@@ -124,7 +132,8 @@ std::string results_text(const BenchSpec& spec, const BenchOutcome& outcome, con
     out += fmt::format("tuning: {} with {} configurations per optimizer and problem on the validation split; "
                        "measures: the chosen configuration on {} seeds on the test split, mean ± sd [95% bootstrap "
                        "CI]\n",
-                       spec.method == Method::Random ? "random search" : fmt::format("successive halving (eta {})", spec.eta),
+                       spec.method == Method::Random ? "random search"
+                                                     : fmt::format("successive halving (eta {})", spec.eta),
                        spec.budget, spec.seeds);
     for (const std::string& n : spread_notes(spec, scores))
         out += "note: " + n + "\n";

@@ -28,7 +28,8 @@ std::vector<CellScore> score_cells(const BenchSpec& spec, const BenchOutcome& ou
 
 Table results_table(const BenchSpec& spec, const BenchOutcome& outcome, const std::vector<CellScore>& scores);
 Table timing_table(const BenchSpec& spec, const BenchOutcome& outcome, const std::vector<CellScore>& scores);
-// Pairs of optimizers whose difference on a problem is within the seed spread.
+// Per problem and measure (final test loss, steps to target): the optimizers within the seed
+// spread of the best one.
 std::vector<std::string> spread_notes(const BenchSpec& spec, const std::vector<CellScore>& scores);
 
 // The deterministic result of a benchmark, printed on stdout and written to table.txt.

@@ -162,8 +162,9 @@ void check_distributions(const std::vector<Distribution>& dists,
                     keys += (keys.empty() ? "" : " ") + h.option_name();
                 have += fmt::format("\n  {}: {}", p->id(), keys.empty() ? "(none)" : keys);
             }
-            throw cli::UsageError(fmt::format(
-                "--search {}: '{}' is not a hyperparameter of the chosen optimizers, which have:{}", d.text, d.key, have));
+            throw cli::UsageError(
+                fmt::format("--search {}: '{}' is not a hyperparameter of the chosen optimizers, which have:{}", d.text,
+                            d.key, have));
         }
     }
 }
@@ -199,12 +200,8 @@ Drawn draw(const Distribution& d, double u)
 {
     Drawn out;
     switch (d.kind) {
-    case DistKind::LogUniform:
-        out.number = std::exp(std::log(d.lo) + u * (std::log(d.hi) - std::log(d.lo)));
-        break;
-    case DistKind::Uniform:
-        out.number = d.lo + u * (d.hi - d.lo);
-        break;
+    case DistKind::LogUniform: out.number = std::exp(std::log(d.lo) + u * (std::log(d.hi) - std::log(d.lo))); break;
+    case DistKind::Uniform: out.number = d.lo + u * (d.hi - d.lo); break;
     case DistKind::Int: {
         const double n = d.hi - d.lo + 1;
         out.number = d.lo + std::min(n - 1, std::floor(u * n));
@@ -212,7 +209,8 @@ Drawn draw(const Distribution& d, double u)
         return out;
     }
     case DistKind::Choice: {
-        const std::size_t i = std::min(d.choices.size() - 1, static_cast<std::size_t>(u * static_cast<double>(d.choices.size())));
+        const std::size_t i =
+            std::min(d.choices.size() - 1, static_cast<std::size_t>(u * static_cast<double>(d.choices.size())));
         out.text = d.choices[i];
         out.number = std::stod(out.text);
         return out;

@@ -56,7 +56,7 @@ double unit_interval(std::uint64_t bits) noexcept;
 // The hyperparameters of trial `trial`: the plugin's defaults with each applying distribution
 // drawn at the counter (seed, problem, optimizer, trial, distribution index).
 struct TrialConfig {
-    std::vector<double> hparams;                              // in the plugin's order
+    std::vector<double> hparams;                             // in the plugin's order
     std::vector<std::pair<std::string, std::string>> values; // the drawn values (key, text)
 };
 TrialConfig sample_trial(const std::vector<Distribution>& dists, const Plugin& plugin, std::uint64_t seed,

@@ -18,7 +18,7 @@ namespace cgp::sweep {
 
 struct TrialKey {
     std::string problem, optimizer;
-    std::string stage; // "tune" (random search), "rung0", "rung1", ... (halving), "final"
+    std::string stage;     // "tune" (random search), "rung0", "rung1", ... (halving), "final"
     std::size_t index = 0; // trial number within the optimizer's budget, or the seed's number
     std::uint64_t steps = 0, seed = 0;
     Split split = Split::Validation;
@@ -35,8 +35,8 @@ struct TrialResult {
     double best_loss = 0.0;
     std::optional<std::uint64_t> steps_to_target; // first measured step at or below the target
     std::optional<double> seconds_to_target;
-    double seconds = 0.0;  // training time, the measuring left out
-    std::string stop;      // "completed", "non-finite"
+    double seconds = 0.0; // training time, the measuring left out
+    std::string stop;     // "completed", "non-finite"
     bool interrupted = false;
 };
 
