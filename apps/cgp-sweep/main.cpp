@@ -9,17 +9,22 @@
 // DIR/results.csv, DIR/results.json and DIR/table.txt, each run's loss record to DIR/runs/, and
 // the figures to DIR/plots/ (gnuplot scripts, rendered to PNG and SVG when gnuplot is on PATH).
 // Nothing is written unless every run finishes.
+//
+// cgp-sweep bench and cgp-sweep report: the optimizer benchmark (bench_cli.hpp).
 #include "../common/cli.hpp"
 #include "../common/stdout_check.hpp"
+#include "bench_cli.hpp"
 #include "figures.hpp"
 #include "grid.hpp"
 #include "results.hpp"
 #include "out_folder.hpp"
 #include "runner.hpp"
+#include "text.hpp"
 
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/io/file_identity.hpp>
+#include <cgp/training/memory_estimate.hpp>
 #include <cgp/report/plot.hpp>
 #include <cgp/host/plugin_paths.hpp>
 
@@ -73,7 +78,9 @@ po::options_description sweep_options(SweepOptions& o)
                                          "Model options)")
         ("grid", po::value(&o.grid)->composing()->value_name("KEY=V1,V2,..."),
          "an axis of the grid (repeatable). KEY is a run setting (batch-size, iterations, seed, "
-         "dataset-size, log-every, dtype) or a hyperparameter of at least one optimizer (lr, momentum, beta1, ...)")
+         "dataset-size, log-every, dtype), a host transform (schedule, decay, decay-mode, clip-norm, clip-value; "
+         "commas inside a schedule's parentheses are its own) or a hyperparameter of at least one optimizer "
+         "(lr, momentum, beta1, ...)")
         ("seeds", cli::whole(&o.seeds)->default_value(1)->value_name("N"), "runs per grid point, with seeds seed, seed+1, ...: "
                                                           "mean and spread")
         ("jobs,j", cli::whole(&o.jobs)->default_value(0)->value_name("N"), "runs in parallel (0: one per core)")
@@ -102,23 +109,6 @@ po::options_description training_options(SweepOptions& o)
     // clang-format on
     d.add(cli::run_options(o.common, false));
     return d;
-}
-
-std::vector<std::string> split_commas(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : text + ",") {
-        if (c == ',') {
-            const auto first = cur.find_first_not_of(" \t"), last = cur.find_last_not_of(" \t");
-            if (first != std::string::npos)
-                out.push_back(cur.substr(first, last - first + 1));
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    return out;
 }
 
 std::vector<std::shared_ptr<const Plugin>> load_optimizers(const SweepOptions& o)
@@ -191,13 +181,6 @@ void make_folder(const fs::path& dir)
         throw Error(fmt::format("cannot create folder '{}': {}", dir.string(), ec ? ec.message() : "not a folder"));
 }
 
-void write_file(const fs::path& path, const std::string& text)
-{
-    AtomicFile f(path);
-    f.write(text);
-    f.commit();
-}
-
 FigureOptions figure_options(const SweepOptions& o)
 {
     FigureOptions f;
@@ -220,10 +203,10 @@ void write_outputs(const SweepOptions& o, OutFolder& out, const Plan& plan, cons
     make_folder(dir / "runs");
     for (const PointResult& r : results)
         for (const RunResult* run : r.runs)
-            write_file(dir / run_file_name(plan, plan.points[r.point], run->seed), run_csv(run->summary));
-    write_file(dir / "results.csv", results_csv(plan, results));
-    write_file(dir / "results.json", results_json(plan, results, outcome, command));
-    write_file(dir / "table.txt", table);
+            write_text_file(dir / run_file_name(plan, plan.points[r.point], run->seed), run_csv(run->summary));
+    write_text_file(dir / "results.csv", results_csv(plan, results));
+    write_text_file(dir / "results.json", results_json(plan, results, outcome, command));
+    write_text_file(dir / "table.txt", table);
     std::size_t figures = 0;
     bool unrendered = false;
     if (!o.no_plots) {
@@ -256,6 +239,10 @@ void write_outputs(const SweepOptions& o, OutFolder& out, const Plan& plan, cons
 
 int run(int argc, char** argv)
 {
+    if (argc > 1 && std::string_view(argv[1]) == "bench")
+        return bench_main(argc - 1, argv + 1);
+    if (argc > 1 && std::string_view(argv[1]) == "report")
+        return report_main(argc - 1, argv + 1);
     SweepOptions o;
     po::options_description sweep = sweep_options(o);
     po::options_description training = training_options(o);
@@ -276,7 +263,9 @@ int run(int argc, char** argv)
                "usage: cgp-sweep [--optimizers LIST] [--models LIST] [--grid KEY=V1,V2,...]... [options]\n"
             << all << '\n'
             << "A hyperparameter axis applies to the optimizers that have it (sgd ignores beta1); a\n"
-               "one-value axis sets that value for every run. Results table on stdout, progress on stderr.\n";
+               "one-value axis sets that value for every run. Results table on stdout, progress on stderr.\n\n"
+               "The optimizer benchmark (tuning with the same budget, seeds, performance profiles):\n"
+               "  cgp-sweep bench --help     cgp-sweep report DIR\n";
         return cli::kOk;
     }
 
@@ -325,6 +314,7 @@ int run(int argc, char** argv)
                    plan.seeds > 1 ? fmt::format(" x {} seeds", plan.seeds) : std::string(), runs, threads,
                    threads == 1 ? "" : "s");
     }
+    check_parallel_memory(run_estimates(plan), jobs, available_memory());
     cli::install_signal_handlers();
     const SweepOutcome outcome = run_sweep(plan, jobs, !o.quiet);
     if (outcome.signal != 0) {

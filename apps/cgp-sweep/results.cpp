@@ -1,6 +1,8 @@
 // Sweep results: statistics over seeds, the aligned table, the CSV and JSON files, run file names.
 #include "results.hpp"
 
+#include "text.hpp"
+
 #include <cgp/io/escape.hpp>
 
 #include <fmt/format.h>
@@ -93,7 +95,7 @@ std::string results_table(const Plan& plan, const std::vector<PointResult>& resu
         header.emplace_back(h);
     const std::size_t numeric_from = 2 + plan.axes.size();
     bool any_stopped = false;
-    std::vector<std::vector<std::string>> rows{header};
+    Table rows{header};
     for (const PointResult& r : results) {
         const Point& p = plan.points[r.point];
         std::vector<std::string> row{plan.models[p.model].name, plan.optimizers[p.optimizer]->id()};
@@ -109,28 +111,7 @@ std::string results_table(const Plan& plan, const std::vector<PointResult>& resu
         row.push_back(rate_text(r.rate.mean));
         rows.push_back(std::move(row));
     }
-    // Display width: '±' is one column but two bytes.
-    auto width = [](const std::string& s) {
-        std::size_t w = 0;
-        for (unsigned char c : s)
-            w += (c & 0xC0u) != 0x80u;
-        return w;
-    };
-    std::vector<std::size_t> widths(header.size(), 0);
-    for (const auto& row : rows)
-        for (std::size_t c = 0; c < row.size(); ++c)
-            widths[c] = std::max(widths[c], width(row[c]));
-    std::string out;
-    for (const auto& row : rows) {
-        std::string line;
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            const std::string pad(widths[c] - width(row[c]), ' ');
-            line += (c ? "  " : "") + (c >= numeric_from ? pad + row[c] : row[c] + pad);
-        }
-        while (!line.empty() && line.back() == ' ')
-            line.pop_back();
-        out += line + '\n';
-    }
+    std::string out = aligned(rows, numeric_from);
     if (spread)
         out += fmt::format("losses: mean ± sample standard deviation over {} seeds; min at, time, it/s: means\n",
                            plan.seeds);

@@ -5,10 +5,15 @@
 
 #include <cgp/io/error.hpp>
 #include <cgp/training/experiment.hpp>
+#include <cgp/training/memory_estimate.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <functional>
+#include <string_view>
 #include <chrono>
 #include <exception>
 #include <mutex>
@@ -32,6 +37,49 @@ void preflight(const Plan& plan)
             throw Error(fmt::format("grid point '{}': {}", describe(plan, p), e.what()));
         }
     }
+}
+
+std::uint64_t parallel_memory(std::vector<std::uint64_t> estimates, unsigned jobs)
+{
+    const std::size_t n = std::min<std::size_t>(std::max(1u, jobs), estimates.size());
+    std::partial_sort(estimates.begin(), estimates.begin() + static_cast<std::ptrdiff_t>(n), estimates.end(),
+                      std::greater<>());
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        sum += estimates[i];
+    return sum;
+}
+
+void check_parallel_memory(const std::vector<std::uint64_t>& estimates, unsigned jobs,
+                           std::optional<std::uint64_t> available)
+{
+    if (const char* off = std::getenv("CGP_NO_MEMORY_CHECK"); off != nullptr && std::string_view(off) == "1")
+        return;
+    const std::size_t parallel = std::min<std::size_t>(std::max(1u, jobs), estimates.size());
+    if (!available || parallel < 2)
+        return; // one run at a time: each run checks its own memory
+    const std::uint64_t need = parallel_memory(estimates, jobs);
+    if (need <= *available)
+        return;
+    const auto gib = [](std::uint64_t b) { return fmt::format("{:.2f} GiB", static_cast<double>(b) / (1ull << 30)); };
+    std::uint64_t per_run = 0;
+    for (std::uint64_t e : estimates)
+        per_run = std::max(per_run, e);
+    const std::uint64_t fit = per_run == 0 ? parallel : std::max<std::uint64_t>(1, *available / per_run);
+    throw Error(fmt::format("{} runs in parallel need about {} of memory together, more than the {} available (the "
+                            "largest run needs about {})\nhint: run fewer at once (--jobs {}); "
+                            "CGP_NO_MEMORY_CHECK=1 runs them anyway",
+                            parallel, gib(need), gib(*available), gib(per_run), fit));
+}
+
+std::vector<std::uint64_t> run_estimates(const Plan& plan)
+{
+    std::vector<std::uint64_t> out;
+    for (const Point& p : plan.points) {
+        const std::uint64_t e = estimate_run_memory(plan.models[p.model].spec, p.data).total();
+        out.insert(out.end(), plan.seeds, e);
+    }
+    return out;
 }
 
 SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress)

@@ -9,6 +9,8 @@
 
 #include <cgp/training/trainer.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace cgp::sweep {
@@ -29,6 +31,15 @@ struct SweepOutcome {
 // Builds one run of every distinct model, data and batch shape without training, so a bad model,
 // data file or setting is reported before the sweep starts. Throws cgp::Error naming the point.
 void preflight(const Plan& plan);
+
+// The memory `jobs` parallel runs can need at once: the sum of the `jobs` largest estimates.
+std::uint64_t parallel_memory(std::vector<std::uint64_t> estimates, unsigned jobs);
+// Throws cgp::Error when that sum is more than `available` (nullopt: unknown, no check), naming the
+// number of parallel runs and what to try. CGP_NO_MEMORY_CHECK=1 skips the check, as for one run.
+void check_parallel_memory(const std::vector<std::uint64_t>& estimates, unsigned jobs,
+                           std::optional<std::uint64_t> available);
+// The estimates of every run of the plan (each point once per seed).
+std::vector<std::uint64_t> run_estimates(const Plan& plan);
 
 // Runs everything on `jobs` threads (at most one per run), with one progress display on stderr.
 SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress);

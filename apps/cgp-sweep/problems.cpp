@@ -1,0 +1,352 @@
+// Benchmark problems: the built-in suites and problem files.
+#include "problems.hpp"
+
+#include "../common/cli.hpp"
+#include "search.hpp"
+#include "text.hpp"
+
+#include <cgp/io/atomic_file.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/io/read_file.hpp>
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace cgp::sweep {
+namespace fs = std::filesystem;
+namespace {
+
+BenchProblem model_problem(std::string name, const std::string& model, std::uint64_t steps, double target,
+                           std::string note)
+{
+    BenchProblem p;
+    p.name = std::move(name);
+    p.origin = "suite course";
+    p.model_name = model;
+    ModelChoice c;
+    c.model = model;
+    p.model = make_model(c);
+    p.steps = steps;
+    p.target = target;
+    p.note = std::move(note);
+    return p;
+}
+
+// A problem on a CSV file written into data_dir, with its model text.
+BenchProblem csv_problem(const fs::path& data_dir, std::string name, const std::string& model_text,
+                         const std::vector<std::string>& labels, const std::string& train,
+                         const std::string& validation, const std::string& test)
+{
+    BenchProblem p;
+    p.name = std::move(name);
+    p.origin = "suite conformance";
+    p.model_name = p.name + " (built in)";
+    p.model = parse_model_text(p.name, model_text);
+    const fs::path base = data_dir / p.name;
+    write_text_file(base.string() + ".csv", train);
+    p.data.source = base.string() + ".csv";
+    p.data.labels = labels;
+    if (!validation.empty()) {
+        write_text_file(base.string() + "-validation.csv", validation);
+        p.validation = base.string() + "-validation.csv";
+    }
+    if (!test.empty()) {
+        write_text_file(base.string() + "-test.csv", test);
+        p.test = base.string() + "-test.csv";
+    }
+    return p;
+}
+
+// Linearly separable points with features of different scales and a plane away from the origin,
+// drawn with counter-based normals (Box-Muller) so the files are the same on every machine.
+std::string separable_points(std::uint64_t seed, std::size_t n)
+{
+    std::string out = "xa,xb,y\n";
+    for (std::size_t i = 0; i < n; ++i) {
+        auto normal = [&](std::uint64_t k) {
+            const double u1 = 1.0 - unit_interval(mix64({seed, i, k, 1}));
+            const double u2 = unit_interval(mix64({seed, i, k, 2}));
+            return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+        };
+        const double a = normal(0), b = 3.0 * normal(1);
+        const double margin = 1.5 * a - 0.5 * b + 0.25;
+        if (std::fabs(margin) < 0.1) // a thin margin
+            continue;
+        out += fmt::format("{:.6f},{:.6f},{}\n", a, b, margin > 0 ? 1 : 0);
+    }
+    return out;
+}
+
+std::vector<BenchProblem> conformance_suite(const fs::path& data_dir)
+{
+    std::error_code ec;
+    fs::create_directories(data_dir, ec);
+    if (!fs::is_directory(data_dir))
+        throw Error(fmt::format("cannot create folder '{}': {}", data_dir.string(), ec.message()));
+    // Rosenbrock and Booth: the loss is the squared error of two outputs against 0, the sum of the
+    // function's squares, on a one-row data set (the input xi only makes the model read data).
+    const std::string origin_row = "xi,ta,tb\n0,0,0\n";
+    struct Entry {
+        const char* name;
+        const char* model;
+        std::vector<std::string> labels;
+        std::string train, validation, test;
+        std::uint64_t steps, eval_every;
+        std::size_t batch;
+        double target;
+        const char* note;
+    };
+    const Entry entries[] = {
+        {"rosenbrock",
+         "xa = 1 - pa + 0*xi\nxb = 10*(pb - pa^2)\noutput xa xb\n",
+         {"ta", "tb"},
+         origin_row,
+         {},
+         {},
+         3000,
+         25,
+         1,
+         1e-3,
+         "f(a, b) = (1 - a)^2 + 100 (b - a^2)^2 as the squared error of two outputs; minimum 0 at (1, 1)"},
+        {"booth",
+         "xa = pa + 2*pb - 7 + 0*xi\nxb = 2*pa + pb - 5\noutput xa xb\n",
+         {"ta", "tb"},
+         origin_row,
+         {},
+         {},
+         1000,
+         10,
+         1,
+         1e-4,
+         "f(a, b) = (a + 2b - 7)^2 + (2a + b - 5)^2; minimum 0 at (1, 3)"},
+        {"logistic",
+         "xo = sigmoid(wa*xa + wb*xb + wc)\n",
+         {"y"},
+         separable_points(1, 400),
+         separable_points(2, 200),
+         separable_points(3, 200),
+         3000,
+         50,
+         8,
+         0.02,
+         "a sigmoid unit on linearly separable points (squared error); validation and test are fresh samples"},
+    };
+    std::vector<BenchProblem> out;
+    for (const Entry& e : entries) {
+        BenchProblem p = csv_problem(data_dir, e.name, e.model, e.labels, e.train, e.validation, e.test);
+        p.steps = e.steps;
+        p.eval_every = e.eval_every;
+        p.batch_size = e.batch;
+        p.target = e.target;
+        p.note = e.note;
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+// --- problem files ---
+
+struct Line {
+    const std::string& origin;
+    int number;
+    const std::string& text;
+    [[noreturn]] void fail(std::size_t column, const std::string& message, const std::string& hint = {}) const
+    {
+        throw SourceError(origin, {number, static_cast<int>(column) + 1}, text, message, hint);
+    }
+};
+
+std::string trim(const std::string& s, std::size_t& first)
+{
+    const auto a = s.find_first_not_of(" \t\r");
+    if (a == std::string::npos) {
+        first = s.size();
+        return {};
+    }
+    first = a;
+    return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
+}
+
+std::uint64_t whole(const Line& l, const std::string& v, std::size_t at, std::uint64_t least)
+{
+    std::uint64_t n = 0;
+    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || n < least)
+        l.fail(at, fmt::format("'{}' is not a whole number of at least {}", v, least));
+    return n;
+}
+
+double positive(const Line& l, const std::string& v, std::size_t at)
+{
+    double x = 0.0;
+    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(x) || x <= 0)
+        l.fail(at, fmt::format("'{}' is not a number above 0", v));
+    return x;
+}
+
+fs::path relative_to(const fs::path& base, const std::string& path)
+{
+    const fs::path p(path);
+    return p.is_absolute() ? p : base / p;
+}
+
+const char* kKeys = "model, data, labels, standardize, validation, test, dataset-size, batch-size, steps, target, "
+                    "eval-every, note";
+
+} // namespace
+
+const std::vector<std::string>& suite_names()
+{
+    static const std::vector<std::string> names{"course", "conformance"};
+    return names;
+}
+
+std::vector<BenchProblem> suite_problems(const std::string& suite, const fs::path& data_dir)
+{
+    if (suite == "course")
+        return {model_problem("one-neuron", "one-neuron", 2000, 0.1,
+                              "CGP's one-neuron model (4 inputs, sigmoid) on its generated two-class data"),
+                model_problem("multi-neuron", "multi-neuron", 2000, 0.1,
+                              "CGP's multi-neuron model (4-2-1, sigmoid) on its generated two-class data")};
+    if (suite == "conformance")
+        return conformance_suite(data_dir);
+    throw cli::UsageError(
+        fmt::format("--suite {}: unknown suite; the suites are course and conformance (or --problems FILE)", suite));
+}
+
+std::vector<BenchProblem> parse_problem_text(const std::string& text, const std::string& origin, const fs::path& base)
+{
+    std::vector<BenchProblem> out;
+    std::vector<bool> has_model, has_target;
+    std::vector<int> header_line;
+    std::vector<std::string> header_text;
+    std::istringstream in(text);
+    std::string raw;
+    int number = 0;
+    auto finish = [&](std::size_t i) {
+        const std::string h = header_text[i];
+        const Line l{origin, header_line[i], h};
+        if (!has_model[i])
+            l.fail(0, fmt::format("problem '{}' has no model", out[i].name), "add a line 'model = PRESET or FILE'");
+        if (!has_target[i])
+            l.fail(0, fmt::format("problem '{}' has no target", out[i].name),
+                   "add a line 'target = LOSS', the held-out loss a run must reach");
+    };
+    while (std::getline(in, raw)) {
+        ++number;
+        const Line l{origin, number, raw};
+        std::string body = raw.substr(0, raw.find('#'));
+        std::size_t first = 0;
+        const std::string t = trim(body, first);
+        if (t.empty())
+            continue;
+        if (t.front() == '[') {
+            if (t.back() != ']' || !t.starts_with("[problem "))
+                l.fail(first, "expected a section '[problem NAME]'");
+            std::size_t name_at = 0;
+            const std::string name = trim(t.substr(9, t.size() - 10), name_at);
+            name_at += first + 9;
+            if (name.empty() ||
+                name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+                    std::string::npos)
+                l.fail(name_at, fmt::format("'{}' is not a problem name", name),
+                       "use letters, digits, '-', '_' and '.'");
+            for (const BenchProblem& p : out)
+                if (p.name == name)
+                    l.fail(name_at, fmt::format("problem '{}' is declared twice", name));
+            if (!out.empty())
+                finish(out.size() - 1);
+            BenchProblem p;
+            p.name = name;
+            p.origin = fmt::format("{}:{}", origin, number);
+            out.push_back(std::move(p));
+            has_model.push_back(false);
+            has_target.push_back(false);
+            header_line.push_back(number);
+            header_text.push_back(raw);
+            continue;
+        }
+        if (out.empty())
+            l.fail(first, "a setting before the first '[problem NAME]' section");
+        const auto eq = body.find('=');
+        if (eq == std::string::npos)
+            l.fail(first, "expected KEY = VALUE", fmt::format("the keys are {}", kKeys));
+        std::size_t key_at = 0, value_at = 0;
+        const std::string key = trim(body.substr(0, eq), key_at);
+        key_at += 0;
+        const std::string value = trim(body.substr(eq + 1), value_at);
+        value_at += eq + 1;
+        if (value.empty())
+            l.fail(eq + 1, fmt::format("'{}' has no value", key));
+        BenchProblem& p = out.back();
+        try {
+            if (key == "model") {
+                ModelChoice c;
+                c.model = is_preset(value) ? value : relative_to(base, value).string();
+                p.model = make_model(c);
+                p.model_name = value;
+                has_model.back() = true;
+            } else if (key == "data") {
+                p.data.source = value == "generated" ? value : relative_to(base, value).string();
+            } else if (key == "labels") {
+                p.data.labels.clear();
+                std::stringstream ss(value);
+                for (std::string item; std::getline(ss, item, ',');) {
+                    std::size_t at = 0;
+                    if (const std::string label = trim(item, at); !label.empty())
+                        p.data.labels.push_back(label);
+                }
+            } else if (key == "standardize") {
+                if (value != "yes" && value != "no")
+                    l.fail(value_at, fmt::format("'{}': write yes or no", value));
+                p.data.standardize = value == "yes";
+            } else if (key == "validation") {
+                p.validation = relative_to(base, value).string();
+            } else if (key == "test") {
+                p.test = relative_to(base, value).string();
+            } else if (key == "dataset-size") {
+                p.data.dataset_size = static_cast<std::size_t>(whole(l, value, value_at, 2));
+                p.data.dataset_size_given = true;
+            } else if (key == "batch-size") {
+                p.batch_size = static_cast<std::size_t>(whole(l, value, value_at, 1));
+            } else if (key == "steps") {
+                p.steps = whole(l, value, value_at, 1);
+            } else if (key == "eval-every") {
+                p.eval_every = whole(l, value, value_at, 1);
+            } else if (key == "target") {
+                p.target = positive(l, value, value_at);
+                has_target.back() = true;
+            } else if (key == "note") {
+                p.note = value;
+            } else {
+                l.fail(key_at, fmt::format("unknown key '{}'", key), fmt::format("the keys are {}", kKeys));
+            }
+        } catch (const SourceError&) {
+            throw;
+        } catch (const Error& e) {
+            l.fail(value_at, e.what());
+        }
+    }
+    if (out.empty())
+        throw SourceError(origin, {number + 1, 1}, "", "the file declares no problem",
+                          "start a problem with a line '[problem NAME]'");
+    finish(out.size() - 1);
+    for (const BenchProblem& p : out)
+        if (p.data.source != "generated" && p.data.labels.empty())
+            throw SourceError(origin, {1, 1}, "",
+                              fmt::format("problem '{}' reads a CSV file but names no labels", p.name),
+                              "add a line 'labels = COLUMN,...'");
+    return out;
+}
+
+std::vector<BenchProblem> read_problem_file(const fs::path& path)
+{
+    return parse_problem_text(read_input_file(path, "problem file", kConfigFileLimit), path.string(),
+                              path.has_parent_path() ? path.parent_path() : fs::path("."));
+}
+
+} // namespace cgp::sweep

@@ -1,0 +1,178 @@
+// Performance profiles, sensitivity figures and test-loss curves of a benchmark.
+#include "profiles.hpp"
+
+#include <cgp/report/plot.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace cgp::sweep {
+
+std::vector<std::vector<double>> target_times(const BenchSpec& spec, const std::vector<CellScore>& scores)
+{
+    const std::size_t n = spec.optimizers.size();
+    std::vector<std::vector<double>> times(spec.problems.size(), std::vector<double>(n));
+    for (std::size_t p = 0; p < spec.problems.size(); ++p)
+        for (std::size_t o = 0; o < n; ++o)
+            times[p][o] = scores[p * n + o].median_steps;
+    return times;
+}
+
+Table profile_table(const BenchSpec& spec, const std::vector<CellScore>& scores)
+{
+    const std::vector<double> taus{1.0, 1.25, 1.5, 2.0, 4.0};
+    const auto times = target_times(spec, scores);
+    const auto rho = performance_profile(times, taus);
+    const auto score = profile_scores(times, kTauMax);
+    Table t{{"optimizer"}};
+    for (double tau : taus)
+        t[0].push_back(fmt::format("rho({:g})", tau));
+    t[0].push_back(fmt::format("score (tau <= {:g})", kTauMax));
+    for (std::size_t o = 0; o < spec.optimizers.size(); ++o) {
+        std::vector<std::string> row{spec.optimizers[o]->id()};
+        for (double r : rho[o])
+            row.push_back(fmt::format("{:.2f}", r));
+        row.push_back(fmt::format("{:.3f}", score[o]));
+        t.push_back(std::move(row));
+    }
+    return t;
+}
+
+std::string profile_summary(const BenchSpec& spec, const std::vector<CellScore>& scores)
+{
+    const auto times = target_times(spec, scores);
+    const auto score = profile_scores(times, kTauMax);
+    const auto rho1 = performance_profile(times, {1.0});
+    std::vector<std::size_t> order(spec.optimizers.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+    std::string out = "Ranked by the profile's score: ";
+    for (std::size_t i = 0; i < order.size(); ++i)
+        out += fmt::format("{}{} {:.3f}", i ? ", " : "", spec.optimizers[order[i]]->id(), score[order[i]]);
+    out += ". ";
+    const std::size_t first = order.front();
+    out += fmt::format("{} is the fastest to the target on {:.0f}% of the {} problems", spec.optimizers[first]->id(),
+                       100.0 * rho1[first][0], spec.problems.size());
+    std::size_t never = 0;
+    for (std::size_t o = 0; o < spec.optimizers.size(); ++o)
+        never += score[o] == 0.0;
+    if (never > 0)
+        out += fmt::format("; {} optimizer{} never came within a factor {:g} of the best", never, never == 1 ? "" : "s",
+                           kTauMax);
+    return out + ".";
+}
+
+SweepFigure profile_figure(const BenchSpec& spec, const std::vector<CellScore>& scores)
+{
+    const auto times = target_times(spec, scores);
+    std::vector<double> taus;
+    for (int i = 0; i <= 400; ++i)
+        taus.push_back(std::pow(2.0, 4.0 * i / 400.0)); // 1 to 16
+    const auto rho = performance_profile(times, taus);
+    LineFigure f;
+    f.title = "performance profile: steps to the target";
+    // (The subtitle starts with a letter: gnuplot would read a digit after the line break's octal escape.)
+    f.subtitle =
+        fmt::format("median over the seeds on {} problems; higher and further left is better", spec.problems.size());
+    f.xlabel = "log2 tau (within a factor tau of the best optimizer)";
+    f.ylabel = "fraction of problems";
+    for (std::size_t o = 0; o < spec.optimizers.size(); ++o) {
+        Curve c;
+        c.title = spec.optimizers[o]->id();
+        for (std::size_t k = 0; k < taus.size(); ++k) {
+            c.x.push_back(std::log2(taus[k]));
+            c.y.push_back(rho[o][k]);
+        }
+        f.curves.push_back(std::move(c));
+    }
+    return {"profile", gnuplot_script(f, "profile.png"), {}};
+}
+
+std::vector<SweepFigure> sensitivity_figures(const BenchSpec& spec, const BenchOutcome& outcome)
+{
+    std::vector<SweepFigure> out;
+    const std::size_t n = spec.optimizers.size();
+    const std::string first_stage = spec.method == Method::Random ? "tune" : "rung0";
+    for (std::size_t p = 0; p < spec.problems.size(); ++p)
+        for (const Distribution& d : spec.search) {
+            LineFigure f;
+            const bool log_x = d.kind == DistKind::LogUniform;
+            f.title = fmt::format("{}: validation loss against {}", spec.problems[p].name, d.key);
+            f.subtitle = fmt::format("every tuning trial{}; {}",
+                                     spec.method == Method::Random ? "" : " of the first rung", d.text);
+            f.xlabel = log_x ? "log10 " + d.key : d.key;
+            f.ylabel = "final validation loss";
+            for (std::size_t o = 0; o < n; ++o) {
+                const Cell& cell = outcome.cells[p * n + o];
+                std::vector<std::pair<double, double>> pts;
+                for (const TrialResult& t : cell.tuning) {
+                    if (t.key.stage != first_stage || !std::isfinite(t.final_loss))
+                        continue;
+                    for (const auto& [k, v] : t.values)
+                        if (k == d.key)
+                            pts.emplace_back(log_x ? std::log10(std::stod(v)) : std::stod(v), t.final_loss);
+                }
+                if (pts.empty())
+                    continue;
+                std::sort(pts.begin(), pts.end());
+                Curve c;
+                c.title = spec.optimizers[o]->id();
+                for (const auto& [x, y] : pts) {
+                    c.x.push_back(x);
+                    c.y.push_back(y);
+                }
+                f.curves.push_back(std::move(c));
+            }
+            if (f.curves.empty())
+                continue;
+            choose_log_y(f, LogY::Auto);
+            const std::string stem = file_safe(fmt::format("sensitivity_{}_{}", spec.problems[p].name, d.key));
+            out.push_back({stem, gnuplot_script(f, stem + ".png"), {}});
+        }
+    return out;
+}
+
+std::vector<SweepFigure> curve_figures(const BenchSpec& spec, const BenchOutcome& outcome)
+{
+    std::vector<SweepFigure> out;
+    const std::size_t n = spec.optimizers.size();
+    for (std::size_t p = 0; p < spec.problems.size(); ++p) {
+        LineFigure f;
+        f.title = fmt::format("{}: test loss of each optimizer's chosen configuration", spec.problems[p].name);
+        f.subtitle = fmt::format("mean over {} seeds, band: one sd; target {:g}", spec.seeds, spec.problems[p].target);
+        f.xlabel = "step";
+        f.ylabel = "test loss";
+        for (std::size_t o = 0; o < n; ++o) {
+            const Cell& cell = outcome.cells[p * n + o];
+            std::map<std::uint64_t, std::vector<double>> at;
+            for (const TrialResult& r : cell.finals)
+                for (const HeldOutPoint& pt : r.curve)
+                    at[pt.step].push_back(pt.loss);
+            Curve c;
+            c.title = spec.optimizers[o]->id();
+            for (const auto& [step, v] : at) {
+                const Measure m = measure(v, 0);
+                if (m.count == 0)
+                    continue;
+                c.x.push_back(static_cast<double>(step));
+                c.y.push_back(m.mean);
+                c.spread.push_back(m.sd);
+            }
+            if (!c.x.empty())
+                f.curves.push_back(std::move(c));
+        }
+        if (f.curves.size() > 4)
+            for (Curve& c : f.curves)
+                c.spread.clear();
+        choose_log_y(f, LogY::Auto);
+        const std::string stem = file_safe("curves_" + spec.problems[p].name);
+        out.push_back({stem, gnuplot_script(f, stem + ".png"), {}});
+    }
+    return out;
+}
+
+} // namespace cgp::sweep

@@ -1,0 +1,30 @@
+// profiles.hpp: performance profiles of the optimizers across a benchmark's problems (from the
+// median steps to the target) and sensitivity of the validation loss to each searched
+// hyperparameter (DeepOBS's plot), as tables and figures.
+#pragma once
+
+#include "figures.hpp"
+#include "scores.hpp"
+
+#include <vector>
+
+namespace cgp::sweep {
+
+inline constexpr double kTauMax = 4.0; // the score's range of tau, as AlgoPerf
+
+// times[p][o]: the median steps to the target (+inf when missed).
+std::vector<std::vector<double>> target_times(const BenchSpec& spec, const std::vector<CellScore>& scores);
+
+// Optimizer, rho(tau) at tau = 1, 1.25, 1.5, 2, 4, and the score.
+Table profile_table(const BenchSpec& spec, const std::vector<CellScore>& scores);
+// What the profile says, in one sentence per optimizer ranking.
+std::string profile_summary(const BenchSpec& spec, const std::vector<CellScore>& scores);
+
+SweepFigure profile_figure(const BenchSpec& spec, const std::vector<CellScore>& scores);
+// One figure per problem and searched hyperparameter: validation loss of every tuning trial of the
+// first rung against the value, one curve per optimizer.
+std::vector<SweepFigure> sensitivity_figures(const BenchSpec& spec, const BenchOutcome& outcome);
+// One figure per problem: the mean test-loss curve of each optimizer's chosen configuration.
+std::vector<SweepFigure> curve_figures(const BenchSpec& spec, const BenchOutcome& outcome);
+
+} // namespace cgp::sweep

@@ -1,0 +1,289 @@
+// The optimizer benchmark's parts: search distributions and their draws, successive halving's
+// rungs, measures and performance profiles against hand-computed values, the trial journal, problem
+// files, the held-out split, report escaping and the parallel memory check.
+#include "bench.hpp"
+#include "halving.hpp"
+#include "holdout.hpp"
+#include "journal.hpp"
+#include "measures.hpp"
+#include "problems.hpp"
+#include "report.hpp"
+#include "runner.hpp"
+#include "search.hpp"
+
+#include <cgp/io/error.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <string>
+
+using namespace cgp;
+using namespace cgp::sweep;
+
+namespace {
+
+const std::filesystem::path kPlugins = CGP_PLUGIN_DIR;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::shared_ptr<const Plugin> plugin(const char* name)
+{
+    return Plugin::load(kPlugins / (std::string(name) + ".so"));
+}
+
+bool has(const std::exception& e, const std::string& text)
+{
+    return std::string(e.what()).find(text) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(sweep_bench)
+
+BOOST_AUTO_TEST_CASE(distributions_are_parsed_with_their_bounds)
+{
+    const Distribution lr = parse_distribution("lr=loguniform(1e-5, 1)");
+    BOOST_TEST(lr.key == "lr");
+    BOOST_TEST((lr.kind == DistKind::LogUniform));
+    BOOST_TEST(lr.lo == 1e-5);
+    BOOST_TEST(lr.hi == 1.0);
+    const Distribution c = parse_distribution("nesterov=choice(0,1)");
+    BOOST_TEST((c.kind == DistKind::Choice));
+    BOOST_TEST(c.choices.size() == 2u);
+    BOOST_TEST(parse_distribution("eps_inside_sqrt=uniform(0,1)").key == "eps-inside-sqrt");
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_distribution_points_at_its_column)
+{
+    try {
+        parse_distribution("lr=logunifrom(1e-5,1)");
+        BOOST_FAIL("accepted");
+    } catch (const SourceError& e) {
+        BOOST_TEST(e.pos().column == 4);
+        BOOST_TEST(has(e, "unknown distribution 'logunifrom'"));
+        BOOST_TEST(has(e, "hint:"));
+    }
+    try {
+        parse_distribution("lr=loguniform(0,1)");
+        BOOST_FAIL("accepted");
+    } catch (const SourceError& e) {
+        BOOST_TEST(e.pos().column == 15);
+        BOOST_TEST(has(e, "LO > 0"));
+    }
+    BOOST_CHECK_THROW(parse_distribution("lr=uniform(1,0.5)"), SourceError);
+    BOOST_CHECK_THROW(parse_distribution("lr=uniform(1)"), SourceError);
+    BOOST_CHECK_THROW(parse_distribution("lr=int(1.5,3)"), SourceError);
+    BOOST_CHECK_THROW(parse_distribution("lr=uniform(0,1) x"), SourceError);
+}
+
+BOOST_AUTO_TEST_CASE(draws_cover_the_distribution_at_its_ends)
+{
+    const Distribution lr = parse_distribution("lr=loguniform(1e-4,1)");
+    BOOST_TEST(draw(lr, 0.0).number == 1e-4, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(draw(lr, 0.5).number == 1e-2, boost::test_tools::tolerance(1e-12));
+    const Distribution i = parse_distribution("k=int(1,3)");
+    BOOST_TEST(draw(i, 0.0).number == 1.0);
+    BOOST_TEST(draw(i, 0.99).number == 3.0);
+    BOOST_TEST(draw(i, 0.5).text == "2");
+    const Distribution c = parse_distribution("m=choice(0.5,0.9)");
+    BOOST_TEST(draw(c, 0.7).text == "0.9");
+}
+
+BOOST_AUTO_TEST_CASE(a_trial_draws_the_same_values_whatever_else_is_searched)
+{
+    const auto adam = plugin("adam");
+    const std::vector<Distribution> one{parse_distribution("lr=loguniform(1e-4,1)")};
+    const std::vector<Distribution> two{parse_distribution("beta1=uniform(0.5,0.99)"), one[0]};
+    const TrialConfig a = sample_trial(one, *adam, 7, "one-neuron", 3);
+    const TrialConfig b = sample_trial(two, *adam, 7, "one-neuron", 3);
+    BOOST_TEST(a.hparams[adam->find_hparam("lr")] == b.hparams[adam->find_hparam("lr")]);
+    BOOST_TEST(sample_trial(one, *adam, 7, "one-neuron", 4).hparams != a.hparams);
+    BOOST_TEST(sample_trial(one, *adam, 8, "one-neuron", 3).hparams != a.hparams);
+    // Random numbers are a function of the key only: the same twice.
+    BOOST_TEST(mix64({1, 2, 3}) == mix64({1, 2, 3}));
+    BOOST_TEST(mix64({1, 2, 3}) != mix64({1, 3, 2}));
+}
+
+BOOST_AUTO_TEST_CASE(a_distribution_outside_the_hyperparameter_range_is_refused)
+{
+    const std::vector<std::shared_ptr<const Plugin>> opts{plugin("sgd"), plugin("adam")};
+    try {
+        check_distributions({parse_distribution("beta1=uniform(0.5,1.5)")}, opts);
+        BOOST_FAIL("accepted");
+    } catch (const Error& e) {
+        BOOST_TEST(has(e, "outside beta1's range"));
+        BOOST_TEST(has(e, "adam"));
+    }
+    BOOST_CHECK_THROW(check_distributions({parse_distribution("betta=uniform(0,1)")}, opts), Error);
+    BOOST_CHECK_NO_THROW(check_distributions({parse_distribution("beta1=uniform(0.5,0.99)")}, opts));
+}
+
+BOOST_AUTO_TEST_CASE(halving_rungs_shrink_by_eta_and_end_at_the_full_budget)
+{
+    const auto r = halving_rungs(20, 2000, 3, 50);
+    BOOST_TEST_REQUIRE(r.size() == 3u);
+    BOOST_TEST(r[0].trials == 20u);
+    BOOST_TEST(r[0].steps == 222u);
+    BOOST_TEST(r[1].trials == 6u);
+    BOOST_TEST(r[1].steps == 666u);
+    BOOST_TEST(r[2].trials == 2u);
+    BOOST_TEST(r[2].steps == 2000u);
+    // A first rung shorter than one measurement is not made.
+    BOOST_TEST(halving_rungs(20, 100, 3, 50).size() == 1u);
+    BOOST_TEST(halving_rungs(2, 2000, 3, 50).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_measure_has_the_sample_mean_and_sd_and_an_interval_around_the_mean)
+{
+    const Measure m = measure({1.0, 2.0, 3.0, 4.0, kInf}, 5);
+    BOOST_TEST(m.count == 4u);
+    BOOST_TEST(m.mean == 2.5);
+    BOOST_TEST(m.sd == std::sqrt(5.0 / 3.0), boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(m.ci_low >= 1.0);
+    BOOST_TEST(m.ci_low < 2.5);
+    BOOST_TEST(m.ci_high > 2.5);
+    BOOST_TEST(m.ci_high <= 4.0);
+    const Measure again = measure({1.0, 2.0, 3.0, 4.0}, 5);
+    BOOST_TEST(again.ci_low == m.ci_low); // seeded: the same interval every time
+    BOOST_TEST(measure({kInf}, 1).count == 0u);
+    BOOST_TEST(median({3.0, kInf, 1.0}) == 3.0);
+    BOOST_TEST(std::isinf(median({3.0, kInf})));
+}
+
+BOOST_AUTO_TEST_CASE(the_area_under_a_curve_is_its_mean_over_the_steps)
+{
+    // Linear from 1 at step 0 (the first point held) ... trapezoids: (10*1 + 10*(1+0)/2) / 20 = 0.75.
+    BOOST_TEST(area_under_curve({10, 20}, {1.0, 0.0}) == 0.75);
+}
+
+BOOST_AUTO_TEST_CASE(performance_profiles_count_the_problems_within_a_factor_of_the_best)
+{
+    // Two problems, two optimizers: A is best on p0 (100 vs 200), B best on p1 (50 vs A missing).
+    const std::vector<std::vector<double>> t{{100, 200}, {kInf, 50}};
+    const auto rho = performance_profile(t, {1.0, 2.0, 4.0});
+    BOOST_TEST(rho[0][0] == 0.5);
+    BOOST_TEST(rho[0][2] == 0.5);
+    BOOST_TEST(rho[1][0] == 0.5);
+    BOOST_TEST(rho[1][1] == 1.0);
+    // Scores: A: (4-1)/ (2*3) = 0.5; B: ((4-2) + (4-1)) / 6.
+    const auto s = profile_scores(t, 4.0);
+    BOOST_TEST(s[0] == 0.5);
+    BOOST_TEST(s[1] == 5.0 / 6.0, boost::test_tools::tolerance(1e-12));
+    // A problem no optimizer solved counts for nobody.
+    BOOST_TEST(profile_scores({{kInf, kInf}}, 4.0)[0] == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(selection_prefers_reaching_the_target_then_fewer_steps_then_lower_loss)
+{
+    TrialResult a, b;
+    a.final_loss = 0.5;
+    b.final_loss = 0.1;
+    a.steps_to_target = 900;
+    BOOST_TEST(better_trial(a, b));
+    b.steps_to_target = 400;
+    BOOST_TEST(better_trial(b, a));
+    a.steps_to_target = 400;
+    BOOST_TEST(better_trial(b, a));
+    b.final_loss = kInf;
+    BOOST_TEST(better_trial(a, b));
+}
+
+BOOST_AUTO_TEST_CASE(a_trial_record_reads_back_as_written)
+{
+    TrialResult r;
+    r.key = {"p \"1\"", "adam", "tune", 3, 2000, 7, Split::Test};
+    r.values = {{"lr", "0.01"}};
+    r.hparams = {0.01, 0.9, 0.999, 1e-8};
+    r.curve = {{50, 0.001, 0.25}, {100, 0.002, kInf}};
+    r.final_loss = kInf;
+    r.best_loss = 0.25;
+    r.steps_to_target = 50;
+    r.seconds_to_target = 0.001;
+    r.seconds = 0.002;
+    r.stop = "non-finite";
+    const TrialResult back = parse_trial_json(trial_json(r), "t");
+    BOOST_TEST(back.key.id() == r.key.id());
+    BOOST_TEST((back.key.split == Split::Test));
+    BOOST_TEST(back.hparams == r.hparams);
+    BOOST_TEST(std::isinf(back.final_loss));
+    BOOST_TEST(std::isinf(back.curve[1].loss));
+    BOOST_TEST(*back.steps_to_target == 50u);
+    BOOST_TEST(trial_json(back) == trial_json(r));
+    try {
+        parse_trial_json("{\"problem\": 1", "trials/x.json");
+        BOOST_FAIL("accepted");
+    } catch (const Error& e) {
+        BOOST_TEST(has(e, "trials/x.json: not a trial record"));
+        BOOST_TEST(has(e, "hint: remove the file"));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_problem_file_declares_problems_and_its_errors_name_line_and_column)
+{
+    const auto ps = parse_problem_text("# two problems\n[problem a]\nmodel = one-neuron\ntarget = 0.1\nsteps = 500\n"
+                                       "[problem b]\nmodel = multi-neuron\ntarget = 0.2\nbatch-size = 4\n",
+                                       "p.ini", ".");
+    BOOST_TEST_REQUIRE(ps.size() == 2u);
+    BOOST_TEST(ps[0].steps == 500u);
+    BOOST_TEST(ps[1].batch_size == 4u);
+    BOOST_TEST(ps[1].target == 0.2);
+    auto error_at = [](const std::string& text, int line, int column, const std::string& message) {
+        try {
+            parse_problem_text(text, "p.ini", ".");
+            BOOST_ERROR("accepted: " + text);
+        } catch (const SourceError& e) {
+            BOOST_TEST(e.pos().line == line);
+            BOOST_TEST(e.pos().column == column);
+            BOOST_TEST(has(e, message), e.what());
+        }
+    };
+    error_at("[problem a]\nmodel = one-neuron\nsteps = 0\ntarget = 1\n", 3, 9, "not a whole number of at least 1");
+    error_at("[problem a]\nmodel = one-neuron\n  tagret = 1\n", 3, 3, "unknown key 'tagret'");
+    error_at("[problem a]\nmodel = one-neuron\n", 1, 1, "has no target");
+    error_at("[problem a]\nmodel = nosuch.cgp\ntarget = 1\n", 2, 9, "nosuch.cgp");
+    error_at("model = one-neuron\n", 1, 1, "before the first '[problem NAME]'");
+    error_at("[problem a]\nmodel = one-neuron\ntarget = 1\n[problem a]\n", 4, 10, "declared twice");
+    error_at("[problem a b]\n", 1, 10, "not a problem name");
+}
+
+BOOST_AUTO_TEST_CASE(generated_held_out_data_is_a_fresh_sample_apart_from_the_training_data)
+{
+    BenchProblem p;
+    p.name = "one-neuron";
+    p.model = preset_model("one-neuron");
+    const auto sgd = plugin("sgd");
+    const Dataset validation = heldout_data(p, Split::Validation, 0, sgd);
+    const Dataset test = heldout_data(p, Split::Test, 0, sgd);
+    RunSettings s;
+    const Experiment training(p.model, p.data, sgd, sgd->defaults(), s);
+    BOOST_TEST(validation.samples == training.dataset().samples);
+    BOOST_TEST(validation.x != training.dataset().x);
+    BOOST_TEST(validation.x != test.x);
+    BOOST_TEST(heldout_data(p, Split::Validation, 0, sgd).x == validation.x); // seeded
+}
+
+BOOST_AUTO_TEST_CASE(report_texts_are_escaped_for_html_and_markdown)
+{
+    BOOST_TEST(html_text("<b>\"a\" & 'b'</b>") == "&lt;b&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/b&gt;");
+    BOOST_TEST(html_text("\xff") == "\xEF\xBF\xBD");
+    BOOST_TEST(markdown_text("a|b *c* [d](e)\nf") == "a\\|b \\*c\\* \\[d\\]\\(e\\) f");
+}
+
+BOOST_AUTO_TEST_CASE(parallel_runs_are_checked_for_memory_together)
+{
+    BOOST_TEST(parallel_memory({5, 1, 9, 3}, 2) == 14u);
+    BOOST_TEST(parallel_memory({5, 1, 9, 3}, 8) == 18u);
+    BOOST_CHECK_NO_THROW(check_parallel_memory({6, 6}, 1, 10)); // one at a time fits
+    BOOST_CHECK_NO_THROW(check_parallel_memory({6, 6}, 2, std::nullopt));
+    try {
+        check_parallel_memory({6ull << 30, 6ull << 30, 6ull << 30}, 3, 10ull << 30);
+        BOOST_FAIL("accepted");
+    } catch (const Error& e) {
+        BOOST_TEST(has(e, "3 runs in parallel need about 18.00 GiB"));
+        BOOST_TEST(has(e, "--jobs 1"));
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
