@@ -1,7 +1,11 @@
-// The model's parameters as tensors (per-tensor clipping) and which of them are biases (weight decay).
+// The model's parameters as tensors (per-tensor clipping, plugins' cgp.tensors/1) and which of them
+// are biases (weight decay).
+#include <cgp/sdk/abi.h>
 #include <cgp/training/transforms.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include <string_view>
 
@@ -104,15 +108,57 @@ std::vector<ParamTensor> parameter_tensors(const Graph& g)
             continue;
         }
         const int l = layer[static_cast<std::size_t>(v)];
-        if (l > 0)
-            add(tensor(2 * l + (bias[i] ? 1 : 0), fmt::format("layer {} {}", l, bias[i] ? "bias" : "weights")).ranges,
-                i);
-        else
-            add(tensor(v, g.variables[static_cast<std::size_t>(v)]).ranges, i);
+        if (l > 0) {
+            ParamTensor& t =
+                tensor(2 * l + (bias[i] ? 1 : 0), fmt::format("layer {} {}", l, bias[i] ? "bias" : "weights"));
+            t.layer = l;
+            add(t.ranges, i);
+        } else {
+            ParamTensor& t = tensor(v, g.variables[static_cast<std::size_t>(v)]);
+            t.variable = v;
+            add(t.ranges, i);
+        }
     }
     if (!loose.ranges.empty())
         tensors.push_back(std::move(loose));
     return tensors;
+}
+
+std::vector<ModelTensor> model_tensors(const Graph& g)
+{
+    const std::vector<bool> bias = bias_mask(g);
+    std::vector<ModelTensor> out;
+    for (const ParamTensor& t : parameter_tensors(g))
+        for (const ParamRange& r : t.ranges)
+            for (std::size_t begin = r.begin; begin < r.end;) {
+                std::size_t end = begin + 1; // a run of weights or of biases
+                while (end < r.end && bias[end] == bias[begin])
+                    ++end;
+                ModelTensor m;
+                m.offset = begin;
+                m.count = end - begin;
+                m.kind = bias[begin] ? CGP_TENSOR_BIAS : CGP_TENSOR_WEIGHT;
+                m.shape = {m.count};
+                if (t.layer > 0) {
+                    m.name = fmt::format("layer{}.{}", t.layer, bias[begin] ? "bias" : "weight");
+                    const auto rows = static_cast<std::size_t>(g.layers[static_cast<std::size_t>(t.layer)]);
+                    const auto cols = static_cast<std::size_t>(g.layers[static_cast<std::size_t>(t.layer) - 1]);
+                    if (!bias[begin] && rows * cols == m.count)
+                        m.shape = {rows, cols};
+                } else if (t.variable >= 0) {
+                    m.name = g.variables[static_cast<std::size_t>(t.variable)] + (bias[begin] ? ".bias" : "");
+                } else {
+                    m.name = t.name;
+                }
+                if (m.kind == CGP_TENSOR_WEIGHT && m.count == 1 && t.layer == 0) {
+                    m.kind = CGP_TENSOR_SCALAR;
+                    m.shape.clear();
+                }
+                out.push_back(std::move(m));
+                begin = end;
+            }
+    std::sort(out.begin(), out.end(), [](const ModelTensor& a, const ModelTensor& b) { return a.offset < b.offset; });
+    return out;
 }
 
 } // namespace cgp
