@@ -81,8 +81,16 @@ const cgp_initial_state_ext initial_state_ext = {
 #endif
     &initial_state};
 
+#if defined(GROWTH_tensor_hparams_bad_version)
+const cgp_tensor_hparams_ext tensor_hparams_ext = {sizeof(cgp_tensor_hparams_ext), 3};
+#endif
+
 const void* get_extension(const char* id)
 {
+#if defined(GROWTH_tensor_hparams_bad_version)
+    if (std::strcmp(id, CGP_EXT_TENSOR_HPARAMS) == 0)
+        return &tensor_hparams_ext;
+#endif
     return std::strcmp(id, CGP_EXT_INITIAL_STATE) == 0 ? &initial_state_ext : nullptr;
 }
 

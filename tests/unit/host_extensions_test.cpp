@@ -2,6 +2,7 @@
 // shapes and kinds, and the step context (batch loss, planned steps, per-run seed), seen by a probe
 // plugin both through a bare optimizer and inside a training run.
 #include <cgp/host/plugin_optimizer.hpp>
+#include <cgp/sdk/host.hpp>
 #include <cgp/training/experiment.hpp>
 #include <cgp/training/transforms.hpp>
 
@@ -9,7 +10,9 @@
 
 #include "test_models.hpp"
 
+#include <cmath>
 #include <filesystem>
+#include <string_view>
 
 using namespace cgp;
 namespace fs = std::filesystem;
@@ -101,6 +104,35 @@ BOOST_AUTO_TEST_CASE(inside_a_run_the_step_context_is_the_batch_loss_iterations_
     BOOST_TEST(params[1] == 1.0);
     BOOST_TEST(params[2] == static_cast<double>(Seeds::from(5).optimizer % (1u << 20)));
     BOOST_TEST(params[3] == 4.0); // layer1.weight, layer1.bias, layer2.weight, layer2.bias
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_host_extension_is_null_and_one_of_another_version_or_size_is_not_used)
+{
+    HostExtensions host;
+    cgp_step_args args{};
+    args.struct_size = sizeof args;
+    args.count = 3;
+    host.bind(args, 3);
+    BOOST_TEST(args.get_host_extension(args.host, "cgp.no_such_extension/1") == nullptr);
+    BOOST_TEST(args.get_host_extension(args.host, CGP_EXT_TENSORS) != nullptr);
+    // A host (of some other build) answering with a struct the SDK does not know: the SDK takes the
+    // documented fallback (one tensor over the whole array; NaN loss) instead of reading it.
+    static const cgp_tensor odd_tensor{"odd", 0, 1, 1, CGP_TENSOR_WEIGHT, {1, 0, 0, 0}, nullptr};
+    static cgp_tensors_ext odd{sizeof(cgp_tensors_ext), 2, 1, &odd_tensor};
+    static cgp_step_context_ext small{8, 1, 0.5, 10, 1};
+    args.get_host_extension = [](const void*, const char* id) -> const void* {
+        return std::string_view(id) == CGP_EXT_TENSORS ? static_cast<const void*>(&odd) : &small;
+    };
+    const cgp::sdk::tensor_list tensors = cgp::sdk::tensors(&args);
+    BOOST_TEST_REQUIRE(tensors.size() == 1u);
+    BOOST_TEST(std::string_view(tensors[0].name) == "params");
+    BOOST_TEST(tensors[0].count == 3u);
+    odd.version = 1;
+    BOOST_TEST(std::string_view(cgp::sdk::tensors(&args)[0].name) == "odd");
+    BOOST_TEST(std::isnan(cgp::sdk::step_context(&args).loss)); // struct_size 8: too small
+    // A 1.1 host: the step arguments end before host; nothing is read from them.
+    args.struct_size = 32;
+    BOOST_TEST(std::string_view(cgp::sdk::tensors(&args)[0].name) == "params");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -93,6 +93,8 @@ BOOST_AUTO_TEST_CASE(an_extension_struct_of_an_unknown_version_or_too_small_is_r
     BOOST_TEST(contains(version, "hint:"));
     BOOST_TEST(contains(load_error(kTest / "growth_ext_too_small.so"),
                         "extension 'cgp.initial_state/1': struct_size 8 is smaller than this cgp's 16"));
+    BOOST_TEST(contains(load_error(kTest / "growth_tensor_hparams_bad_version.so"),
+                        "extension 'cgp.tensor_hparams/1': the struct says version 3, this cgp knows version 1"));
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_initial_state_kind_is_refused_before_the_run)

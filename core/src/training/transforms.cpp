@@ -279,6 +279,16 @@ void TransformChain::on_record(double loss, bool kept, std::uint64_t step) noexc
             plateau_step(sc.schedule, sc.plateau, loss);
 }
 
+std::vector<double> TransformChain::decay_weights(std::size_t n) const
+{
+    std::vector<double> w(n, 0.0);
+    if (decay_on_)
+        for (const DecayRange& r : decayed_)
+            for (std::size_t i = r.begin; i < r.end && i < n; ++i)
+                w[i] = r.w;
+    return w;
+}
+
 TransformRecord TransformChain::record() const
 {
     TransformRecord r;

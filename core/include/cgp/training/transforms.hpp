@@ -131,6 +131,8 @@ public:
     // "lr=warmup(500)+cosine(min=1e-05,steps=19500); decay 0.0001 coupled (biases spared); clip norm 1".
     std::string describe() const;
     const TransformSettings& settings() const noexcept { return settings_; }
+    // Each of n parameters' weight decay (0 where none applies), as before_step applies it.
+    std::vector<double> decay_weights(std::size_t n) const;
     // The --group values for plugin hyperparameters: distinct sets, and per model tensor its set or -1
     // (empty: no group names a plugin hyperparameter).
     const std::vector<std::vector<HparamOverride>>& group_sets() const noexcept { return group_sets_; }
