@@ -18,6 +18,12 @@ adadelta, rprop and asgd (their torch.optim classes), and lion (written with tor
 network is evaluated from the trace's graph, so presets, layered models, model files and --expr all
 work. The loss is cgp's per-sample squared error, L = (1/B) sum_b sum_o (y_bo - t_bo)^2.
 
+The host's transforms recorded in the trace are applied around optimizer.step() in cgp's order:
+--clip-value (torch.nn.utils.clip_grad_value_), --clip-norm (clip_grad_norm_'s rule, the norm summed
+in float64 as cgp sums it), --clip-norm-per-tensor (the same on each of the trace's tensors), coupled --decay (g +=
+w*p with the trace's per-parameter weights: biases spared, --group ...:decay=...), decoupled decay
+(p *= 1 - lr*w). A trace with --schedule or with groups on plugin hyperparameters is refused (exit 2).
+
 Exit status: 0 when the largest relative difference is within --tolerance (default 1e-6 for f64
 traces, 1e-3 for f32), 1 when it is not, 2 for a bad trace or a missing torch.
 Needs Debian's python3-torch (apt-get install python3-torch); it is not part of the test suite.
@@ -127,6 +133,54 @@ class Network:
         return total / B
 
 
+class Transforms:
+    """The host's transforms of the trace (trace.json "transforms"), applied before each step."""
+
+    def __init__(self, torch, trace, dtype):
+        self.torch = torch
+        t = trace.get("transforms") or {}
+        if t.get("schedules"):
+            fail(f"the trace schedules {', '.join(t['schedules'])}; this script does not retrain schedules")
+        hparams = trace["optimizer"]["hyperparameters"]
+        plugin_groups = [g for g in t.get("groups", []) if g.split(":")[-1].split("=")[0] != "decay"]
+        if plugin_groups:
+            fail(f"the trace has per-tensor hyperparameters ({', '.join(plugin_groups)}); this script does not "
+                 "retrain them")
+        self.clip_value = t.get("clip_value", 0.0)
+        self.clip_norm = t.get("clip_norm", 0.0)
+        self.clip_norm_per_tensor = t.get("clip_norm_per_tensor", 0.0)
+        self.clip_tensors = [[i for a, b in c["ranges"] for i in range(a, b)] for c in t.get("clip_tensors", [])]
+        weights = t.get("decay_weights", [])
+        self.decay = torch.tensor(weights, dtype=dtype) if any(w > 0 for w in weights) else None
+        self.decoupled = t.get("decay_mode") == "decoupled"
+        if self.decay is not None and self.decoupled:
+            lr = hparams.get("lr", t.get("decay_lr", 0.0))
+            self.keep = torch.tensor([1.0 - lr * w for w in weights], dtype=torch.float64).to(dtype)
+
+    def before_step(self, theta):
+        torch = self.torch
+        g = theta.grad
+        if self.clip_value > 0:
+            torch.nn.utils.clip_grad_value_([theta], self.clip_value)
+        if self.clip_norm_per_tensor > 0:
+            for idx in self.clip_tensors:
+                part = g[idx].to(torch.float64)
+                coef = self.clip_norm_per_tensor / (float(part.dot(part).sqrt()) + 1e-6)
+                if coef < 1.0:
+                    g[idx] = g[idx] * torch.tensor(coef, dtype=g.dtype)
+        if self.clip_norm > 0:
+            n = float(g.to(torch.float64).dot(g.to(torch.float64)).sqrt())
+            coef = self.clip_norm / (n + 1e-6)
+            if coef < 1.0:
+                g.mul_(torch.tensor(coef, dtype=g.dtype))
+        if self.decay is not None:
+            with torch.no_grad():
+                if self.decoupled:
+                    theta.mul_(self.keep)
+                else:
+                    g.add_(self.decay * theta.detach())
+
+
 def make_optimizer(torch, spec, theta):
     oid = spec["id"]
     plugin = torch_optimizers.BY_ALGORITHM.get(spec.get("algorithm") or "", oid)
@@ -166,6 +220,7 @@ def main():
     theta = torch.tensor(trace["initial_params"], dtype=dtype, requires_grad=True)
     optimizer, described = make_optimizer(torch, trace["optimizer"], theta)
     skip_nonfinite = settings.get("on_nonfinite") == "skip"
+    transforms = Transforms(torch, trace, dtype)
 
     records = trace["records"]
     ours = []  # (iteration, window, loss)
@@ -178,6 +233,7 @@ def main():
         value = loss.item()
         finite = math.isfinite(value) and bool(torch.isfinite(theta.grad).all())
         if finite:
+            transforms.before_step(theta)
             optimizer.step()
             window_sum += value
             window_finite += 1

@@ -9,6 +9,7 @@
 #include <cgp/host/plugin_paths.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -47,6 +48,7 @@ nlohmann::ordered_json transforms_json(const TransformChain& chain)
             {"clip_value", t.clip_value},
             {"clip_norm", t.clip_norm},
             {"clip_norm_per_tensor", t.clip_norm_per_tensor},
+            {"groups", t.groups},
             {"last_values", last}};
 }
 
@@ -170,6 +172,8 @@ int inspect_checkpoint(const std::string& path)
                                      : std::string());
     if (!schedules.empty())
         fmt::print("schedules       {}\n", schedules);
+    if (!c.transforms.groups.empty())
+        fmt::print("groups          {}\n", fmt::join(c.transforms.groups, " "));
     return cli::kOk;
 }
 

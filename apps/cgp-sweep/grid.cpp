@@ -2,6 +2,7 @@
 #include "grid.hpp"
 
 #include <cgp/io/error.hpp>
+#include <cgp/training/groups.hpp>
 
 #include <fmt/format.h>
 
@@ -41,7 +42,7 @@ bool parse_number(const std::string& text, double& out)
 // Keys whose values are words, not numbers.
 bool textual(const std::string& key)
 {
-    return key == "dtype" || key == "schedule" || key == "decay-mode";
+    return key == "dtype" || key == "schedule" || key == "decay-mode" || key == "group";
 }
 
 void check_setting_value(const std::string& key, const AxisValue& v)
@@ -52,6 +53,10 @@ void check_setting_value(const std::string& key, const AxisValue& v)
     }
     if (key == "decay-mode") {
         parse_decay_mode(v.text);
+        return;
+    }
+    if (key == "group") {
+        parse_group(v.text); // the spelling; patterns, names and values per point
         return;
     }
     if (key == "decay" || key.starts_with("clip-")) {
@@ -88,6 +93,17 @@ void apply_schedule(TransformSettings& t, const std::string& text)
     t.schedules.push_back(text);
 }
 
+// A group axis value replaces the --group of the same pattern and name (or joins them).
+void apply_group(TransformSettings& t, const std::string& text)
+{
+    const GroupSetting g = parse_group(text);
+    std::erase_if(t.groups, [&](const std::string& s) {
+        const GroupSetting other = parse_group(s);
+        return other.pattern == g.pattern && other.name == g.name;
+    });
+    t.groups.push_back(text);
+}
+
 // Sets one axis value on a point: a hyperparameter, a run setting or a data setting.
 void apply_value(const Axis& axis, const AxisValue& v, const Plugin& plugin, Point& p)
 {
@@ -108,6 +124,8 @@ void apply_value(const Axis& axis, const AxisValue& v, const Plugin& plugin, Poi
         p.settings.dtype = parse_dtype(v.text);
     } else if (axis.key == "schedule") {
         apply_schedule(p.settings.transforms, v.text);
+    } else if (axis.key == "group") {
+        apply_group(p.settings.transforms, v.text);
     } else if (axis.key == "decay") {
         p.settings.transforms.decay = v.number;
     } else if (axis.key == "decay-mode") {
@@ -126,9 +144,9 @@ void apply_value(const Axis& axis, const AxisValue& v, const Plugin& plugin, Poi
 
 const std::vector<std::string>& setting_keys()
 {
-    static const std::vector<std::string> keys{"batch-size", "iterations", "seed",      "dataset-size",
-                                               "log-every",  "dtype",      "schedule",  "decay",
-                                               "decay-mode", "clip-norm",  "clip-value"};
+    static const std::vector<std::string> keys{"batch-size", "iterations", "seed",       "dataset-size",
+                                               "log-every",  "dtype",      "schedule",   "decay",
+                                               "decay-mode", "clip-norm",  "clip-value", "group"};
     return keys;
 }
 

@@ -42,7 +42,12 @@ po::options_description transform_options(CommonOptions& o)
         ("clip-norm", positive(&t.clip_norm, "clip-norm", false),
          "scale the gradients so their global L2 norm is at most X (torch's clip_grad_norm_)")
         ("clip-norm-per-tensor", positive(&t.clip_norm_per_tensor, "clip-norm-per-tensor", false),
-         "the same per tensor: each layer's weights and biases, or each variable's parameters");
+         "the same per tensor: each layer's weights and biases, or each variable's parameters")
+        ("group", po::value(&t.groups)->composing()->value_name("PATTERN:NAME=VALUE"),
+         "give the tensors PATTERN picks their own value of a hyperparameter (repeat for more), e.g. "
+         "bias:weight_decay=0 or layer2:lr=0.1; PATTERN: bias, weight, scalar, or a glob over tensor names "
+         "(layer1.weight, layer2 = layer2.*, *.bias, xw); NAME: a plugin hyperparameter or decay (the host's); "
+         "a scheduled hyperparameter's group value follows the schedule's factor (docs/cli.md)");
     // clang-format on
     return d;
 }

@@ -81,13 +81,21 @@ const cgp_initial_state_ext initial_state_ext = {
 #endif
     &initial_state};
 
+#if defined(GROWTH_tensor_hparams_bad_version)
+const cgp_tensor_hparams_ext tensor_hparams_ext = {sizeof(cgp_tensor_hparams_ext), 3};
+#endif
+
 const void* get_extension(const char* id)
 {
+#if defined(GROWTH_tensor_hparams_bad_version)
+    if (std::strcmp(id, CGP_EXT_TENSOR_HPARAMS) == 0)
+        return &tensor_hparams_ext;
+#endif
     return std::strcmp(id, CGP_EXT_INITIAL_STATE) == 0 ? &initial_state_ext : nullptr;
 }
 
-// What a later minor might append to the descriptor; a 1.1 host must ignore it.
-struct descriptor_1_2 {
+// What a later minor might append to the descriptor; this host must ignore it.
+struct descriptor_later {
     cgp_optimizer_descriptor base;
     std::uint64_t (*some_later_field)(void);
     std::uint64_t another_later_field;
@@ -95,12 +103,12 @@ struct descriptor_1_2 {
 
 std::uint64_t later(void)
 {
-    std::abort(); // a 1.1 host never calls what it does not know
+    std::abort(); // this host never calls what it does not know
 }
 
-const descriptor_1_2 descriptor = {
+const descriptor_later descriptor = {
     {
-        sizeof(descriptor_1_2),
+        sizeof(descriptor_later),
         0,
         "growth",
         "Growth",
@@ -134,7 +142,7 @@ extern "C" __attribute__((visibility("default"))) const cgp_plugin_entry_t cgp_p
 #if defined(GROWTH_abi_7)
     7, 0,
 #else
-    CGP_ABI_MAJOR, 2,
+    CGP_ABI_MAJOR, CGP_ABI_MINOR + 1,
 #endif
 #if defined(GROWTH_needs_avx2)
     CGP_ISA_AVX2,

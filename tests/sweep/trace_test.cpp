@@ -36,9 +36,10 @@ struct Traced {
 };
 
 Traced trace_run(const fs::path& dir, const std::string& model, const std::string& optimizer, std::size_t batch,
-                 std::uint64_t iterations)
+                 std::uint64_t iterations, const TransformSettings& transforms = {})
 {
     RunSettings s;
+    s.transforms = transforms;
     s.iterations = iterations;
     s.batch_size = batch;
     s.seed = 7;
@@ -79,6 +80,29 @@ BOOST_AUTO_TEST_CASE(trace_folder_holds_every_part_of_the_run)
     BOOST_TEST(t.trace["records"].size() == 50u);
     BOOST_TEST(t.batches.size() == 50u * 8u * 5u); // 4 inputs and 1 target per sample
     BOOST_TEST(fs::exists(tmp.path / "t" / "losses.csv"));
+}
+
+BOOST_AUTO_TEST_CASE(trace_records_the_tensors_and_the_transforms_as_they_act)
+{
+    TempFolder tmp;
+    TransformSettings s;
+    s.decay = 1e-3;
+    s.clip_norm_per_tensor = 0.5;
+    s.groups = {"layer2.bias:decay=0.25"};
+    const Traced t = trace_run(tmp.path / "t", "multi-neuron", "adam", 8, 20, s);
+    const auto& tensors = t.trace["tensors"];
+    BOOST_TEST_REQUIRE(tensors.size() == 4u);
+    BOOST_TEST(tensors[0]["name"] == "layer1.weight");
+    BOOST_TEST((tensors[0]["shape"] == nlohmann::json::array({2, 4})));
+    BOOST_TEST(tensors[3]["kind"] == "bias");
+    const auto& tr = t.trace["transforms"];
+    // Weights decay by 1e-3, layer 1's biases are spared, layer 2's bias takes its group's 0.25.
+    const auto w = tr["decay_weights"].get<std::vector<double>>();
+    const std::vector<double> want{1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 0, 0, 1e-3, 1e-3, 0.25};
+    BOOST_TEST(w == want, boost::test_tools::per_element());
+    BOOST_TEST(tr["clip_norm_per_tensor"] == 0.5);
+    BOOST_TEST(tr["clip_tensors"].size() == 4u);
+    BOOST_TEST(tr["groups"][0] == "layer2.bias:decay=0.25");
 }
 
 BOOST_AUTO_TEST_CASE(trace_batches_and_initial_parameters_replay_the_run_exactly)

@@ -95,15 +95,15 @@ BOOST_AUTO_TEST_CASE(biases_are_the_graphs_per_node_bias_parameters)
 
 BOOST_AUTO_TEST_CASE(tensors_are_a_layers_weights_and_biases_or_a_variables_parameters)
 {
-    // --layers 3 2 1: weights w1_* (6), w2_* (2), then biases of x1_0, x1_1, x2_0.
+    // --layers 3 2 1: weights w1_* (6), biases of x1_0, x1_1, weights w2_* (2), bias of x2_0.
     const Graph layered = build_graph(layered_model({3, 2, 1}, Activation::Sigmoid));
     const std::vector<ParamTensor> t = parameter_tensors(layered);
     BOOST_REQUIRE(t.size() == 4u);
     BOOST_TEST(t[0].name == "layer 1 weights");
     BOOST_TEST((t[0].ranges.size() == 1 && t[0].ranges[0].begin == 0 && t[0].ranges[0].end == 6));
-    BOOST_TEST(t[1].name == "layer 2 weights");
+    BOOST_TEST(t[1].name == "layer 1 bias");
     BOOST_TEST((t[1].ranges[0].begin == 6 && t[1].ranges[0].end == 8));
-    BOOST_TEST(t[2].name == "layer 1 bias");
+    BOOST_TEST(t[2].name == "layer 2 weights");
     BOOST_TEST((t[2].ranges[0].begin == 8 && t[2].ranges[0].end == 10));
     BOOST_TEST(t[3].name == "layer 2 bias");
     // Expressions: each variable's first-used parameters and its bias; a shared parameter goes to
@@ -268,8 +268,9 @@ BOOST_AUTO_TEST_CASE(format_2_checkpoints_are_read_as_runs_without_transforms)
     Experiment ex(preset_model("multi-neuron"), DataChoice{}, p, p->defaults(), s);
     ex.run({});
     std::vector<std::uint8_t> bytes = serialize_checkpoint(ex.checkpoint());
-    // Format 2 is format 3 without the transforms block (no schedules: 8 + 5 * 8 + 2 + 8 bytes).
-    const std::size_t block = 58, crc = 4;
+    // Format 2 is format 4 without the transforms block (no schedules: 8 + 5 * 8 + 2 + 8 bytes) and
+    // the groups (a count of 0: 8 bytes).
+    const std::size_t block = 58 + 8, crc = 4;
     bytes.erase(bytes.end() - crc - block, bytes.end() - crc);
     const std::uint32_t version = 2;
     std::memcpy(bytes.data() + 8, &version, 4);

@@ -291,6 +291,18 @@ void start_adagrad(const HyperParams& hp, std::span<const double> params, std::s
         x = require(hp, "initial_accumulator_value");
 }
 
+void run_lamb(const HyperParams& hp, std::uint64_t t, std::span<double> p, std::span<const double> g, Spans state)
+{
+    check_state(state, 2, p.size());
+    LambSettings s;
+    s.lr = require(hp, "lr");
+    s.beta1 = require(hp, "beta1");
+    s.beta2 = require(hp, "beta2");
+    s.eps = require(hp, "eps");
+    s.weight_decay = lookup(hp, "weight_decay");
+    lamb_step(s, t, p, g, state[0], state[1]);
+}
+
 const Algorithm kAlgorithms[] = {
     {"sgd", {"lr"}, {"weight_decay", "maximize"}, {}, &run_sgd},
     {"sgd-momentum",
@@ -332,6 +344,7 @@ const Algorithm kAlgorithms[] = {
      &run_adagrad,
      &start_adagrad},
     {"lion", {"lr", "beta1", "beta2"}, {"weight_decay"}, {"m"}, &run_lion},
+    {"lamb", {"lr", "beta1", "beta2", "eps"}, {"weight_decay"}, {"m", "v"}, &run_lamb},
 };
 
 } // namespace

@@ -37,6 +37,9 @@
 //                                [L2] clr = lr / (1 + (t-1)*lr_decay);  sum += d^2;  p -= clr * d / (sqrt(sum) + eps)
 //   lion          m              c = beta1*m + (1-beta1)*g; p *= 1 - lr*weight_decay; p -= lr*sign(c);
 //                                m = beta2*m + (1-beta2)*g
+//   lamb          m, v           per tensor (the whole array when the host gives no tensors; optax.lamb):
+//                                m, v as adam on g; u = (m/bc1)/(sqrt(v/bc2) + eps) + weight_decay*p;
+//                                r = ||p||/||u||, 1 when either is 0; p -= lr*r*u
 #pragma once
 
 #include <cstdint>
@@ -99,6 +102,17 @@ struct AdagradSettings {
 };
 void adagrad_step(const AdagradSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
                   std::span<double> sum);
+
+// LAMB's step on one tensor (its slices of the parameters, gradients and moments).
+struct LambSettings {
+    double lr = 1e-3;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-6;
+    double weight_decay = 0.0;
+};
+void lamb_step(const LambSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
+               std::span<double> m, std::span<double> v);
 
 // NAdam's momentum product mu_1 * ... * mu_t, by the running product torch keeps (bit for bit) for
 // t up to 2^20; in bounded time at any t: the product stops once it is 0, the factors not yet exactly

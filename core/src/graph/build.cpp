@@ -49,7 +49,7 @@ std::string join(const std::vector<std::string>& names, std::string_view sep = "
 
 class Builder {
 public:
-    explicit Builder(const ModelSpec& spec) : spec_(spec), text_(spec.text) {}
+    Builder(const ModelSpec& spec, ParamOrder order) : spec_(spec), text_(spec.text), order_(order) {}
 
     Graph run()
     {
@@ -106,6 +106,8 @@ private:
     {
         uses_.resize(text_.statements.size());
         std::unordered_set<std::string> seen_input;
+        const std::vector<std::size_t> layer_ends = layer_ends_with_biases();
+        std::size_t biased = 0; // statements whose bias is placed
         for (std::size_t s = 0; s < text_.statements.size(); ++s) {
             std::vector<Use> params;
             collect_uses(text_, text_.statements[s].root, uses_[s], params);
@@ -115,12 +117,37 @@ private:
             for (const Use& v : uses_[s])
                 if (!defined_.count(v.name) && seen_input.insert(v.name).second)
                     g_.inputs.push_back(v.name);
+            if (std::find(layer_ends.begin(), layer_ends.end(), s + 1) != layer_ends.end())
+                for (; biased <= s; ++biased)
+                    add_bias(g_.variables[biased]);
         }
         if (spec_.node_bias)
-            for (const auto& v : g_.variables) {
-                param_index_.emplace(v + ".bias", static_cast<int>(g_.params.size()));
-                g_.params.push_back(v + ".bias");
-            }
+            for (; biased < g_.variables.size(); ++biased)
+                add_bias(g_.variables[biased]);
+    }
+
+    void add_bias(const std::string& variable)
+    {
+        param_index_.emplace(variable + ".bias", static_cast<int>(g_.params.size()));
+        g_.params.push_back(variable + ".bias");
+    }
+
+    // Layered models with biases take PyTorch's per-layer order (graph.hpp): the statement count
+    // after which each layer ends, when the statements match the layers (check_layers reports a
+    // mismatch); otherwise none, and every bias comes last.
+    std::vector<std::size_t> layer_ends_with_biases() const
+    {
+        std::vector<std::size_t> ends;
+        if (!spec_.node_bias || spec_.layers.size() < 2 || order_ == ParamOrder::BiasesLast)
+            return ends;
+        std::uint64_t end = 0;
+        for (std::size_t l = 1; l < spec_.layers.size(); ++l) {
+            end += static_cast<std::uint64_t>(std::max(spec_.layers[l], 0));
+            ends.push_back(static_cast<std::size_t>(end));
+        }
+        if (end != text_.statements.size())
+            ends.clear();
+        return ends;
     }
 
     // Depth-first topological order of the defined variables; reports the first cycle found.
@@ -439,6 +466,7 @@ private:
 
     const ModelSpec& spec_;
     const ParsedText& text_;
+    const ParamOrder order_;
     Graph g_;
     std::map<std::string, std::size_t> defined_; // variable -> statement
     std::vector<std::vector<Use>> uses_;         // statement -> variables it reads
@@ -478,9 +506,9 @@ std::uint64_t Graph::fingerprint() const
     return h;
 }
 
-Graph build_graph(const ModelSpec& spec)
+Graph build_graph(const ModelSpec& spec, ParamOrder order)
 {
-    return Builder(spec).run();
+    return Builder(spec, order).run();
 }
 
 } // namespace cgp

@@ -57,6 +57,7 @@ void check_known_extensions(const Plugin& plugin)
     if (const auto* ext = find_extension<cgp_initial_state_ext>(plugin, CGP_EXT_INITIAL_STATE, 1);
         ext != nullptr && ext->initial_state == nullptr)
         refuse_extension(plugin, CGP_EXT_INITIAL_STATE, "initial_state is null");
+    find_extension<cgp_tensor_hparams_ext>(plugin, CGP_EXT_TENSOR_HPARAMS, 1); // version and size
 }
 
 InitialState::InitialState(const Plugin& plugin, std::span<const double> hparams, std::size_t state_count)

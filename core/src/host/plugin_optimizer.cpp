@@ -54,6 +54,7 @@ void PluginOptimizer::run(Fn fn, std::uint64_t t, std::span<T> params, std::span
     args.step = t;
     args.count = params.size();
     args.hparams = step_hparams_ != nullptr ? step_hparams_ : hparams_.data();
+    host_.bind(args, params.size());
     char msg[512] = {0};
     int status = CGP_OK;
     {

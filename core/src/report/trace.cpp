@@ -63,6 +63,48 @@ nlohmann::ordered_json model_json(const ModelSpec& spec, const Graph& g)
     return m;
 }
 
+// The tensors a plugin sees (cgp.tensors/1), in parameter order.
+nlohmann::ordered_json tensors_json(const Graph& g)
+{
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const ModelTensor& m : model_tensors(g))
+        out.push_back({{"name", m.name},
+                       {"offset", m.offset},
+                       {"count", m.count},
+                       {"kind", m.kind == CGP_TENSOR_BIAS     ? "bias"
+                                : m.kind == CGP_TENSOR_SCALAR ? "scalar"
+                                                              : "weight"},
+                       {"shape", m.shape}});
+    return out;
+}
+
+// The host's transforms as they act: resolved schedules, per-parameter decay, clipping (with the
+// parameter ranges of each tensor --clip-norm-per-tensor scales), groups.
+nlohmann::ordered_json transforms_json(const TransformChain& chain, const Graph& g)
+{
+    const TransformSettings& t = chain.settings();
+    const TransformRecord r = chain.record();
+    nlohmann::ordered_json clip_tensors = nlohmann::ordered_json::array();
+    for (const ParamTensor& p : parameter_tensors(g)) {
+        nlohmann::ordered_json ranges = nlohmann::ordered_json::array();
+        for (const ParamRange& range : p.ranges)
+            ranges.push_back({range.begin, range.end});
+        clip_tensors.push_back({{"name", p.name}, {"ranges", ranges}});
+    }
+    return {{"schedules", r.schedules},
+            {"decay", t.decay},
+            {"decay_mode", std::string(to_string(t.decay_mode))},
+            {"decay_biases", t.decay_biases},
+            {"decay_lr", t.decay_lr},
+            {"decay_weights", chain.decay_weights(g.params.size())},
+            {"clip_value", t.clip_value},
+            {"clip_norm", t.clip_norm},
+            {"clip_norm_per_tensor", t.clip_norm_per_tensor},
+            {"clip_tensors", clip_tensors},
+            {"groups", t.groups},
+            {"order", "clip value, clip per tensor, clip norm, coupled decay, schedules, decoupled decay, step"}};
+}
+
 // The run's batches, regenerated from its sampling seed, written as float64 rows.
 void write_batches(const fs::path& path, const Experiment& ex, std::uint64_t iterations)
 {
@@ -152,6 +194,8 @@ void write_trace(const fs::path& dir, const ModelSpec& spec, const Experiment& e
                       {"algorithm", opt.plugin().algorithm()},
                       {"path", opt.plugin().path().string()},
                       {"hyperparameters", hp}};
+    j["tensors"] = tensors_json(g);
+    j["transforms"] = transforms_json(ex.transforms(), g);
     j["initial_params"] = std::vector<double>(initial_params.begin(), initial_params.end());
     j["final_params"] = ex.params();
     j["batches"] = {{"file", "batches.f64"},

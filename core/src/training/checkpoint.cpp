@@ -284,6 +284,11 @@ std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c)
     }
     if (c.format >= 3) // an older checkpoint (read from a file) is written as it was read
         write_transforms(w, c.transforms);
+    if (c.format >= 4) {
+        w.u64(c.transforms.groups.size());
+        for (const std::string& g : c.transforms.groups)
+            w.str(g);
+    }
 
     const std::vector<std::uint8_t>& payload = w.data();
     Writer file;
@@ -365,6 +370,11 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
     }
     if (version >= 3)
         c.transforms = read_transforms(r);
+    if (version >= 4) {
+        const std::uint64_t n = r.count(8);
+        for (std::uint64_t i = 0; i < n; ++i)
+            c.transforms.groups.push_back(r.str());
+    }
     if (r.left() != 0)
         r.corrupt("unread bytes after the last field");
     const LoopState& l = c.loop;

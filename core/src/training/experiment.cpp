@@ -11,7 +11,7 @@ namespace cgp {
 
 Experiment::Experiment(const ModelSpec& model, const DataChoice& data, std::shared_ptr<const Plugin> plugin,
                        std::vector<double> hparams, const RunSettings& settings)
-    : graph_(build_graph(check_run_memory(model, data))), settings_(settings)
+    : model_(model), graph_(build_graph(check_run_memory(model_, data))), settings_(settings)
 {
     if (settings_.batch_size == 0)
         throw Error("--batch-size must be at least 1");

@@ -21,8 +21,15 @@ EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, Plugi
     Rng init(Seeds::from(s.seed).init);
     init_uniform(tape.params(), init);
     opt.initialize_state(tape.params(), trainer.state().optimizer_state);
+    std::vector<HostTensor> tensors;
+    for (const ModelTensor& m : model_tensors(g))
+        tensors.push_back({m.name, m.offset, m.count, m.kind, m.shape});
+    opt.host_extensions().set_tensors(tensors);
+    opt.host_extensions().set_run(s.iterations, Seeds::from(s.seed).optimizer);
     chain = std::make_unique<TransformChain>(s.transforms, opt.plugin(), opt.hparams(), g, s.iterations,
                                              s.iterations / std::max<std::uint64_t>(1, s.train.log_every) + 1);
+    if (!chain->group_sets().empty())
+        opt.host_extensions().set_groups(opt.hparams(), chain->group_sets(), chain->group_of_tensor());
     if (!chain->empty()) {
         opt.read_hparams_from(chain->hparams().data());
         trainer.set_transforms(chain.get());

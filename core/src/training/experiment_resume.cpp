@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+#include <unordered_map>
+
 namespace cgp {
 
 Checkpoint Experiment::identity() const
@@ -25,11 +28,44 @@ Checkpoint Experiment::identity() const
     return c;
 }
 
-std::vector<std::string> Experiment::resume(const Checkpoint& c, const std::string& origin)
+namespace {
+
+// Checkpoint formats 1-3 hold a layered model's parameters (and state arrays) with every bias last;
+// when the checkpoint is of this model in that order, its values are put in today's order.
+bool reorder_legacy_params(const ModelSpec& spec, const Graph& now, Checkpoint& c)
+{
+    if (c.format >= 4 || now.layers.empty() || !now.node_bias || c.model_fingerprint == now.fingerprint())
+        return false;
+    const Graph old = build_graph(spec, ParamOrder::BiasesLast);
+    if (old.fingerprint() != c.model_fingerprint || old.params.size() != now.params.size() ||
+        c.param_count != now.params.size())
+        return false;
+    std::unordered_map<std::string, std::size_t> position;
+    for (std::size_t i = 0; i < now.params.size(); ++i)
+        position[now.params[i]] = i;
+    const std::size_t size = c.dtype == "f32" ? 4 : 8;
+    const auto reorder = [&](std::vector<std::uint8_t>& bytes) {
+        std::vector<std::uint8_t> out(bytes.size());
+        for (std::size_t i = 0; i < old.params.size(); ++i)
+            std::memcpy(out.data() + position.at(old.params[i]) * size, bytes.data() + i * size, size);
+        bytes.swap(out);
+    };
+    reorder(c.params);
+    for (std::vector<std::uint8_t>& s : c.state)
+        reorder(s);
+    c.model_fingerprint = now.fingerprint();
+    return true;
+}
+
+} // namespace
+
+std::vector<std::string> Experiment::resume(const Checkpoint& original, const std::string& origin)
 {
     const auto refuse = [&origin](const std::string& what, const std::string& hint) {
         throw Error(fmt::format("cannot resume from '{}': {}\nhint: {}", origin, what, hint));
     };
+    Checkpoint c = original;
+    const bool reordered = reorder_legacy_params(model_, graph_, c);
     if (c.model_fingerprint != graph_.fingerprint())
         refuse(fmt::format("it was written for model '{}', this run trains a different model ('{}')", c.model_name,
                            graph_.name),
@@ -54,6 +90,10 @@ std::vector<std::string> Experiment::resume(const Checkpoint& c, const std::stri
     if (c.param_count != graph_.params.size())
         refuse("its parameter count differs from the model's", "resume with the model that wrote it");
     std::vector<std::string> notes;
+    if (reordered)
+        notes.push_back(fmt::format("the checkpoint (format {}) lists the parameters with every bias last; they are "
+                                    "read into today's per-layer order",
+                                    c.format));
     for (std::size_t i = 0; i < c.hparams.size() && i < optimizer_->hparams().size(); ++i)
         if (c.hparams[i].second != optimizer_->hparams()[i])
             notes.push_back(fmt::format("{} changed from {:g} to {:g}", c.hparams[i].first, c.hparams[i].second,

@@ -134,6 +134,7 @@ private:
         if (finite) {
             if (t_.transforms_ != nullptr)
                 t_.transforms_->before_step(st_.step + 1, t_.tape_.params(), t_.tape_.grads());
+            t_.optimizer_.set_loss(loss);
             t_.optimizer_.step(st_.step + 1, t_.tape_.params(), std::span<const T>(t_.tape_.grads()),
                                std::span<T* const>(t_.state_ptrs_), options_.optimizer_form == OptimizerForm::Scalar);
             ++st_.step;

@@ -1,5 +1,6 @@
 // TransformChain: the host's transforms around a plugin's step, bound and checked before training.
 #include <cgp/io/error.hpp>
+#include <cgp/training/groups.hpp>
 #include <cgp/training/transforms.hpp>
 
 #include <fmt/format.h>
@@ -73,7 +74,14 @@ TransformChain::TransformChain(const TransformSettings& s, const Plugin& plugin,
     if (!std::isfinite(s.decay_lr) || s.decay_lr < 0)
         throw Error(fmt::format("--decay-lr {}: must be a finite number >= 0", s.decay_lr));
     lr_index_ = plugin.find_hparam("lr");
-    if (s.decay > 0 && s.decay_mode == DecayMode::Decoupled) {
+    const std::vector<ModelTensor> tensors = s.groups.empty() ? std::vector<ModelTensor>{} : model_tensors(g);
+    const ResolvedGroups groups = resolve_groups(s.groups, plugin, base, tensors, g.name, s.decay, s.decay_biases);
+    group_sets_ = groups.sets;
+    group_of_tensor_ = groups.set_of_tensor;
+    decay_on_ = s.decay > 0;
+    for (double w : groups.decay_of_tensor)
+        decay_on_ = decay_on_ || w > 0;
+    if (decay_on_ && s.decay_mode == DecayMode::Decoupled) {
         if (lr_index_ < 0 && s.decay_lr == 0)
             throw Error(fmt::format("--decay-mode decoupled scales the decay by the learning rate, and optimizer '{}' "
                                     "has no 'lr' (its hyperparameters: {})\nhint: give the rate with --decay-lr RATE "
@@ -84,7 +92,7 @@ TransformChain::TransformChain(const TransformSettings& s, const Plugin& plugin,
                                     "decay uses its (scheduled) value\nhint: leave out --decay-lr",
                                     plugin.id()));
     } else if (s.decay_lr != 0) {
-        throw Error("--decay-lr applies to --decay-mode decoupled with a --decay above 0");
+        throw Error("--decay-lr applies to --decay-mode decoupled with a --decay (or a decay group) above 0");
     }
 
     for (const std::string& text : s.schedules) {
@@ -167,11 +175,22 @@ TransformChain::TransformChain(const TransformSettings& s, const Plugin& plugin,
         }
     }
 
-    const std::vector<bool> biases = bias_mask(g);
-    std::vector<bool> decayed(biases.size());
-    for (std::size_t i = 0; i < biases.size(); ++i)
-        decayed[i] = s.decay > 0 && (s.decay_biases || !biases[i]);
-    decayed_ = ranges_of(decayed);
+    if (!groups.decay_of_tensor.empty()) {
+        for (std::size_t k = 0; k < tensors.size(); ++k)
+            if (const double w = groups.decay_of_tensor[k]; w > 0) {
+                if (!decayed_.empty() && decayed_.back().end == tensors[k].offset && decayed_.back().w == w)
+                    decayed_.back().end += tensors[k].count;
+                else
+                    decayed_.push_back({tensors[k].offset, tensors[k].offset + tensors[k].count, w});
+            }
+    } else {
+        const std::vector<bool> biases = bias_mask(g);
+        std::vector<bool> decayed(biases.size());
+        for (std::size_t i = 0; i < biases.size(); ++i)
+            decayed[i] = s.decay > 0 && (s.decay_biases || !biases[i]);
+        for (const ParamRange& r : ranges_of(decayed))
+            decayed_.push_back({r.begin, r.end, s.decay});
+    }
     if (s.clip_norm_per_tensor > 0)
         tensors_ = parameter_tensors(g);
     history_.reserve(scheduled_.size() * (planned_records + 1));
@@ -230,20 +249,21 @@ void TransformChain::before_step(std::uint64_t t, std::span<T> params, std::span
             for (T& g : grads)
                 g *= static_cast<T>(coef);
     }
-    if (settings_.decay > 0 && settings_.decay_mode == DecayMode::Coupled) {
-        const T w = static_cast<T>(settings_.decay);
-        for (const ParamRange& r : decayed_)
+    if (decay_on_ && settings_.decay_mode == DecayMode::Coupled)
+        for (const DecayRange& r : decayed_) {
+            const T w = static_cast<T>(r.w);
             for (std::size_t i = r.begin; i < r.end; ++i)
                 grads[i] += w * params[i];
-    }
+        }
     for (Scheduled& sc : scheduled_)
         live_[sc.index] = schedule_value(sc.schedule, sc.base, t, sc.plateau.value);
-    if (settings_.decay > 0 && settings_.decay_mode == DecayMode::Decoupled) {
+    if (decay_on_ && settings_.decay_mode == DecayMode::Decoupled) {
         const double lr = lr_index_ >= 0 ? live_[static_cast<std::size_t>(lr_index_)] : settings_.decay_lr;
-        const T keep = static_cast<T>(1.0 - lr * settings_.decay);
-        for (const ParamRange& r : decayed_)
+        for (const DecayRange& r : decayed_) {
+            const T keep = static_cast<T>(1.0 - lr * r.w);
             for (std::size_t i = r.begin; i < r.end; ++i)
                 params[i] *= keep;
+        }
     }
 }
 
@@ -257,6 +277,16 @@ void TransformChain::on_record(double loss, bool kept, std::uint64_t step) noexc
     for (Scheduled& sc : scheduled_)
         if (sc.schedule.kind == ScheduleKind::Plateau && step > sc.schedule.warmup)
             plateau_step(sc.schedule, sc.plateau, loss);
+}
+
+std::vector<double> TransformChain::decay_weights(std::size_t n) const
+{
+    std::vector<double> w(n, 0.0);
+    if (decay_on_)
+        for (const DecayRange& r : decayed_)
+            for (std::size_t i = r.begin; i < r.end && i < n; ++i)
+                w[i] = r.w;
+    return w;
 }
 
 TransformRecord TransformChain::record() const
@@ -274,6 +304,7 @@ TransformRecord TransformChain::record() const
     r.clip_norm = settings_.clip_norm;
     r.clip_norm_per_tensor = settings_.clip_norm_per_tensor;
     r.history = history_;
+    r.groups = settings_.groups;
     return r;
 }
 
@@ -314,6 +345,8 @@ std::vector<std::string> transform_changes(const TransformRecord& was, const Tra
     if (was.clip_value != now.clip_value || was.clip_norm != now.clip_norm ||
         was.clip_norm_per_tensor != now.clip_norm_per_tensor)
         notes.push_back("gradient clipping changed");
+    if (was.groups != now.groups)
+        notes.push_back(fmt::format("groups changed from {} to {}", list(was.groups), list(now.groups)));
     return notes;
 }
 
@@ -331,6 +364,8 @@ std::string TransformChain::describe() const
         parts.push_back(fmt::format("clip norm per tensor {:g}", settings_.clip_norm_per_tensor));
     if (settings_.clip_norm > 0)
         parts.push_back(fmt::format("clip norm {:g}", settings_.clip_norm));
+    for (const std::string& g : settings_.groups)
+        parts.push_back("group " + g);
     std::string out;
     for (const auto& p : parts)
         out += (out.empty() ? "" : "; ") + p;

@@ -1,7 +1,11 @@
-// The model's parameters as tensors (per-tensor clipping) and which of them are biases (weight decay).
+// The model's parameters as tensors (per-tensor clipping, plugins' cgp.tensors/1) and which of them
+// are biases (weight decay).
+#include <cgp/sdk/abi.h>
 #include <cgp/training/transforms.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include <string_view>
 
@@ -30,15 +34,18 @@ std::vector<int> owners(const Graph& g)
     for (std::size_t v = 0; v < g.variable_nodes.size(); ++v)
         if (g.variable_nodes[v] >= 0)
             variable_of[static_cast<std::size_t>(g.variable_nodes[v])] = static_cast<int>(v);
+    // seen_by[n] == v: node n was visited for variable v (one array for all: every run builds this,
+    // and a layered model has thousands of variables over millions of nodes).
+    std::vector<int> seen_by(g.nodes.size(), -1);
+    std::vector<int> stack;
     for (std::size_t v = 0; v < g.variables.size(); ++v) {
-        std::vector<int> stack{g.variable_nodes[v]};
-        std::vector<bool> seen(g.nodes.size(), false);
+        stack.assign(1, g.variable_nodes[v]);
         while (!stack.empty()) {
             const int n = stack.back();
             stack.pop_back();
-            if (n < 0 || seen[static_cast<std::size_t>(n)])
+            if (n < 0 || seen_by[static_cast<std::size_t>(n)] == static_cast<int>(v))
                 continue;
-            seen[static_cast<std::size_t>(n)] = true;
+            seen_by[static_cast<std::size_t>(n)] = static_cast<int>(v);
             const Node& node = g.nodes[static_cast<std::size_t>(n)];
             const int var = variable_of[static_cast<std::size_t>(n)];
             if (var >= 0 && var != static_cast<int>(v))
@@ -70,6 +77,10 @@ std::vector<ParamTensor> parameter_tensors(const Graph& g)
 {
     const std::vector<int> owner = owners(g);
     const std::vector<bool> bias = bias_mask(g);
+    std::vector<int> bias_of(g.params.size(), -1); // the variable whose bias a parameter is
+    for (std::size_t k = 0; k < g.definitions.size(); ++k)
+        if (const int b = g.definitions[k].bias; b >= 0)
+            bias_of[static_cast<std::size_t>(b)] = static_cast<int>(k);
     // Layered models: the layer of each variable (statements come layer by layer).
     std::vector<int> layer(g.variables.size(), -1);
     if (!g.layers.empty()) {
@@ -93,26 +104,64 @@ std::vector<ParamTensor> parameter_tensors(const Graph& g)
     ParamTensor loose{"other", {}};
     for (std::size_t i = 0; i < g.params.size(); ++i) {
         int v = owner[i];
-        if (bias[i]) {
-            const std::string var = g.params[i].substr(0, g.params[i].size() - 5);
-            for (std::size_t k = 0; k < g.variables.size(); ++k)
-                if (g.variables[k] == var)
-                    v = static_cast<int>(k);
-        }
+        if (bias[i] && bias_of[i] >= 0)
+            v = bias_of[i];
         if (v < 0) {
             add(loose.ranges, i);
             continue;
         }
         const int l = layer[static_cast<std::size_t>(v)];
-        if (l > 0)
-            add(tensor(2 * l + (bias[i] ? 1 : 0), fmt::format("layer {} {}", l, bias[i] ? "bias" : "weights")).ranges,
-                i);
-        else
-            add(tensor(v, g.variables[static_cast<std::size_t>(v)]).ranges, i);
+        if (l > 0) {
+            ParamTensor& t =
+                tensor(2 * l + (bias[i] ? 1 : 0), fmt::format("layer {} {}", l, bias[i] ? "bias" : "weights"));
+            t.layer = l;
+            add(t.ranges, i);
+        } else {
+            ParamTensor& t = tensor(v, g.variables[static_cast<std::size_t>(v)]);
+            t.variable = v;
+            add(t.ranges, i);
+        }
     }
     if (!loose.ranges.empty())
         tensors.push_back(std::move(loose));
     return tensors;
+}
+
+std::vector<ModelTensor> model_tensors(const Graph& g)
+{
+    const std::vector<bool> bias = bias_mask(g);
+    std::vector<ModelTensor> out;
+    for (const ParamTensor& t : parameter_tensors(g))
+        for (const ParamRange& r : t.ranges)
+            for (std::size_t begin = r.begin; begin < r.end;) {
+                std::size_t end = begin + 1; // a run of weights or of biases
+                while (end < r.end && bias[end] == bias[begin])
+                    ++end;
+                ModelTensor m;
+                m.offset = begin;
+                m.count = end - begin;
+                m.kind = bias[begin] ? CGP_TENSOR_BIAS : CGP_TENSOR_WEIGHT;
+                m.shape = {m.count};
+                if (t.layer > 0) {
+                    m.name = fmt::format("layer{}.{}", t.layer, bias[begin] ? "bias" : "weight");
+                    const auto rows = static_cast<std::size_t>(g.layers[static_cast<std::size_t>(t.layer)]);
+                    const auto cols = static_cast<std::size_t>(g.layers[static_cast<std::size_t>(t.layer) - 1]);
+                    if (!bias[begin] && rows * cols == m.count)
+                        m.shape = {rows, cols};
+                } else if (t.variable >= 0) {
+                    m.name = g.variables[static_cast<std::size_t>(t.variable)] + (bias[begin] ? ".bias" : "");
+                } else {
+                    m.name = t.name;
+                }
+                if (m.kind == CGP_TENSOR_WEIGHT && m.count == 1 && t.layer == 0) {
+                    m.kind = CGP_TENSOR_SCALAR;
+                    m.shape.clear();
+                }
+                out.push_back(std::move(m));
+                begin = end;
+            }
+    std::sort(out.begin(), out.end(), [](const ModelTensor& a, const ModelTensor& b) { return a.offset < b.offset; });
+    return out;
 }
 
 } // namespace cgp

@@ -4,7 +4,10 @@
 //
 // Parameter order, which fixes initial values and every file that lists parameters: the named
 // parameters in order of first appearance (statements top to bottom, each left to right), then the
-// per-node biases ("xw.bias") in statement order.
+// per-node biases ("xw.bias") in statement order. Layered models (a `layers` line, --layers, the
+// multi-neuron preset) with biases take PyTorch's per-layer order instead: layer 1's named
+// parameters (first appearance), layer 1's biases, layer 2's named parameters, layer 2's biases, ...
+// (for --layers: w1_k_j row-major [out, in], then x1_k.bias, as nn.Linear's weight and bias).
 #pragma once
 
 #include <cgp/language/model.hpp>
@@ -58,9 +61,13 @@ struct Graph {
     std::size_t param_count() const noexcept { return params.size(); }
 };
 
+// Which parameter order a build takes: today's (above), or the order of checkpoint formats 1-3, which
+// put every bias last in layered models too (to read those checkpoints).
+enum class ParamOrder { PerLayer, BiasesLast };
+
 // Validates the spec and builds its graph. Throws SourceError pointing at the offending place for:
 // an empty model, a variable defined twice, an assignment to a parameter name, a name used both as
 // variable and parameter, a cycle (naming its variables), an undefined output, a broken layer rule.
-Graph build_graph(const ModelSpec& spec);
+Graph build_graph(const ModelSpec& spec, ParamOrder order = ParamOrder::PerLayer);
 
 } // namespace cgp

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cgp/host/extension.hpp>
+#include <cgp/host/host_extensions.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/tape/aligned.hpp>
 #include <cgp/training/optimizer.hpp>
@@ -27,6 +28,11 @@ public:
     void step(std::uint64_t t, std::span<double> params, std::span<const double> grads, std::span<double* const> state,
               bool scalar) override;
     void read_hparams_from(const double* values) noexcept override { step_hparams_ = values; }
+    void set_loss(double loss) noexcept override { host_.set_loss(loss); }
+
+    // What the host offers each step (cgp.tensors/1, cgp.step_context/1); set before training.
+    HostExtensions& host_extensions() noexcept { return host_; }
+    const HostExtensions& host_extensions() const noexcept { return host_; }
 
     // Fills freshly allocated state arrays (each params.size() elements) before step 1: zero, or
     // what the plugin declares through cgp.initial_state/1. Not for a resumed run.
@@ -48,6 +54,7 @@ private:
     std::size_t state_count_ = 0;
     InitialState initial_;
     const double* step_hparams_ = nullptr; // scheduled values, when set
+    HostExtensions host_;
 };
 
 } // namespace cgp

@@ -6,11 +6,13 @@
 //   u64       payload length
 //   payload   the fields of Checkpoint, in the order written by serialize_checkpoint(); format 1
 //             ends with the sampler state, format 2 adds the observers' states after it, format 3 the
-//             transforms' settings and state (TransformRecord) after those
+//             transforms' settings and state (TransformRecord) after those, format 4 the --group
+//             settings (u64 count, then each as a string) after the transforms
 //   u32       CRC-32 (Boost.CRC, the zlib/PNG polynomial) of version, length and payload
 // Files are written atomically (temporary file, fsync, rename): a crash while writing leaves the
 // previous checkpoint in place. A truncated file, a flipped byte, a foreign file or a newer format
-// is refused with a message saying which. Format 1 files (no transforms) are still read.
+// is refused with a message saying which. Formats 1 to 3 are still read (no groups; format 1 and 2: no
+// transforms either), and written back in their own format.
 #pragma once
 
 #include <cgp/training/trainer.hpp>
@@ -25,7 +27,7 @@
 
 namespace cgp {
 
-inline constexpr std::uint32_t kCheckpointFormat = 3;
+inline constexpr std::uint32_t kCheckpointFormat = 4;
 
 struct Checkpoint {
     // What the run is: checked on resume.

@@ -61,9 +61,10 @@ struct RunSettings {
 // The random streams of a run, all derived from --seed: initial weights, data generation, sampling.
 struct Seeds {
     std::uint64_t init, data, sample;
+    std::uint64_t optimizer; // the plugin's per-run seed (cgp.step_context/1)
     static Seeds from(std::uint64_t seed) noexcept
     {
-        return {seed, seed + 0x9E3779B97F4A7C15ull, seed + 0x3C6EF372FE94F82Aull};
+        return {seed, seed + 0x9E3779B97F4A7C15ull, seed + 0x3C6EF372FE94F82Aull, seed + 0xDAA66D2C7DDF743Full};
     }
 };
 
@@ -103,6 +104,7 @@ public:
     Engine& engine() noexcept { return *engine_; }
 
 private:
+    ModelSpec model_; // to read checkpoints of an older parameter order
     Graph graph_;
     Dataset data_;
     std::string sampler_name_;

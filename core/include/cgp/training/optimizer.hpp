@@ -35,6 +35,9 @@ public:
     // Steps read their hyperparameters from `values` (schema order, owned by the caller, e.g. the
     // schedules of a TransformChain) instead of the bound ones; nullptr: the bound ones again.
     virtual void read_hparams_from(const double* values) noexcept { (void)values; }
+    // The loss of the batch the next step's gradients are of (plugins read it through
+    // cgp.step_context/1).
+    virtual void set_loss(double loss) noexcept { (void)loss; }
 };
 
 } // namespace cgp

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cgp/graph/graph.hpp>
+#include <cgp/host/host_extensions.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/training/schedule.hpp>
 
@@ -42,10 +43,11 @@ struct TransformSettings {
     double clip_value = 0.0;
     double clip_norm = 0.0;
     double clip_norm_per_tensor = 0.0;
+    std::vector<std::string> groups; // "bias:weight_decay=0", per-tensor values (groups.hpp)
     bool empty() const noexcept
     {
         return schedules.empty() && decay == 0.0 && clip_value == 0.0 && clip_norm == 0.0 &&
-               clip_norm_per_tensor == 0.0;
+               clip_norm_per_tensor == 0.0 && groups.empty();
     }
 };
 
@@ -57,9 +59,25 @@ struct ParamRange {
 struct ParamTensor {
     std::string name; // "xw" (weights and bias), "layer 1 weights", "layer 1 bias"
     std::vector<ParamRange> ranges;
+    int layer = 0;     // layered models: the layer (1 = the first after the inputs); else 0
+    int variable = -1; // expression models: the defined variable; -1 for layers and "other"
 };
 // The tensors of a graph, as the file comment describes; together they cover every parameter once.
 std::vector<ParamTensor> parameter_tensors(const Graph& g);
+
+// One tensor as a plugin sees it (abi.h, "cgp.tensors/1"): contiguous parameters [offset, offset +
+// count) with a shape and a kind. Layered models: "layer1.weight" [out, in] (rank 1 [count] when the
+// layer's nodes do not each read the whole layer before), "layer1.bias" [out], ... in PyTorch's order
+// (graph.hpp). Expression models: each variable's tensor of parameter_tensors split in its weights
+// "xw" ([n]; one parameter: a scalar, shape {}) and its bias "xw.bias" ([1]).
+struct ModelTensor {
+    std::string name;
+    std::size_t offset = 0, count = 0;
+    std::uint32_t kind = 0;         // CGP_TENSOR_WEIGHT, _BIAS or _SCALAR
+    std::vector<std::size_t> shape; // row-major; empty: rank 0
+};
+// The model's tensors in parameter order, tiling [0, param_count) (derived from parameter_tensors).
+std::vector<ModelTensor> model_tensors(const Graph& g);
 // Whether each parameter is a per-node bias.
 std::vector<bool> bias_mask(const Graph& g);
 
@@ -72,6 +90,7 @@ struct TransformRecord {
     double decay_lr = 0.0, clip_value = 0.0, clip_norm = 0.0, clip_norm_per_tensor = 0.0;
     std::vector<PlateauState> plateau; // per schedule (unused for closed forms)
     std::vector<double> history;       // per kept loss record, the scheduled values (schedules.size() each)
+    std::vector<std::string> groups;   // --group, as given (checkpoint format 4 on)
     bool operator==(const TransformRecord&) const = default;
 };
 // "lr: warmup(...)+cosine(...) -> ..." differences between two records' settings, for resume notes.
@@ -112,6 +131,12 @@ public:
     // "lr=warmup(500)+cosine(min=1e-05,steps=19500); decay 0.0001 coupled (biases spared); clip norm 1".
     std::string describe() const;
     const TransformSettings& settings() const noexcept { return settings_; }
+    // Each of n parameters' weight decay (0 where none applies), as before_step applies it.
+    std::vector<double> decay_weights(std::size_t n) const;
+    // The --group values for plugin hyperparameters: distinct sets, and per model tensor its set or -1
+    // (empty: no group names a plugin hyperparameter).
+    const std::vector<std::vector<HparamOverride>>& group_sets() const noexcept { return group_sets_; }
+    const std::vector<int>& group_of_tensor() const noexcept { return group_of_tensor_; }
 
 private:
     struct Scheduled {
@@ -130,7 +155,14 @@ private:
     std::vector<std::string> names_;
     std::vector<double> shown_;
     std::vector<double> history_;
-    std::vector<ParamRange> decayed_;  // the parameters weight decay applies to
+    struct DecayRange {
+        std::size_t begin = 0, end = 0;
+        double w = 0.0;
+    };
+    std::vector<DecayRange> decayed_; // the parameters weight decay applies to, with their decay
+    bool decay_on_ = false;           // --decay > 0, or a group gives some tensor a decay
+    std::vector<std::vector<HparamOverride>> group_sets_;
+    std::vector<int> group_of_tensor_;
     std::vector<ParamTensor> tensors_; // for per-tensor clipping
     int lr_index_ = -1;                // decoupled decay's learning rate, or -1 (decay_lr)
     std::uint64_t records_ = 0;        // loss records planned

@@ -1,4 +1,4 @@
-/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.1).
+/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.2).
  *
  * This header is the whole contract between the cgp host (cgp-run, cgp-sweep, cgp-bench,
  * cgp-conformance) and an optimizer plugin. It holds only C types: no C++ type, exception or
@@ -35,6 +35,10 @@
  *     invalid struct and is refused.
  *   - Optional capabilities come as extensions (get_extension below), not as new required fields,
  *     so a plugin that does not know an extension simply does not offer it.
+ *
+ * Extensions go both ways. A plugin offers extensions to the host (descriptor.get_extension); the
+ * host offers extensions to a step (cgp_step_args.get_host_extension, ABI 1.2). Both kinds are
+ * versioned structs named by a string id and grow by the same rule.
  *
  * Extensions: a versioned struct named by a string id "<vendor>.<name>/<version>" (for example
  * "cgp.initial_state/1"). The host asks descriptor.get_extension(id); the plugin returns a pointer
@@ -79,9 +83,13 @@ extern "C" {
 /* The ABI version this header describes. A major change breaks compatibility; a minor change only
  * appends fields, flags and extensions (see "Growth" above).
  *   1.0  the descriptor, step arguments and entry symbol.
- *   1.1  cgp_optimizer_descriptor.get_extension; the extension "cgp.initial_state/1". */
+ *   1.1  cgp_optimizer_descriptor.get_extension; the extension "cgp.initial_state/1".
+ *   1.2  cgp_step_args.host and .get_host_extension (extensions the host offers a step); the host
+ *        extensions "cgp.tensors/1" (the parameters as named tensors, each with its hyperparameters)
+ *        and "cgp.step_context/1" (the batch loss, the planned steps, a per-run seed); the plugin
+ *        extension "cgp.tensor_hparams/1" and the step flag CGP_STEP_TENSOR_HPARAMS. */
 #define CGP_ABI_MAJOR 1u
-#define CGP_ABI_MINOR 1u
+#define CGP_ABI_MINOR 2u
 
 /* Name of the one symbol a plugin exports: a `const cgp_plugin_entry_t` object (data, not code). */
 #define CGP_PLUGIN_ENTRY_SYMBOL "cgp_plugin_entry"
@@ -133,6 +141,9 @@ typedef struct cgp_hparam {
 
 /* Flags of a step call. */
 #define CGP_STEP_SCALAR (1u << 0) /* run the plain scalar form of the update (no SIMD) */
+/* (ABI 1.2) Some tensor of cgp.tensors/1 has hyperparameters of its own (cgp_tensor.hparams differs
+ * from args->hparams, --group): set only for a plugin that offers "cgp.tensor_hparams/1". */
+#define CGP_STEP_TENSOR_HPARAMS (1u << 1)
 
 /* What one step call works on, besides the arrays. */
 typedef struct cgp_step_args {
@@ -142,6 +153,16 @@ typedef struct cgp_step_args {
     size_t count;          /* number of elements in params, grads and each state array; may be 0 */
     const double* hparams; /* hparam_count values in schema order, already checked by the host
                               against the schema and by validate() */
+
+    /* ---- ABI 1.2: fields below are absent when struct_size does not cover them ---- */
+
+    /* The host's extensions for this step: get_host_extension(host, id) returns the host's struct
+     * named id ("cgp.tensors/1", "cgp.step_context/1"), or NULL when the host offers none by that id.
+     * Absent (a 1.0 or 1.1 host) or NULL: the host offers none. The struct lives until the step
+     * returns and is read only; the plugin keeps no pointer into it. Callable from the step's thread
+     * during the step, any number of times; it does not allocate. host is opaque to the plugin. */
+    const void* host;
+    const void* (*get_host_extension)(const void* host, const char* id);
 } cgp_step_args;
 
 /* The update, for one type. params: updated in place. grads: read only. state: state_count(hp)
@@ -231,6 +252,78 @@ typedef struct cgp_initial_state_ext {
     int (*initial_state)(const double* hparams, uint32_t state_count, uint32_t* kinds, double* values, char* msg,
                          size_t msg_size);
 } cgp_initial_state_ext;
+
+/* ---- host extension "cgp.tensors/1": the parameters as named tensors ------------------------ */
+
+#define CGP_EXT_TENSORS "cgp.tensors/1"
+
+/* What a tensor is to the model. */
+#define CGP_TENSOR_WEIGHT 0u /* a weight matrix [out, in], or a variable's incoming parameters [n] */
+#define CGP_TENSOR_BIAS 1u   /* a layer's biases [out], or one variable's bias [1] */
+#define CGP_TENSOR_SCALAR 2u /* one parameter of its own (rank 0) */
+
+/* One tensor: elements [offset, offset + count) of params, grads and every state array, row-major
+ * in shape[0 .. rank) (count is the product; 1 for rank 0; entries past rank are 0). */
+typedef struct cgp_tensor {
+    const char* name; /* "layer1.weight", "layer1.bias", "xw", "xw.bias": unique in the model */
+    size_t offset;
+    size_t count;
+    uint32_t rank; /* 0 .. 4 */
+    uint32_t kind; /* CGP_TENSOR_* */
+    size_t shape[4];
+    const double* hparams; /* this tensor's hyperparameters (hparam_count, schema order, checked like
+                              args->hparams): args->hparams itself unless a --group gives the
+                              tensor values of its own (then CGP_STEP_TENSOR_HPARAMS is set) */
+} cgp_tensor;
+
+/* The host's struct for CGP_EXT_TENSORS. The tensors tile [0, args->count) in order, without gaps
+ * or overlap, each count >= 1. The order (docs/writing-a-plugin.md, "Tensors"):
+ *   - layered models (--layers, a model's `layers` line): PyTorch's nn.Sequential of nn.Linear:
+ *     layer1.weight [out, in] row-major (row k: node k's weights, one per input of the layer
+ *     before), layer1.bias [out], layer2.weight, layer2.bias, ...; a layer whose nodes do not read
+ *     every node of the layer before has weight shape [count] (rank 1).
+ *   - expression models: per defined variable in statement order, the parameters its statement
+ *     uses first ("xw", [n]; one parameter: rank 0, CGP_TENSOR_SCALAR), then the per-node biases
+ *     "xw.bias" [1] (CGP_TENSOR_BIAS) in statement order.
+ *   - a run without a model (cgp-bench's optimizer figures, a direct step): one tensor "params" [count].
+ * When offered: to every step by a 1.2 host. Threads: the step's thread. Ownership: the host's; valid
+ * until the step returns. */
+typedef struct cgp_tensors_ext {
+    uint32_t struct_size; /* sizeof(cgp_tensors_ext) as the host knows it */
+    uint32_t version;     /* 1 */
+    size_t tensor_count;  /* >= 1 when args->count > 0 */
+    const cgp_tensor* tensors;
+} cgp_tensors_ext;
+
+/* ---- extension "cgp.tensor_hparams/1": the plugin reads each tensor's hyperparameters --------- */
+
+#define CGP_EXT_TENSOR_HPARAMS "cgp.tensor_hparams/1"
+
+/* A plugin offers this struct to say that its step reads cgp_tensor.hparams for each tensor's
+ * elements (per-tensor hyperparameters, --group PATTERN:NAME=VALUE). The host gives a plugin
+ * without it no per-tensor values: it refuses a --group on a plugin hyperparameter, naming the
+ * plugin. The SDK's glue offers it (optimizer.hpp and tensor_optimizer.hpp plugins). No functions:
+ * its presence is the declaration. Asked while binding a plugin, never inside a step. */
+typedef struct cgp_tensor_hparams_ext {
+    uint32_t struct_size; /* sizeof(cgp_tensor_hparams_ext) as the plugin knows it */
+    uint32_t version;     /* 1 */
+} cgp_tensor_hparams_ext;
+
+/* ---- host extension "cgp.step_context/1": what the run knows about this step ------------------ */
+
+#define CGP_EXT_STEP_CONTEXT "cgp.step_context/1"
+
+/* The host's struct for CGP_EXT_STEP_CONTEXT. When offered: to every step by a 1.2 host (outside a
+ * training run, loss is NaN and planned_steps 0). Threads, ownership: as cgp.tensors/1. */
+typedef struct cgp_step_context_ext {
+    uint32_t struct_size;   /* sizeof(cgp_step_context_ext) as the host knows it */
+    uint32_t version;       /* 1 */
+    double loss;            /* the loss of the batch the gradients are of (before any transform) */
+    uint64_t planned_steps; /* optimizer steps the run plans in all (--iterations), 0 when unknown */
+    uint64_t seed;          /* a per-run seed, fixed for the run and kept across resumes: noise that
+                               is a pure function of (seed, step, element) is deterministic and
+                               resumable (counter-based, e.g. Philox or splitmix64 of a sum) */
+} cgp_step_context_ext;
 
 /* ---- the entry symbol ----------------------------------------------------------------------- */
 

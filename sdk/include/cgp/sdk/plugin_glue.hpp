@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cgp/sdk/abi.h>
+#include <cgp/sdk/host.hpp>
 #include <cgp/sdk/plugin_checks.hpp>
 #include <cgp/sdk/state.hpp>
 
@@ -149,8 +150,9 @@ concept has_initial_state = requires(const double* hp, initial_values<Opt::max_s
     Opt::initial_state(hp, init);
 };
 
+// What both glues (element-wise here, tensor-wise in tensor_optimizer.hpp) build alike.
 template <class Opt>
-struct glue {
+struct glue_common {
     static constexpr std::uint32_t hparam_count = static_cast<std::uint32_t>(std::size(Opt::hparams));
 
     static std::uint32_t state_count_fn(const double* hp) noexcept { return detail::state_count<Opt>(hp); }
@@ -173,6 +175,92 @@ struct glue {
         });
     }
 
+    static int initial_state_fn(const double* hp, std::uint32_t count, std::uint32_t* kinds, double* values, char* msg,
+                                std::size_t msg_size) noexcept
+    {
+        return guarded(msg, msg_size, "unknown exception in initial_state", [&]() -> int {
+            initial_values<Opt::max_state> init(count, kinds, values);
+            if constexpr (has_initial_state<Opt>)
+                Opt::initial_state(hp, init);
+            return CGP_OK;
+        });
+    }
+    static constexpr cgp_initial_state_ext initial_state_ext = {sizeof(cgp_initial_state_ext), 1u, &initial_state_fn};
+    static constexpr cgp_tensor_hparams_ext tensor_hparams_ext = {sizeof(cgp_tensor_hparams_ext), 1u};
+
+    // The extensions the class declares through its members.
+    static const void* get_extension(const char* id) noexcept
+    {
+        if (id == nullptr)
+            return nullptr;
+        if constexpr (has_initial_state<Opt>)
+            if (std::strcmp(id, CGP_EXT_INITIAL_STATE) == 0)
+                return &initial_state_ext;
+        if (std::strcmp(id, CGP_EXT_TENSOR_HPARAMS) == 0)
+            return &tensor_hparams_ext; // the step reads each tensor's values (CGP_STEP_TENSOR_HPARAMS)
+        return nullptr;
+    }
+
+    // The checks every step starts with; on CGP_OK, ns is the number of state arrays in use.
+    template <class T>
+    static int check_step(const cgp_step_args* args, const T* p, const T* g, unsigned& ns, char* msg,
+                          std::size_t msg_size) noexcept
+    {
+        if (args == nullptr || (args->count > 0 && (p == nullptr || g == nullptr))) {
+            write_message(msg, msg_size, "step called with a null argument");
+            return CGP_ERR_INVALID_ARGUMENT;
+        }
+        ns = detail::state_count<Opt>(args->hparams);
+        if (ns > Opt::max_state) {
+            write_message(msg, msg_size, "state_count() exceeds the class's max_state");
+            return CGP_ERR_INTERNAL;
+        }
+        return CGP_OK;
+    }
+
+    // The C step functions of a glue G (G::step<T> does the work).
+    template <class G>
+    static int step_f32(const cgp_step_args* a, float* p, const float* g, float* const* s, char* msg,
+                        std::size_t msg_size) noexcept
+    {
+        return G::template step<float>(a, p, g, s, msg, msg_size);
+    }
+    template <class G>
+    static int step_f64(const cgp_step_args* a, double* p, const double* g, double* const* s, char* msg,
+                        std::size_t msg_size) noexcept
+    {
+        return G::template step<double>(a, p, g, s, msg, msg_size);
+    }
+
+    // The descriptor of Opt with these step functions.
+    static constexpr cgp_optimizer_descriptor describe(std::uint32_t variants, std::uint32_t ulp, cgp_step_f32_fn f32,
+                                                       cgp_step_f64_fn f64, const char* (*path)(std::uint32_t))
+    {
+        return {sizeof(cgp_optimizer_descriptor),
+                0u,
+                Opt::info.id,
+                Opt::info.name,
+                Opt::info.version,
+                Opt::info.summary,
+                Opt::info.algorithm,
+                hparam_count,
+                variants,
+                Opt::hparams,
+                ulp,
+                0u,
+                &state_count_fn,
+                &validate_fn,
+                f32,
+                f64,
+                path,
+                &get_extension};
+    }
+};
+
+template <class Opt>
+struct glue : glue_common<Opt> {
+    using base = glue_common<Opt>;
+
     template <class T, unsigned... K>
     static void scalar_tail(std::size_t begin, std::size_t n, T* p, const T* g, T* const* s, unsigned ns,
                             const typename Opt::template constants<T>& c,
@@ -185,45 +273,57 @@ struct glue {
     static int step(const cgp_step_args* args, T* p, const T* g, T* const* s, char* msg, std::size_t msg_size) noexcept
     {
         return guarded(msg, msg_size, "unknown exception in step", [&]() -> int {
-            if (args == nullptr || (args->count > 0 && (p == nullptr || g == nullptr))) {
-                write_message(msg, msg_size, "step called with a null argument");
-                return CGP_ERR_INVALID_ARGUMENT;
-            }
+            unsigned ns = 0;
+            if (const int status = base::check_step(args, p, g, ns, msg, msg_size); status != CGP_OK)
+                return status;
             const std::size_t n = args->count;
             if (n == 0)
                 return CGP_OK;
-            const unsigned ns = detail::state_count<Opt>(args->hparams);
-            if (ns > Opt::max_state) {
-                write_message(msg, msg_size, "state_count() exceeds the class's max_state");
-                return CGP_ERR_INTERNAL;
+            if ((args->flags & CGP_STEP_TENSOR_HPARAMS) == 0) {
+                run_range<T>(args->flags, args->hparams, args->step, n, p, g, s, ns);
+                return CGP_OK;
             }
-            const typename Opt::template constants<T> c = Opt::template prepare<T>(args->hparams, args->step);
-            std::size_t done = 0;
-            if ((args->flags & CGP_STEP_SCALAR) == 0) {
-                variant_fn<T> fn;
-                if constexpr (std::is_same_v<T, float>)
-                    fn = best_variant().f32;
-                else
-                    fn = best_variant().f64;
-                if (fn != nullptr)
-                    done = fn(&c, n, p, g, s, ns);
-                else
-                    done = apply_blocks<Opt, xsimd::batch<T, xsimd::default_arch>>(n, p, g, s, ns, c);
+            // Per-tensor hyperparameters: each run of consecutive tensors sharing values is one range.
+            const tensor_list list(args);
+            for (std::size_t k = 0; k < list.size();) {
+                const double* hp = list[k].hparams != nullptr ? list[k].hparams : args->hparams;
+                const std::size_t begin = list[k].offset;
+                std::size_t end = begin + list[k].count;
+                for (++k; k < list.size() && list[k].hparams == hp && list[k].offset == end; ++k)
+                    end += list[k].count;
+                if (begin > n || end > n) {
+                    write_message(msg, msg_size, "a tensor lies outside the arrays");
+                    return CGP_ERR_INVALID_ARGUMENT;
+                }
+                T* slices[Opt::max_state > 0 ? Opt::max_state : 1] = {};
+                for (unsigned j = 0; j < ns; ++j)
+                    slices[j] = s[j] + begin;
+                run_range<T>(args->flags, hp, args->step, end - begin, p + begin, g + begin, slices, ns);
             }
-            scalar_tail<T>(done, n, p, g, s, ns, c, std::make_integer_sequence<unsigned, Opt::max_state + 1>{});
             return CGP_OK;
         });
     }
 
-    static int step_f32(const cgp_step_args* a, float* p, const float* g, float* const* s, char* msg,
-                        std::size_t msg_size) noexcept
+    // The update over n elements with these hyperparameters: SIMD blocks (unless CGP_STEP_SCALAR),
+    // then the scalar tail.
+    template <class T>
+    static void run_range(std::uint32_t flags, const double* hp, std::uint64_t t, std::size_t n, T* p, const T* g,
+                          T* const* s, unsigned ns)
     {
-        return step<float>(a, p, g, s, msg, msg_size);
-    }
-    static int step_f64(const cgp_step_args* a, double* p, const double* g, double* const* s, char* msg,
-                        std::size_t msg_size) noexcept
-    {
-        return step<double>(a, p, g, s, msg, msg_size);
+        const typename Opt::template constants<T> c = Opt::template prepare<T>(hp, t);
+        std::size_t done = 0;
+        if ((flags & CGP_STEP_SCALAR) == 0) {
+            variant_fn<T> fn;
+            if constexpr (std::is_same_v<T, float>)
+                fn = best_variant().f32;
+            else
+                fn = best_variant().f64;
+            if (fn != nullptr)
+                done = fn(&c, n, p, g, s, ns);
+            else
+                done = apply_blocks<Opt, xsimd::batch<T, xsimd::default_arch>>(n, p, g, s, ns, c);
+        }
+        scalar_tail<T>(done, n, p, g, s, ns, c, std::make_integer_sequence<unsigned, Opt::max_state + 1>{});
     }
 
     static const char* simd_path(std::uint32_t flags) noexcept
@@ -231,49 +331,9 @@ struct glue {
         return (flags & CGP_STEP_SCALAR) != 0 ? "scalar" : best_variant().name;
     }
 
-    static int initial_state_fn(const double* hp, std::uint32_t count, std::uint32_t* kinds, double* values, char* msg,
-                                std::size_t msg_size) noexcept
-    {
-        return guarded(msg, msg_size, "unknown exception in initial_state", [&]() -> int {
-            initial_values<Opt::max_state> init(count, kinds, values);
-            if constexpr (has_initial_state<Opt>)
-                Opt::initial_state(hp, init);
-            return CGP_OK;
-        });
-    }
-    static constexpr cgp_initial_state_ext initial_state_ext = {sizeof(cgp_initial_state_ext), 1u, &initial_state_fn};
-
-    // The extensions the class declares through its members.
-    static const void* get_extension(const char* id) noexcept
-    {
-        if (id == nullptr)
-            return nullptr;
-        if constexpr (has_initial_state<Opt>)
-            if (std::strcmp(id, CGP_EXT_INITIAL_STATE) == 0)
-                return &initial_state_ext;
-        return nullptr;
-    }
-
-    static constexpr cgp_optimizer_descriptor desc = {
-        sizeof(cgp_optimizer_descriptor),
-        0u,
-        Opt::info.id,
-        Opt::info.name,
-        Opt::info.version,
-        Opt::info.summary,
-        Opt::info.algorithm,
-        hparam_count,
-        built_variants(),
-        Opt::hparams,
-        declared_ulp<Opt>::value,
-        0u,
-        &state_count_fn,
-        &validate_fn,
-        &step_f32,
-        &step_f64,
-        &simd_path,
-        &get_extension,
-    };
+    static constexpr cgp_optimizer_descriptor desc =
+        base::describe(built_variants(), declared_ulp<Opt>::value, &base::template step_f32<glue>,
+                       &base::template step_f64<glue>, &simd_path);
 
     static const cgp_optimizer_descriptor* descriptor() noexcept { return &desc; }
 };

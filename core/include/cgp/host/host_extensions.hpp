@@ -1,0 +1,70 @@
+// cgp/host/host_extensions.hpp: the extensions the host offers a plugin's step (abi.h, ABI 1.2):
+// "cgp.tensors/1" (the model's tensors) and "cgp.step_context/1" (batch loss, planned steps, seed).
+#pragma once
+
+#include <cgp/sdk/abi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace cgp {
+
+// A hyperparameter value of its own (--group): index in schema order, and the value.
+struct HparamOverride {
+    std::size_t index = 0;
+    double value = 0.0;
+};
+
+// One tensor to offer, as the host's model describes it.
+struct HostTensor {
+    std::string name;
+    std::size_t offset = 0, count = 0;
+    std::uint32_t kind = CGP_TENSOR_WEIGHT;
+    std::vector<std::size_t> shape; // at most 4 entries; empty: rank 0
+};
+
+// The structs a step's get_host_extension returns, owned by one optimizer of one run. Set up before
+// training (allocates); bind() and set_loss() do not allocate.
+class HostExtensions {
+public:
+    HostExtensions();
+    HostExtensions(const HostExtensions&) = delete; // the ext structs point into this object
+    HostExtensions& operator=(const HostExtensions&) = delete;
+
+    // The model's tensors; they must tile [0, total) in order (throws cgp::Error otherwise). A step
+    // over another element count (or none set) is offered one tensor "params" [count].
+    void set_tensors(const std::vector<HostTensor>& tensors);
+    void set_run(std::uint64_t planned_steps, std::uint64_t seed) noexcept;
+    // Per-tensor hyperparameters (after set_tensors): set_of_tensor[k] is an index into sets, or -1
+    // (the step's values). A set's value replaces the step's value; when the step's value is
+    // scheduled away from base, the set's value is scaled by the same factor (step value / base).
+    void set_groups(std::vector<double> base, std::vector<std::vector<HparamOverride>> sets,
+                    std::vector<int> set_of_tensor);
+    bool has_groups() const noexcept { return !sets_.empty(); }
+    void set_loss(double loss) noexcept { context_.loss = loss; }
+
+    // Points args.host and args.get_host_extension here for a step over `count` elements.
+    void bind(cgp_step_args& args, std::size_t count) noexcept;
+
+    const cgp_step_context_ext& step_context() const noexcept { return context_; }
+    std::size_t tensor_count() const noexcept { return tensors_.size(); }
+
+private:
+    static const void* lookup(const void* host, const char* id) noexcept;
+    std::vector<std::string> names_;
+    std::vector<cgp_tensor> tensors_;
+    std::size_t total_ = 0;
+    const double* bound_hparams_ = nullptr; // what the tensors' hparams point at now
+    std::vector<double> base_;
+    std::vector<std::vector<HparamOverride>> sets_;
+    std::vector<std::vector<double>> set_values_;
+    std::vector<int> set_of_tensor_;
+    cgp_tensor whole_{};
+    cgp_tensors_ext tensors_ext_{};
+    cgp_step_context_ext context_{};
+};
+
+} // namespace cgp

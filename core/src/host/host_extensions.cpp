@@ -1,0 +1,117 @@
+// HostExtensions: the host's cgp.tensors/1 and cgp.step_context/1 structs and the lookup a step calls.
+#include <cgp/host/host_extensions.hpp>
+#include <cgp/io/error.hpp>
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace cgp {
+
+HostExtensions::HostExtensions()
+{
+    whole_.name = "params";
+    whole_.rank = 1;
+    whole_.kind = CGP_TENSOR_WEIGHT;
+    tensors_ext_ = {sizeof(cgp_tensors_ext), 1u, 1u, &whole_};
+    context_ = {sizeof(cgp_step_context_ext), 1u, std::numeric_limits<double>::quiet_NaN(), 0u, 0u};
+}
+
+void HostExtensions::set_tensors(const std::vector<HostTensor>& tensors)
+{
+    names_.clear();
+    tensors_.clear();
+    total_ = 0;
+    bound_hparams_ = nullptr;
+    base_.clear();
+    sets_.clear();
+    set_values_.clear();
+    set_of_tensor_.clear();
+    for (const HostTensor& t : tensors) {
+        if (t.offset != total_ || t.count == 0 || t.shape.size() > 4)
+            throw Error(fmt::format("internal error: tensor '{}' does not continue the tiling at {}", t.name, total_));
+        names_.push_back(t.name);
+        total_ += t.count;
+    }
+    for (std::size_t k = 0; k < tensors.size(); ++k) {
+        cgp_tensor c{};
+        c.name = names_[k].c_str();
+        c.offset = tensors[k].offset;
+        c.count = tensors[k].count;
+        c.rank = static_cast<std::uint32_t>(tensors[k].shape.size());
+        c.kind = tensors[k].kind;
+        for (std::size_t d = 0; d < tensors[k].shape.size(); ++d)
+            c.shape[d] = tensors[k].shape[d];
+        tensors_.push_back(c);
+    }
+}
+
+void HostExtensions::set_groups(std::vector<double> base, std::vector<std::vector<HparamOverride>> sets,
+                                std::vector<int> set_of_tensor)
+{
+    if (set_of_tensor.size() != tensors_.size())
+        throw Error("internal error: tensor groups for mismatched tensors");
+    base_ = std::move(base);
+    sets_ = std::move(sets);
+    set_of_tensor_ = std::move(set_of_tensor);
+    set_values_.assign(sets_.size(), base_);
+    for (std::size_t k = 0; k < tensors_.size(); ++k)
+        if (set_of_tensor_[k] >= 0)
+            tensors_[k].hparams = set_values_[static_cast<std::size_t>(set_of_tensor_[k])].data();
+    bound_hparams_ = nullptr;
+}
+
+void HostExtensions::set_run(std::uint64_t planned_steps, std::uint64_t seed) noexcept
+{
+    context_.planned_steps = planned_steps;
+    context_.seed = seed;
+}
+
+void HostExtensions::bind(cgp_step_args& args, std::size_t count) noexcept
+{
+    if (!tensors_.empty() && total_ == count) {
+        tensors_ext_.tensor_count = tensors_.size();
+        tensors_ext_.tensors = tensors_.data();
+        if (bound_hparams_ != args.hparams) { // the step's values moved (a schedule binds its own)
+            for (std::size_t k = 0; k < tensors_.size(); ++k)
+                if (set_of_tensor_.empty() || set_of_tensor_[k] < 0)
+                    tensors_[k].hparams = args.hparams;
+            bound_hparams_ = args.hparams;
+        }
+        if (!sets_.empty()) {
+            for (std::size_t s = 0; s < sets_.size(); ++s) {
+                std::vector<double>& v = set_values_[s];
+                for (std::size_t j = 0; j < v.size(); ++j)
+                    v[j] = args.hparams[j];
+                for (const HparamOverride& o : sets_[s]) {
+                    const double b = base_[o.index];
+                    v[o.index] =
+                        b != 0.0 && args.hparams[o.index] != b ? o.value * (args.hparams[o.index] / b) : o.value;
+                }
+            }
+            args.flags |= CGP_STEP_TENSOR_HPARAMS;
+        }
+    } else {
+        whole_.count = count;
+        whole_.shape[0] = count;
+        whole_.hparams = args.hparams;
+        tensors_ext_.tensor_count = count > 0 ? 1u : 0u;
+        tensors_ext_.tensors = &whole_;
+    }
+    args.host = this;
+    args.get_host_extension = &HostExtensions::lookup;
+}
+
+const void* HostExtensions::lookup(const void* host, const char* id) noexcept
+{
+    if (host == nullptr || id == nullptr)
+        return nullptr;
+    const auto* self = static_cast<const HostExtensions*>(host);
+    if (std::strcmp(id, CGP_EXT_TENSORS) == 0)
+        return &self->tensors_ext_;
+    if (std::strcmp(id, CGP_EXT_STEP_CONTEXT) == 0)
+        return &self->context_;
+    return nullptr;
+}
+
+} // namespace cgp
