@@ -44,7 +44,8 @@ Dataset run_samples(const Experiment& ex)
     out.feature_names = data.feature_names;
     out.label_names = data.label_names;
     out.samples = batches * B;
-    std::vector<std::vector<double>> in(data.features(), std::vector<double>(B)), lab(data.labels(), std::vector<double>(B));
+    std::vector<std::vector<double>> in(data.features(), std::vector<double>(B)),
+        lab(data.labels(), std::vector<double>(B));
     std::vector<double*> in_ptrs, lab_ptrs;
     for (auto& c : in)
         in_ptrs.push_back(c.data());
@@ -69,7 +70,8 @@ DatasetLoss::DatasetLoss(const Graph& graph, const Dataset& data, std::size_t ch
         throw Error(fmt::format("the data ({}) has no samples", data.origin));
     if (data.features() != graph.inputs.size() || data.labels() != graph.outputs.size())
         throw Error(fmt::format("the data ({}) has {} features and {} labels; the model has {} inputs and {} outputs",
-                                data.origin, data.features(), data.labels(), graph.inputs.size(), graph.outputs.size()));
+                                data.origin, data.features(), data.labels(), graph.inputs.size(),
+                                graph.outputs.size()));
     for (std::size_t first = 0; first < data.samples; first += chunk) {
         const std::size_t n = std::min(chunk, data.samples - first);
         Tape<double>& tape = tapes_.emplace_back(graph, n, simd);

@@ -113,8 +113,8 @@ std::array<double, 2> parse_line_range(const std::string& text)
     const std::size_t comma = text.find(',');
     std::array<double, 2> r{};
     if (comma == std::string::npos || !parse_finite(std::string_view(text).substr(0, comma), r[0]) ||
-        !parse_finite(std::string_view(text).substr(comma + 1), r[1]) || !(r[0] < r[1]) ||
-        std::abs(r[0]) > kMaxRange || std::abs(r[1]) > kMaxRange)
+        !parse_finite(std::string_view(text).substr(comma + 1), r[1]) || !(r[0] < r[1]) || std::abs(r[0]) > kMaxRange ||
+        std::abs(r[1]) > kMaxRange)
         throw cli::UsageError(fmt::format("--line-range {}: expected A,B with A < B, both within +-{:g}\nhint: e.g. "
                                           "--line-range -0.25,1.25 (0: initial parameters, 1: final)",
                                           text, kMaxRange));
@@ -182,13 +182,12 @@ int run(int argc, char** argv)
         throw cli::UsageError(fmt::format("--resolution {}: must be 3 to {}\nhint: 51 draws a 51 x 51 slice",
                                           o.resolution, kMaxResolution));
     if (o.line_points < 2 || o.line_points > kMaxLinePoints)
-        throw cli::UsageError(
-            fmt::format("--line-points {}: must be 2 to {}", o.line_points, kMaxLinePoints));
+        throw cli::UsageError(fmt::format("--line-points {}: must be 2 to {}", o.line_points, kMaxLinePoints));
     const std::array<double, 2> line_range = parse_line_range(o.line_range);
     const double fixed_range = parse_range(o.range);
     if (vm.count("path-every") && (o.path_every == 0 || o.path_every > settings.iterations))
-        throw cli::UsageError(fmt::format("--path-every {}: must be 1 to --iterations ({})", o.path_every,
-                                          settings.iterations));
+        throw cli::UsageError(
+            fmt::format("--path-every {}: must be 1 to --iterations ({})", o.path_every, settings.iterations));
     std::vector<fs::path> figure;
     if (!o.plot.empty())
         figure = cli::plot_files(o.plot);
@@ -259,9 +258,9 @@ int run(int argc, char** argv)
     const Slice slice = slice_losses(loss, final_params, directions, {-range, range, -range, range}, o.resolution);
     const double slice_seconds = seconds_since(t0);
 
-    const std::string title = fmt::format("{}: {}, {} iterations, batch {}, seed {}; directions seed {}", spec.name,
-                                          plugin->id(), summary.iterations, settings.batch_size, settings.seed,
-                                          o.direction_seed);
+    const std::string title =
+        fmt::format("{}: {}, {} iterations, batch {}, seed {}; directions seed {}", spec.name, plugin->id(),
+                    summary.iterations, settings.batch_size, settings.seed, o.direction_seed);
     if (!o.slice_csv.empty())
         write_file(o.slice_csv, slice_csv(slice));
     if (!o.line_csv.empty())
@@ -300,9 +299,9 @@ int run(int argc, char** argv)
         "figure         {:.3f} s to render; total {:.3f} s\n",
         spec.name, graph.params.size(), parameter_tensors(graph).size(), ex.data_description(), samples.origin,
         loss.samples(), to_string(ex.simd_path()), summary.iterations, plugin->id(), train_seconds, path.loss.back(),
-        summary.final_loss, path.points.size(),
-        every, length, off, line.alpha.size(), line_range[0], line_range[1], line_seconds, o.resolution, o.resolution,
-        range, range, slice_seconds, 1e6 * slice_seconds / static_cast<double>(slice.loss.size()),
+        summary.final_loss, path.points.size(), every, length, off, line.alpha.size(), line_range[0], line_range[1],
+        line_seconds, o.resolution, o.resolution, range, range, slice_seconds,
+        1e6 * slice_seconds / static_cast<double>(slice.loss.size()),
         *std::min_element(slice.loss.begin(), slice.loss.end()), figure_seconds, seconds_since(started));
     return cli::kOk;
 }

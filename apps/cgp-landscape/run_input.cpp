@@ -64,13 +64,12 @@ std::string names(const std::vector<std::string>& v)
 const nlohmann::json& member(const nlohmann::json& j, const char* key, const std::string& file)
 {
     if (!j.is_object() || !j.contains(key))
-        throw Error(fmt::format("{}: not a cgp-run trace: no \"{}\"\nhint: make one with cgp-run ... --trace DIR",
-                                file, key));
+        throw Error(
+            fmt::format("{}: not a cgp-run trace: no \"{}\"\nhint: make one with cgp-run ... --trace DIR", file, key));
     return j[key];
 }
 
-std::vector<double> parameter_list(const nlohmann::json& j, const char* key, std::size_t count,
-                                   const std::string& file)
+std::vector<double> parameter_list(const nlohmann::json& j, const char* key, std::size_t count, const std::string& file)
 {
     const char* hint = "hint: record the run again with cgp-run ... --trace DIR (traces keep initial_params and "
                        "final_params)";
@@ -118,8 +117,8 @@ TraceParams read_trace(const fs::path& path, const Graph& graph, const RunSettin
     } catch (const nlohmann::json::exception& e) {
         throw Error(fmt::format("{}: the trace's model is malformed: {}", file, e.what()));
     }
-    const std::string traced = model.contains("name") && model["name"].is_string() ? model["name"].get<std::string>()
-                                                                                    : std::string("?");
+    const std::string traced =
+        model.contains("name") && model["name"].is_string() ? model["name"].get<std::string>() : std::string("?");
     if (params != graph.params || nodes != graph.nodes.size())
         throw Error(fmt::format("{}: a trace of another model: {} ({} parameters: {}; {} nodes), not {} ({} "
                                 "parameters: {}; {} nodes)\nhint: give the traced run's --model, --expr or --layers",
@@ -144,8 +143,8 @@ TraceParams read_trace(const fs::path& path, const Graph& graph, const RunSettin
             const HyperParam& hp = optimizer.plugin().hparams()[h];
             const nlohmann::json& v = opt["hyperparameters"].value(hp.name, nlohmann::json());
             if (!v.is_number() || v.get<double>() != optimizer.hparams()[h])
-                differ.push_back(fmt::format("--{} {} (this run: {:g})", hp.option_name(), v.dump(),
-                                             optimizer.hparams()[h]));
+                differ.push_back(
+                    fmt::format("--{} {} (this run: {:g})", hp.option_name(), v.dump(), optimizer.hparams()[h]));
         }
     if (!differ.empty()) {
         std::string list;

@@ -35,8 +35,8 @@ public:
 private:
     std::size_t n_;
     std::uint64_t every_;
-    std::size_t limit_;                  // points reserved, the final one included
-    std::vector<double> values_;         // size() points of n_ parameters
+    std::size_t limit_;          // points reserved, the final one included
+    std::vector<double> values_; // size() points of n_ parameters
     std::vector<std::uint64_t> iterations_;
 };
 

@@ -143,9 +143,9 @@ std::vector<std::pair<std::string, std::string>> optimizer_settings(const Optimi
         s.emplace_back("schedule", schedule);
     if (t.decay > 0)
         s.emplace_back("decay", fmt::format("{:g} {}", t.decay, to_string(t.decay_mode)));
-    for (const auto& [name, v] : {std::pair{"decay-lr", t.decay_lr}, std::pair{"clip-value", t.clip_value},
-                                  std::pair{"clip-norm", t.clip_norm},
-                                  std::pair{"clip-norm-per-tensor", t.clip_norm_per_tensor}})
+    for (const auto& [name, v] :
+         {std::pair{"decay-lr", t.decay_lr}, std::pair{"clip-value", t.clip_value}, std::pair{"clip-norm", t.clip_norm},
+          std::pair{"clip-norm-per-tensor", t.clip_norm_per_tensor}})
         if (v > 0)
             s.emplace_back(name, fmt::format("{:g}", v));
     return s;

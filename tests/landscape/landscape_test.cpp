@@ -348,8 +348,7 @@ BOOST_AUTO_TEST_CASE(figure_texts_lie_inside_the_canvas_and_its_axes_are_labelle
     }
     const Line line = line_losses(loss, initial, final_params, -0.25, 1.25, 31);
     const Slice slice = slice_losses(loss, final_params, d, {-2, 2, -2, 2}, 21);
-    const std::string script =
-        landscape_script(slice, path, line, "multi-neuron \"quoted\" `touch pwned`", "l.png");
+    const std::string script = landscape_script(slice, path, line, "multi-neuron \"quoted\" `touch pwned`", "l.png");
     BOOST_TEST(has(script, "\"multi-neuron \\\"quoted\\\" \\140touch pwned\\140\""));
     BOOST_TEST(has(slice_csv(slice), "a,b,loss\n-2,-2,"));
     BOOST_TEST(has(line_csv(line), "alpha,loss\n-0.25,"));

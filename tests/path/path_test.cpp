@@ -210,8 +210,8 @@ BOOST_AUTO_TEST_CASE(a_scheduled_learning_rate_follows_its_closed_form)
 BOOST_AUTO_TEST_CASE(weight_decay_and_clipping_act_on_the_path_as_in_training)
 {
     // Coupled decay W: g += W p, so p_t = (1 - lr (h + W))^t p_0.
-    std::vector<Path> paths = run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.05 decay=0.5", search())},
-                                        {-9, 2.5}, 20, {});
+    std::vector<Path> paths =
+        run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.05 decay=0.5", search())}, {-9, 2.5}, 20, {});
     BOOST_TEST(std::abs(paths[0].points.back().x - (-9 * std::pow(1 - 0.05 * (0.1 + 0.5), 20))) < 1e-12);
     BOOST_TEST(std::abs(paths[0].points.back().y - 2.5 * std::pow(1 - 0.05 * (2 + 0.5), 20)) < 1e-12);
     // Decoupled decay: p *= 1 - lr W before the step, then p -= lr h p.
@@ -219,13 +219,13 @@ BOOST_AUTO_TEST_CASE(weight_decay_and_clipping_act_on_the_path_as_in_training)
                       {parse_optimizer("sgd lr=0.05 decay=0.5 decay-mode=decoupled", search())}, {-9, 2.5}, 1, {});
     BOOST_TEST(std::abs(paths[0].points.back().x - (-9 * (1 - 0.025) - 0.05 * (-0.9))) < 1e-12);
     // Clipping by value: the first gradient of the quadratic at (-9, 2.5) is (-0.9, 5), clamped to (-0.9, 1).
-    paths = run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.1 clip-value=1", search())}, {-9, 2.5}, 1,
-                      {});
+    paths =
+        run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.1 clip-value=1", search())}, {-9, 2.5}, 1, {});
     BOOST_TEST(std::abs(paths[0].points[1].x - (-9 + 0.09)) < 1e-12);
     BOOST_TEST(std::abs(paths[0].points[1].y - (2.5 - 0.1)) < 1e-12);
     // Clipping by norm: the gradient scaled to norm 1 (torch's clip_grad_norm_, eps 1e-6).
-    paths = run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.1, clip-norm=1", search())}, {-9, 2.5}, 1,
-                      {});
+    paths =
+        run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.1, clip-norm=1", search())}, {-9, 2.5}, 1, {});
     const double n = std::hypot(0.9, 5.0), f = 1.0 / (n + 1e-6);
     BOOST_TEST(std::abs(paths[0].points[1].y - (2.5 - 0.1 * 5 * f)) < 1e-12);
     // The legend names the transforms that differ.
