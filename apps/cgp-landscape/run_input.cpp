@@ -95,8 +95,8 @@ TraceParams read_trace(const fs::path& path, const Graph& graph, const RunSettin
 {
     const fs::path file_path = fs::is_directory(path) ? path / "trace.json" : path;
     const std::string file = file_path.string();
-    const std::string text = read_input_file(file_path, "trace", kModelFileLimit,
-                                             "hint: --trace takes the folder cgp-run --trace DIR wrote");
+    const std::string text =
+        read_input_file(file_path, "trace", kModelFileLimit, "--trace takes the folder cgp-run --trace DIR wrote");
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text);
