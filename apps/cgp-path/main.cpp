@@ -5,6 +5,7 @@
 //   cgp-path --surface rosenbrock --optimizer adam --optimizer "sgdplus lr=1e-4 momentum=0.95"
 //   cgp-path --surface "f = (1-a)^2 + 100*(b-a^2)^2" --start -1,2 --steps 2000 --plot rb.svg
 //   cgp-path --surface saddle --start 1.8,0 --noise 0.05 --seed 3   noise pushes SGD off the saddle
+//   cgp-path --surface rosenbrock --optimizer "sgd lr=2e-3 schedule=lr=step(500,0.5) clip-norm=10"
 //
 // The summary table (final point, final loss, steps) goes to stdout; diagnostics to stderr. With
 // --plot FILE.png|.svg|.gp the figure (contours with the paths, the surface in 3-D, the loss against
@@ -12,6 +13,7 @@
 // animation. Every output is written atomically, and only after every input has been checked.
 #include "../common/cli.hpp"
 #include "figure.hpp"
+#include "outputs.hpp"
 #include "path.hpp"
 #include "surface.hpp"
 
@@ -22,7 +24,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cmath>
 #include <iostream>
 
@@ -59,8 +60,9 @@ po::options_description options(PathOptions& o)
          "e.g. \"f = (1-a)^2 + 100*(b-a^2)^2\"")
         ("start", po::value(&o.start)->value_name("X,Y"), "start point (default: the surface's)")
         ("optimizer", po::value(&o.optimizers)->composing()->value_name("\"NAME [KEY=VALUE ...]\""),
-         "an optimizer plugin with hyperparameters, e.g. \"sgdplus momentum=0.9 lr=0.01\" (repeatable; "
-         "default: the surface's)")
+         "an optimizer plugin with hyperparameters and cgp-run's transforms, e.g. \"sgdplus momentum=0.9 lr=0.01\" "
+         "or \"sgd lr=0.1 schedule=lr=cosine(min=1e-3) clip-norm=1 decay=1e-3\" (repeatable; default: the "
+         "surface's)")
         ("steps", po::value(&o.steps)->value_name("N"), "optimizer steps (default: the surface's)")
         ("noise", po::value(&o.noise)->default_value(0.0)->value_name("SCALE"),
          "add SCALE * N(0,1) to every gradient component (the same noise for every optimizer)")
@@ -79,39 +81,11 @@ std::array<double, 2> parse_start(const std::string& text)
 {
     const std::size_t comma = text.find(',');
     std::array<double, 2> p{};
-    const auto number = [&](std::string_view part, double& v) {
-        while (!part.empty() && part.front() == ' ')
-            part.remove_prefix(1);
-        while (!part.empty() && part.back() == ' ')
-            part.remove_suffix(1);
-        if (!part.empty() && part.front() == '+')
-            part.remove_prefix(1);
-        const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
-        return !part.empty() && ec == std::errc() && end == part.data() + part.size() && std::isfinite(v);
-    };
-    if (comma == std::string::npos || !number(std::string_view(text).substr(0, comma), p[0]) ||
-        !number(std::string_view(text).substr(comma + 1), p[1]))
+    if (comma == std::string::npos || !parse_finite(std::string_view(text).substr(0, comma), p[0]) ||
+        !parse_finite(std::string_view(text).substr(comma + 1), p[1]))
         throw cli::UsageError(
             fmt::format("--start {}: expected two finite numbers X,Y\nhint: e.g. --start -1.5,2", text));
     return p;
-}
-
-std::vector<fs::path> plot_files(const std::string& plot)
-{
-    const fs::path file(plot);
-    const std::string ext = file.extension().string();
-    if (ext != ".png" && ext != ".svg" && ext != ".gp")
-        throw cli::UsageError(fmt::format("--plot {}: name the file .png or .svg (or .gp for the script only)", plot));
-    if (ext == ".gp")
-        return {file};
-    return {fs::path(file).replace_extension(".gp"), file};
-}
-
-void write_file(const fs::path& path, const std::string& text)
-{
-    AtomicFile f(path);
-    f.write(text);
-    f.commit();
 }
 
 void print_summary(const std::vector<Path>& paths)
@@ -170,7 +144,7 @@ int run(int argc, char** argv)
         optimizers.push_back(parse_optimizer(text, search));
     std::vector<fs::path> figure;
     if (!o.plot.empty())
-        figure = plot_files(o.plot);
+        figure = cli::plot_files(o.plot);
     for (const fs::path& f : figure)
         check_output_path(f, "--plot");
     if (!o.csv.empty())

@@ -50,8 +50,7 @@ int inspect_checkpoint(const std::string& path);
 
 // --plot, --draw and --trace (figures.cpp).
 void check_figure_outputs(const RunOptions& o);
-// The files --plot writes: its script and its image.
-std::vector<std::filesystem::path> plot_files(const std::string& plot);
+using cli::plot_files; // the files --plot writes: its script and its image
 int draw_model(const ModelSpec& spec, const std::string& file);
 void write_figures(const RunOptions& o, const ModelSpec& spec, const Experiment& ex,
                    const std::vector<double>& initial_params, const TrainSummary& summary);

@@ -11,17 +11,6 @@
 
 namespace cgp::run_app {
 
-std::vector<std::filesystem::path> plot_files(const std::string& plot)
-{
-    const std::filesystem::path file(plot);
-    const std::string ext = file.extension().string();
-    if (ext != ".png" && ext != ".svg" && ext != ".gp")
-        throw cli::UsageError(fmt::format("--plot {}: name the file .png or .svg (or .gp for the script only)", plot));
-    if (ext == ".gp")
-        return {file};
-    return {std::filesystem::path(file).replace_extension(".gp"), file};
-}
-
 namespace {
 
 LogY plot_log_y(const RunOptions& o)

@@ -97,20 +97,9 @@ int run(int argc, char** argv)
         return inspect_checkpoint(o.inspect);
 
     po::options_description own = main_options(o);
-    std::shared_ptr<const Plugin> plugin;
-    try {
-        plugin = Plugin::load(resolve_plugin(o.optimizer, search));
-    } catch (const Error&) {
-        if (!o.help)
-            throw;
-    }
-    po::options_description hparams(
-        plugin ? fmt::format("Hyperparameters of {} ({})", plugin->id(), plugin->path().filename().string())
-               : std::string("Hyperparameters"));
-    if (plugin)
-        cli::add_hparam_options(hparams, *plugin, own);
     po::options_description all;
-    all.add(boot).add(own).add(hparams);
+    all.add(boot).add(own);
+    const std::shared_ptr<const Plugin> plugin = cli::load_optimizer_options(o.optimizer, search, own, o.help, all);
     if (o.help) {
         std::cout << "cgp-run: train a model with an optimizer plugin.\n\n"
                      "usage: cgp-run [--optimizer NAME|PATH] [options]\n"

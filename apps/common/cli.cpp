@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <cgp/host/cpu.hpp>
+#include <cgp/host/plugin_paths.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/io/read_file.hpp>
 #include <cgp/language/ops.hpp>
@@ -155,6 +156,38 @@ void add_hparam_options(po::options_description& desc, const Plugin& plugin, con
                            fmt::format("{} (default {:g}, {})", h.help, h.default_value, h.range_text()).c_str());
         // clang-format on
     }
+}
+
+std::vector<std::filesystem::path> plot_files(const std::string& plot)
+{
+    const std::filesystem::path file(plot);
+    const std::string ext = file.extension().string();
+    if (ext != ".png" && ext != ".svg" && ext != ".gp")
+        throw UsageError(fmt::format("--plot {}: name the file .png or .svg (or .gp for the script only)", plot));
+    if (ext == ".gp")
+        return {file};
+    return {std::filesystem::path(file).replace_extension(".gp"), file};
+}
+
+std::shared_ptr<const Plugin> load_optimizer_options(const std::string& name,
+                                                     const std::vector<std::filesystem::path>& search,
+                                                     const po::options_description& own, bool help,
+                                                     po::options_description& all)
+{
+    std::shared_ptr<const Plugin> plugin;
+    try {
+        plugin = Plugin::load(resolve_plugin(name, search));
+    } catch (const Error&) {
+        if (!help)
+            throw;
+    }
+    po::options_description hparams(
+        plugin ? fmt::format("Hyperparameters of {} ({})", plugin->id(), plugin->path().filename().string())
+               : std::string("Hyperparameters"));
+    if (plugin)
+        add_hparam_options(hparams, *plugin, own);
+    all.add(hparams);
+    return plugin;
 }
 
 std::vector<double> hparam_values(const Plugin& plugin, const po::variables_map& vm)

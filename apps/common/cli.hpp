@@ -72,6 +72,17 @@ RunSettings run_settings(const CommonOptions& o);
 // The option name of each hyperparameter ("beta1", "eps-inside-sqrt"). Refuses plugins whose
 // hyperparameters collide with the program's own options.
 void add_hparam_options(po::options_description& desc, const Plugin& plugin, const po::options_description& own);
+// Loads the optimizer plugin `name` (resolve_plugin over search) and adds its hyperparameters to
+// `all` as the group "Hyperparameters of ID (FILE)". With help, a plugin that cannot be loaded is
+// returned empty (the options are still shown) instead of throwing.
+std::shared_ptr<const Plugin> load_optimizer_options(const std::string& name,
+                                                     const std::vector<std::filesystem::path>& search,
+                                                     const po::options_description& own, bool help,
+                                                     po::options_description& all);
+// The files --plot FILE writes: FILE.gp and FILE itself for .png or .svg, FILE alone for .gp.
+// Throws UsageError for any other extension.
+std::vector<std::filesystem::path> plot_files(const std::string& plot);
+
 // Hyperparameter values: defaults overridden by the options given.
 std::vector<double> hparam_values(const Plugin& plugin, const po::variables_map& vm);
 // Why a run stopped, with the option spelling of the learning rate added where the message advises it.

@@ -191,6 +191,63 @@ BOOST_AUTO_TEST_CASE(plain_sgd_on_the_quadratic_follows_its_closed_form)
     BOOST_TEST(std::abs(last.y - 2.5 * std::pow(1 - 0.1, 50)) < 1e-12);
 }
 
+BOOST_AUTO_TEST_CASE(a_scheduled_learning_rate_follows_its_closed_form)
+{
+    // step(10, 0.5): lr at step t is 0.05 * 0.5^floor((t - 1) / 10); p_t = prod (1 - lr_t * h) p_0.
+    const OptimizerSpec spec = parse_optimizer("sgd lr=0.05 schedule=lr=step(10,gamma=0.5)", search());
+    BOOST_TEST(spec.transforms.schedules == std::vector<std::string>{"lr=step(10,gamma=0.5)"});
+    const std::vector<Path> paths = run_paths(make_surface("quadratic"), {spec}, {-9, 2.5}, 35, {});
+    double x = -9, y = 2.5;
+    for (int t = 1; t <= 35; ++t) {
+        const double lr = 0.05 * std::pow(0.5, (t - 1) / 10);
+        x *= 1 - lr / 10;
+        y *= 1 - lr * 2;
+    }
+    BOOST_TEST(std::abs(paths[0].points.back().x - x) < 1e-12);
+    BOOST_TEST(std::abs(paths[0].points.back().y - y) < 1e-12);
+}
+
+BOOST_AUTO_TEST_CASE(weight_decay_and_clipping_act_on_the_path_as_in_training)
+{
+    // Coupled decay W: g += W p, so p_t = (1 - lr (h + W))^t p_0.
+    std::vector<Path> paths =
+        run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.05 decay=0.5", search())}, {-9, 2.5}, 20, {});
+    BOOST_TEST(std::abs(paths[0].points.back().x - (-9 * std::pow(1 - 0.05 * (0.1 + 0.5), 20))) < 1e-12);
+    BOOST_TEST(std::abs(paths[0].points.back().y - 2.5 * std::pow(1 - 0.05 * (2 + 0.5), 20)) < 1e-12);
+    // Decoupled decay: p *= 1 - lr W before the step, then p -= lr h p.
+    paths = run_paths(make_surface("quadratic"),
+                      {parse_optimizer("sgd lr=0.05 decay=0.5 decay-mode=decoupled", search())}, {-9, 2.5}, 1, {});
+    BOOST_TEST(std::abs(paths[0].points.back().x - (-9 * (1 - 0.025) - 0.05 * (-0.9))) < 1e-12);
+    // Clipping by value: the first gradient of the quadratic at (-9, 2.5) is (-0.9, 5), clamped to (-0.9, 1).
+    paths =
+        run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.1 clip-value=1", search())}, {-9, 2.5}, 1, {});
+    BOOST_TEST(std::abs(paths[0].points[1].x - (-9 + 0.09)) < 1e-12);
+    BOOST_TEST(std::abs(paths[0].points[1].y - (2.5 - 0.1)) < 1e-12);
+    // Clipping by norm: the gradient scaled to norm 1 (torch's clip_grad_norm_, eps 1e-6).
+    paths =
+        run_paths(make_surface("quadratic"), {parse_optimizer("sgd lr=0.1, clip-norm=1", search())}, {-9, 2.5}, 1, {});
+    const double n = std::hypot(0.9, 5.0), f = 1.0 / (n + 1e-6);
+    BOOST_TEST(std::abs(paths[0].points[1].y - (2.5 - 0.1 * 5 * f)) < 1e-12);
+    // The legend names the transforms that differ.
+    const auto settings = optimizer_settings(parse_optimizer("sgd clip-norm=1 decay=0.01", search()));
+    BOOST_TEST((settings.back() == std::pair<std::string, std::string>{"clip-norm", "1"}));
+}
+
+BOOST_AUTO_TEST_CASE(bad_transforms_are_refused_naming_the_optimizer)
+{
+    const auto parse = [](const std::string& text) { return parse_optimizer(text, search()); };
+    refused(parse, "sgd clip-norm=0", "--optimizer sgd clip-norm=0: clip-norm=0: must be a finite number > 0");
+    refused(parse, "sgd decay=-1", "decay=-1: must be a finite number >= 0");
+    refused(parse, "sgd decay-mode=sideways", "--optimizer sgd decay-mode=sideways:");
+    refused(parse, "sgd clip=1", "and the transforms:");
+    try {
+        run_paths(make_surface("quadratic"), {parse("sgd schedule=beta1=cosine")}, {-9, 2.5}, 10, {});
+        BOOST_ERROR("a schedule of a hyperparameter sgd lacks was accepted");
+    } catch (const Error& e) {
+        BOOST_TEST(has(e.what(), "--optimizer sgd schedule=beta1=cosine:"), e.what());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_path_that_runs_off_the_surface_stops_and_says_so)
 {
     const std::vector<Path> paths =
