@@ -61,6 +61,11 @@ std::vector<std::string> Experiment::resume(const Checkpoint& c, const std::stri
     for (std::string& note : transform_changes(c.transforms, engine_->chain->record()))
         notes.push_back(std::move(note));
     engine_->restore(c);
+    if (engine_->evaluation) {
+        TrainObserver* const evaluation[] = {engine_->evaluation.get()};
+        for (std::string& note : restore_observers(c, evaluation))
+            notes.push_back(std::move(note));
+    }
     return notes;
 }
 
