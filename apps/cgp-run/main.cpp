@@ -181,7 +181,7 @@ int run(int argc, char** argv)
         observers.push_back(&*progress);
     }
     if (!o.loss_csv.empty()) {
-        csv.emplace(o.loss_csv, &ex.transforms());
+        csv.emplace(o.loss_csv, &ex.transforms(), ex.evaluation());
         if (resume_from)
             csv->write_existing(resume_from->loop.records);
         observers.push_back(&*csv);
