@@ -5,6 +5,8 @@
 
 #include <cgp/training/experiment.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -27,6 +29,7 @@ struct RunOptions {
     bool help = false;
     std::uint64_t early_stop = 0;
     double min_delta = 0.0;
+    std::string early_stop_on = "loss"; // or "validation"
     std::string checkpoint;
     std::string resume;
     bool force = false;
@@ -45,6 +48,9 @@ po::options_description main_options(RunOptions& o);
 // Results on stdout (report.cpp).
 void print_text(const Experiment& ex, const TrainSummary& s, const std::string& model_name);
 void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name);
+// The loss, the initialisation and the held-out evaluation (evaluation_report.cpp).
+void print_fit_text(const Experiment& ex);
+nlohmann::ordered_json fit_json(const Experiment& ex);
 int list_optimizers(const std::vector<std::filesystem::path>& search);
 int inspect_checkpoint(const std::string& path);
 

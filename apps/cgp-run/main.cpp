@@ -141,12 +141,19 @@ int run(int argc, char** argv)
     const ModelSpec spec = make_model(model_choice);
     if (!o.draw.empty())
         return draw_model(spec, o.draw);
+    if (o.early_stop_on != "loss" && o.early_stop_on != "validation")
+        throw cli::UsageError(fmt::format("--early-stop-on {}: use loss or validation", o.early_stop_on));
+    if (o.early_stop_on == "validation") {
+        if (data_choice.validation.empty() && data_choice.split.empty())
+            throw cli::UsageError("--early-stop-on validation needs held-out data: --validation FILE or --split");
+        settings.eval.patience = o.early_stop;
+    }
     Experiment ex(spec, data_choice, plugin, hp, settings);
     const std::vector<double> initial_params = o.trace.empty() ? std::vector<double>{} : ex.params();
     if (resume_from) {
         for (const std::string& note : ex.resume(*resume_from, o.resume))
             fmt::print(stderr, "{}: note: {}\n", kProgram, note);
-        if (resume_from->loop.iteration >= settings.iterations)
+        if (resume_from->loop.iteration >= ex.settings().iterations)
             throw Error(fmt::format("checkpoint '{}' is at iteration {} already; ask for more with --iterations",
                                     o.resume, resume_from->loop.iteration));
     }
@@ -157,18 +164,18 @@ int run(int argc, char** argv)
     std::optional<EarlyStop> early;
     if (!o.quiet) {
         fmt::print(stderr, "{}: training {} ({} parameters) with {}, {} iterations, batch {}, {}, simd {}\n", kProgram,
-                   spec.name, ex.param_count(), plugin->id(), settings.iterations, settings.batch_size,
+                   spec.name, ex.param_count(), plugin->id(), ex.settings().iterations, settings.batch_size,
                    to_string(settings.dtype), to_string(ex.simd_path()));
         progress.emplace(stderr);
         observers.push_back(&*progress);
     }
     if (!o.loss_csv.empty()) {
-        csv.emplace(o.loss_csv, &ex.transforms());
+        csv.emplace(o.loss_csv, &ex.transforms(), ex.evaluation());
         if (resume_from)
             csv->write_existing(resume_from->loop.records);
         observers.push_back(&*csv);
     }
-    if (o.early_stop > 0) {
+    if (o.early_stop > 0 && o.early_stop_on == "loss") {
         early.emplace(o.early_stop, o.min_delta);
         observers.push_back(&*early);
     }

@@ -16,6 +16,9 @@ po::options_description output_options(RunOptions& o)
         ("early-stop", cli::whole(&o.early_stop)->default_value(0),
          "stop after this many loss records without improvement (0: never)")
         ("min-delta", po::value(&o.min_delta)->default_value(0.0), "improvement that resets --early-stop")
+        ("early-stop-on", po::value(&o.early_stop_on)->default_value("loss"),
+         "what --early-stop watches: loss (the training loss records) or validation (evaluations of the "
+         "validation accuracy, or loss for regression; with --eval-every)")
         ("checkpoint", po::value(&o.checkpoint), "write the complete training state to this file (atomically)")
         ("checkpoint-every", cli::whole(&o.common.settings.checkpoint.every)->default_value(0),
          "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")

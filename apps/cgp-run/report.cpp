@@ -87,6 +87,7 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
         fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
     if (s.reason != StopReason::Completed)
         fmt::print("stopped         {}: {}\n", std::string(to_string(s.reason)), cli::stop_message(s, opt.plugin()));
+    print_fit_text(ex);
 }
 
 void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
@@ -121,6 +122,9 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["skipped"] = s.skipped;
     j["stop"] = std::string(to_string(s.reason));
     j["transforms"] = transforms_json(ex.transforms());
+    const nlohmann::ordered_json fit = fit_json(ex);
+    for (const auto& [key, value] : fit.items())
+        j[key] = value;
     if (s.reason != StopReason::Completed)
         j["message"] = cli::stop_message(s, opt.plugin());
     std::cout << json_text(j, 2) << '\n';

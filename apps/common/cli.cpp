@@ -63,6 +63,7 @@ po::options_description run_options(CommonOptions& o, bool with_sizes)
                                       "when a loss or gradient is NaN/Inf: stop, or skip the step")(
         "plugin-dir", po::value(&o.plugin_dirs)->composing(), "a folder to search for optimizer plugins (repeatable)");
     d.add(transform_options(o));
+    d.add(fit_options(o));
     return d;
 }
 
@@ -111,6 +112,7 @@ ModelChoice model_choice(const CommonOptions& o, const po::variables_map& vm)
         c.node_bias = o.bias == "per-node";
     }
     c.outputs = o.outputs;
+    c.output_activation = o.output_activation;
     return c;
 }
 
@@ -122,6 +124,10 @@ DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm)
     d.standardize = o.standardize;
     d.dataset_size = o.dataset_size;
     d.dataset_size_given = vm.count("dataset-size") && !vm["dataset-size"].defaulted();
+    d.validation = o.validation;
+    d.test = o.test;
+    if (!o.split.empty())
+        d.split = split_fractions(o.split);
     return d;
 }
 
@@ -141,6 +147,7 @@ RunSettings run_settings(const CommonOptions& o)
         throw UsageError(fmt::format("--on-nonfinite {}: use stop or skip", o.on_nonfinite));
     s.train.stop_signal = &stop_signal();
     s.transforms.decay_mode = parse_decay_mode(o.decay_mode);
+    fit_settings(o, s);
     return s;
 }
 

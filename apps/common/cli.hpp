@@ -54,6 +54,12 @@ struct CommonOptions {
     std::string on_nonfinite = "stop";
     std::vector<std::string> plugin_dirs;
     std::string decay_mode = "coupled";
+    std::string loss = "mse";
+    std::string output_activation;
+    std::string init = "auto";
+    std::string init_bias = "default";
+    std::vector<std::string> set;
+    std::string validation, test, split;
 };
 
 po::options_description model_options(CommonOptions& o);
@@ -63,6 +69,13 @@ po::options_description run_options(CommonOptions& o, bool with_sizes);
 
 // Schedules, weight decay and clipping (cli_transforms.cpp); part of run_options.
 po::options_description transform_options(CommonOptions& o);
+
+// Loss, output activation and initialisation (cli_fit.cpp); part of run_options.
+po::options_description fit_options(CommonOptions& o);
+// The loss and the initialisation parsed into s.
+void fit_settings(const CommonOptions& o, RunSettings& s);
+// "0.7,0.15,0.15" as numbers (checked further when the data is split).
+std::vector<double> split_fractions(const std::string& text);
 
 ModelChoice model_choice(const CommonOptions& o, const po::variables_map& vm);
 DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm);

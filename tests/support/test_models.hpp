@@ -1,6 +1,6 @@
 // test_models.hpp: helpers shared by the unit tests: build a graph from statements, fill a tape's
 // batch with seeded random values, take finite differences, and compare numbers with a normwise
-// relative tolerance.
+// relative tolerance, and read the message of an error.
 #pragma once
 
 #include <cgp/graph/graph.hpp>
@@ -8,12 +8,26 @@
 #include <cgp/data/rng.hpp>
 #include <cgp/tape/tape.hpp>
 
+#include <cgp/io/error.hpp>
+
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <string>
 #include <vector>
 
 namespace cgp::test {
+
+// The message of the cgp::Error that f throws, or "(no error)".
+inline std::string error_of(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
 
 inline Graph graph_of(const std::vector<std::string>& statements, Activation act = Activation::None, bool bias = false)
 {

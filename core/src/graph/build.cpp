@@ -406,7 +406,7 @@ private:
                 def.bias = param_index_.at(st.lhs + ".bias");
                 root = binary(Op::Add, root, first_param_node_ + def.bias);
             }
-            def.activation = spec_.activation;
+            def.activation = spec_.output_activation && is_output(st.lhs) ? *spec_.output_activation : spec_.activation;
             if (!def.activation.is_none())
                 root = unary(def.activation.op(), root);
             if (g_.nodes[static_cast<std::size_t>(root)].label.empty())
@@ -437,6 +437,19 @@ private:
                 n.needs_grad = n.needs_grad || b.needs_grad;
             }
         }
+    }
+
+    // Whether a variable will be an output (choose_outputs' rule), before the nodes exist.
+    bool is_output(const std::string& name) const
+    {
+        if (!spec_.outputs.empty())
+            return std::any_of(spec_.outputs.begin(), spec_.outputs.end(),
+                               [&](const NamedAt& o) { return o.name == name; });
+        for (const auto& list : uses_)
+            for (const Use& v : list)
+                if (v.name == name)
+                    return false;
+        return true;
     }
 
     void choose_outputs()

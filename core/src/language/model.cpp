@@ -105,6 +105,7 @@ ModelSpec layered_model(const std::vector<int>& layers, Activation activation)
     spec.activation = activation;
     spec.node_bias = true;
     spec.layers = layers;
+    spec.generated = true;
     return spec;
 }
 

@@ -1,4 +1,6 @@
-// Look-ups in the table of operations (cgp/language/ops.hpp): functions and activations by name.
+// Look-ups in the tables of operations and losses (cgp/language/ops.hpp): functions, activations and
+// losses by name.
+#include <cgp/io/error.hpp>
 #include <cgp/language/ops.hpp>
 
 namespace cgp {
@@ -35,6 +37,22 @@ std::string activation_names(std::string_view sep)
         if (kOps[i].activation && static_cast<Op>(i) != Op::Identity)
             out += std::string(sep) + std::string(kOps[i].name);
     return out;
+}
+
+std::string loss_names()
+{
+    std::string out;
+    for (const LossInfo& l : kLosses)
+        out += (out.empty() ? "" : ", ") + std::string(l.name);
+    return out;
+}
+
+Loss parse_loss(std::string_view name)
+{
+    for (std::size_t i = 0; i < kLossCount; ++i)
+        if (kLosses[i].name == name)
+            return static_cast<Loss>(i);
+    throw Error("unknown --loss '" + std::string(name) + "'\nhint: use one of " + loss_names());
 }
 
 } // namespace cgp

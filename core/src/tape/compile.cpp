@@ -267,6 +267,12 @@ void Tape<T>::Impl::allocate()
     for (std::size_t o = 0; o < g.output_nodes.size(); ++o)
         targets.push_back(take(N));
     T* junk = take(N);
+    for (std::size_t o = 0; o < g.output_nodes.size(); ++o) {
+        const std::size_t n = static_cast<std::size_t>(g.output_nodes[o]);
+        out_cols.push_back(col[n]);
+        target_cols.push_back(targets[o]);
+        dout_cols.push_back(gcol[n] != nullptr ? gcol[n] : junk);
+    }
     T* dz = take(max_m * N);
     for (Dense& d : denses) {
         for (int in : d.inputs) {

@@ -2,6 +2,8 @@
 // the kernel table of the chosen SIMD path. Compilation is in tape_compile.cpp.
 #include "tape_impl.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -64,11 +66,15 @@ double Tape<T>::Impl::forward()
         case Kind::Fill: k->fill(N, *value_slot(in.node), col[static_cast<std::size_t>(in.node)]); break;
         }
     }
-    double loss = 0.0;
+    if (loss != Loss::Mse)
+        return static_cast<double>(k->losses[static_cast<std::size_t>(loss)](N, B, out_cols.size(), out_cols.data(),
+                                                                             target_cols.data(), nullptr, T(0))) /
+               static_cast<double>(B);
+    double total = 0.0;
     for (std::size_t o = 0; o < g.output_nodes.size(); ++o)
-        loss += static_cast<double>(
+        total += static_cast<double>(
             k->squared_error(N, B, col[static_cast<std::size_t>(g.output_nodes[o])], targets[o], nullptr, T(0)));
-    return loss / static_cast<double>(B);
+    return total / static_cast<double>(B);
 }
 
 template <class T>
@@ -80,11 +86,16 @@ void Tape<T>::Impl::backward()
     for (T* gc : gcol)
         if (gc != nullptr)
             std::fill(gc, gc + N, T(0));
-    const T scale = static_cast<T>(2.0 / static_cast<double>(B));
-    for (std::size_t o = 0; o < g.output_nodes.size(); ++o) {
-        const int n = g.output_nodes[o];
-        if (T* dy = gcol[static_cast<std::size_t>(n)])
-            k->squared_error(N, B, col[static_cast<std::size_t>(n)], targets[o], dy, scale);
+    if (loss != Loss::Mse) {
+        k->losses[static_cast<std::size_t>(loss)](N, B, out_cols.size(), out_cols.data(), target_cols.data(),
+                                                  dout_cols.data(), static_cast<T>(1.0 / static_cast<double>(B)));
+    } else {
+        const T scale = static_cast<T>(2.0 / static_cast<double>(B));
+        for (std::size_t o = 0; o < g.output_nodes.size(); ++o) {
+            const int n = g.output_nodes[o];
+            if (T* dy = gcol[static_cast<std::size_t>(n)])
+                k->squared_error(N, B, col[static_cast<std::size_t>(n)], targets[o], dy, scale);
+        }
     }
     for (auto it = program.rbegin(); it != program.rend(); ++it) {
         const Instr& in = *it;
@@ -165,11 +176,15 @@ void Tape<T>::Impl::backward()
 }
 
 template <class T>
-Tape<T>::Tape(const Graph& graph, std::size_t batch_size, SimdPath path) : impl_(std::make_unique<Impl>())
+Tape<T>::Tape(const Graph& graph, std::size_t batch_size, SimdPath path, Loss loss) : impl_(std::make_unique<Impl>())
 {
     if (batch_size == 0)
         throw Error("the batch size must be at least 1");
+    if (graph.outputs.size() < static_cast<std::size_t>(loss_info(loss).min_outputs))
+        throw Error(fmt::format("--loss {} needs at least {} outputs; the model has {} ({})", to_string(loss),
+                                loss_info(loss).min_outputs, graph.outputs.size(), fmt::join(graph.outputs, ", ")));
     Impl& m = *impl_;
+    m.loss = loss;
     m.graph = &graph;
     m.B = batch_size;
     m.N = padded_count<T>(batch_size);
@@ -240,6 +255,16 @@ template <class T>
 T* Tape<T>::input(std::size_t k) noexcept
 {
     return impl_->col[static_cast<std::size_t>(impl_->graph->input_nodes[k])];
+}
+template <class T>
+Loss Tape<T>::loss() const noexcept
+{
+    return impl_->loss;
+}
+template <class T>
+const T* Tape<T>::output(std::size_t o) const noexcept
+{
+    return impl_->out_cols[o];
 }
 template <class T>
 T* Tape<T>::target(std::size_t o) noexcept

@@ -64,8 +64,11 @@ struct Tape<T>::Impl {
     std::vector<T> scalars, scalar_grads; // per node: uniform values / gradients
     std::vector<T*> col, gcol;            // per node: value / gradient column, or null
     std::vector<T*> targets;
-    std::vector<Instr> program;      // column instructions, topological order
-    std::vector<int> scalar_program; // uniform operation nodes, topological order
+    Loss loss = Loss::Mse;
+    std::vector<const T*> out_cols, target_cols; // per output, for the loss kernels
+    std::vector<T*> dout_cols;                   // per output: its gradient column, or a junk column
+    std::vector<Instr> program;                  // column instructions, topological order
+    std::vector<int> scalar_program;             // uniform operation nodes, topological order
     std::vector<Dense> denses;
 
     T* value_slot(int n)

@@ -11,32 +11,56 @@ namespace cgp {
 
 Experiment::Experiment(const ModelSpec& model, const DataChoice& data, std::shared_ptr<const Plugin> plugin,
                        std::vector<double> hparams, const RunSettings& settings)
-    : model_(model), graph_(build_graph(check_run_memory(model_, data))), settings_(settings)
+    : spec_(fit_loss(model, settings.loss)), graph_(build_graph(check_run_memory(spec_, data))), settings_(settings)
 {
     if (settings_.batch_size == 0)
         throw Error("--batch-size must be at least 1");
     if (settings_.batch_size > (1u << 20))
         throw Error("--batch-size is too large (at most 1048576)");
+    settings_.init.scheme = resolve_init(settings_.init.scheme, spec_);
     optimizer_ = std::make_unique<PluginOptimizer>(std::move(plugin), std::move(hparams));
 
     const bool generated = data.source == "generated";
-    data_ = assemble_data(data, graph_, Seeds::from(settings_.seed).data, sampler_name_);
+    RunData all = assemble_data(data, graph_, settings_.loss, Seeds::from(settings_.seed).data, sampler_name_);
+    data_ = std::move(all.train);
+    validation_ = std::move(all.validation);
+    test_ = std::move(all.test);
+    standardization_ = std::move(all.standardization);
+    if (settings_.eval.epochs > 0) {
+        if (generated)
+            throw Error("--epochs applies to CSV data (--data FILE.csv); generated data is drawn with replacement\n"
+                        "hint: use --iterations");
+        const std::uint64_t per_epoch = (data_.samples + settings_.batch_size - 1) / settings_.batch_size;
+        settings_.iterations = settings_.eval.epochs * per_epoch;
+    }
     if (settings_.dtype == Dtype::F32)
-        engine_ = std::make_unique<EngineT<float>>(graph_, data_, generated, *optimizer_, settings_);
+        engine_ = std::make_unique<EngineT<float>>(graph_, data_, generated, *optimizer_, settings_, validation_, test_,
+                                                   link());
     else
-        engine_ = std::make_unique<EngineT<double>>(graph_, data_, generated, *optimizer_, settings_);
+        engine_ = std::make_unique<EngineT<double>>(graph_, data_, generated, *optimizer_, settings_, validation_,
+                                                    test_, link());
 }
 
 Experiment::~Experiment() = default;
 
 TrainSummary Experiment::run(std::span<TrainObserver* const> observers)
 {
-    if (settings_.checkpoint.path.empty())
+    if (settings_.checkpoint.path.empty() && !engine_->evaluation)
         return engine_->run(settings_.iterations, settings_.train, observers);
+    std::vector<TrainObserver*> all;
+    if (engine_->evaluation) // first, so the loss CSV and reports see this record's evaluation
+        all.push_back(engine_->evaluation.get());
+    all.insert(all.end(), observers.begin(), observers.end());
+    if (settings_.checkpoint.path.empty())
+        return engine_->run(settings_.iterations, settings_.train, all);
     CheckpointWriter writer(settings_.checkpoint, identity());
-    std::vector<TrainObserver*> all(observers.begin(), observers.end());
     all.push_back(&writer);
     return engine_->run(settings_.iterations, settings_.train, all);
+}
+
+const EvalReport* Experiment::evaluation() const noexcept
+{
+    return engine_->evaluation ? &engine_->evaluation->report() : nullptr;
 }
 
 Checkpoint Experiment::checkpoint() const

@@ -12,14 +12,16 @@
 namespace cgp {
 
 template <class T>
-EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt, const RunSettings& s)
-    : tape(g, s.batch_size, s.simd),
+EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt, const RunSettings& s,
+                    const Dataset& validation, const Dataset& test, Link link)
+    : tape(g, s.batch_size, s.simd, s.loss),
       sampler(cgp_sampler ? make_cgp_sampler(data, Seeds::from(s.seed).sample, s.batch_size)
                           : make_epoch_sampler(data, Seeds::from(s.seed).sample)),
       trainer(tape, *sampler, opt)
 {
-    Rng init(Seeds::from(s.seed).init);
-    init_uniform(tape.params(), init);
+    const std::vector<double> initial = initial_values(g, s.init, Seeds::from(s.seed).init);
+    for (std::size_t i = 0; i < initial.size(); ++i)
+        tape.params()[i] = static_cast<T>(initial[i]);
     opt.initialize_state(tape.params(), trainer.state().optimizer_state);
     std::vector<HostTensor> tensors;
     for (const ModelTensor& m : model_tensors(g))
@@ -30,6 +32,10 @@ EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, Plugi
                                              s.iterations / std::max<std::uint64_t>(1, s.train.log_every) + 1);
     if (!chain->group_sets().empty())
         opt.host_extensions().set_groups(opt.hparams(), chain->group_sets(), chain->group_of_tensor());
+    if (validation.samples > 0 || test.samples > 0)
+        evaluation = std::make_unique<EvaluationT<T>>(
+            g, validation, test, s.loss, link, s.simd, std::span<const T>(tape.params()),
+            EvalOptions{s.eval.every, s.eval.patience, s.train.log_every, s.iterations});
     if (!chain->empty()) {
         opt.read_hparams_from(chain->hparams().data());
         trainer.set_transforms(chain.get());

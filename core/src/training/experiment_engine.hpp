@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cgp/training/checkpoint.hpp>
+#include <cgp/training/evaluation.hpp>
 #include <cgp/training/experiment.hpp>
 #include <cgp/tape/tape.hpp>
 
@@ -21,13 +22,18 @@ inline std::string join(const std::vector<std::string>& v, std::string_view sep 
     return out;
 }
 
-// The run's dataset for the model: generated (from seed) or loaded from CSV, its feature columns
-// bound to the model's inputs; sampler_name says how batches will be drawn from it.
-Dataset assemble_data(const DataChoice& data, const Graph& g, std::uint64_t seed, std::string& sampler_name);
+// The run's datasets for the model: generated (from seed) or loaded from CSV, their feature columns
+// bound to the model's inputs, split and standardised; sampler_name says how batches will be drawn.
+struct RunData {
+    Dataset train, validation, test;
+    Standardization standardization;
+};
+RunData assemble_data(const DataChoice& data, const Graph& g, Loss loss, std::uint64_t seed, std::string& sampler_name);
 
 struct Experiment::Engine {
     virtual ~Engine() = default;
-    std::unique_ptr<TransformChain> chain; // the host's transforms around the plugin's steps
+    std::unique_ptr<TransformChain> chain;  // the host's transforms around the plugin's steps
+    std::unique_ptr<Evaluation> evaluation; // held-out evaluation, when the run has held-out data
     virtual TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
                              std::span<TrainObserver* const> observers) = 0;
     virtual SimdPath path() const noexcept = 0;
@@ -39,7 +45,8 @@ struct Experiment::Engine {
 
 template <class T>
 struct EngineT final : Experiment::Engine {
-    EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt, const RunSettings& s);
+    EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, PluginOptimizer& opt, const RunSettings& s,
+            const Dataset& validation, const Dataset& test, Link link);
     TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
                      std::span<TrainObserver* const> observers) override;
     SimdPath path() const noexcept override { return tape.simd_path(); }

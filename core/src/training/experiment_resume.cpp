@@ -65,7 +65,7 @@ std::vector<std::string> Experiment::resume(const Checkpoint& original, const st
         throw Error(fmt::format("cannot resume from '{}': {}\nhint: {}", origin, what, hint));
     };
     Checkpoint c = original;
-    const bool reordered = reorder_legacy_params(model_, graph_, c);
+    const bool reordered = reorder_legacy_params(spec_, graph_, c);
     if (c.model_fingerprint != graph_.fingerprint())
         refuse(fmt::format("it was written for model '{}', this run trains a different model ('{}')", c.model_name,
                            graph_.name),
@@ -101,6 +101,11 @@ std::vector<std::string> Experiment::resume(const Checkpoint& original, const st
     for (std::string& note : transform_changes(c.transforms, engine_->chain->record()))
         notes.push_back(std::move(note));
     engine_->restore(c);
+    if (engine_->evaluation) {
+        TrainObserver* const evaluation[] = {engine_->evaluation.get()};
+        for (std::string& note : restore_observers(c, evaluation))
+            notes.push_back(std::move(note));
+    }
     return notes;
 }
 

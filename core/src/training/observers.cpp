@@ -1,6 +1,7 @@
 // ProgressReporter, LossCsvWriter and EarlyStop.
 #include <cgp/io/error.hpp>
 #include <cgp/training/observers.hpp>
+#include <cgp/training/evaluation.hpp>
 #include <cgp/training/transforms.hpp>
 
 #include <fmt/format.h>
@@ -109,13 +110,39 @@ void ProgressReporter::on_end(const TrainSummary& summary)
     std::fflush(out_);
 }
 
-LossCsvWriter::LossCsvWriter(const std::filesystem::path& path, const TransformChain* scheduled)
-    : file_(path), scheduled_(scheduled)
+namespace {
+
+// The metric columns of one split: "loss,accuracy" or "loss,mae,r2", and their values.
+std::string metric_names(const EvalReport& e, const char* split)
+{
+    return e.classification ? fmt::format(",{0}_loss,{0}_accuracy", split)
+                            : fmt::format(",{0}_loss,{0}_mae,{0}_r2", split);
+}
+
+std::string metric_values(const EvalReport& e, const SplitMetrics* m)
+{
+    if (m == nullptr)
+        return e.classification ? ",," : ",,,";
+    return e.classification ? fmt::format(",{:.17g},{:.17g}", m->loss, m->accuracy)
+                            : fmt::format(",{:.17g},{:.17g},{:.17g}", m->loss, m->mae, m->r2);
+}
+
+} // namespace
+
+LossCsvWriter::LossCsvWriter(const std::filesystem::path& path, const TransformChain* scheduled,
+                             const EvalReport* evaluation)
+    : file_(path), scheduled_(scheduled), evaluation_(evaluation)
 {
     std::string header = "iteration,loss,window";
     if (scheduled_ != nullptr)
         for (const std::string& name : scheduled_->scheduled_names())
             header += "," + name;
+    if (evaluation_ != nullptr) {
+        if (evaluation_->has_validation)
+            header += metric_names(*evaluation_, "validation");
+        if (evaluation_->has_test)
+            header += metric_names(*evaluation_, "test");
+    }
     file_.write(header + "\n");
 }
 
@@ -125,6 +152,15 @@ void LossCsvWriter::row(const LossRecord& r, std::span<const double> scheduled)
     const std::size_t n = scheduled_ != nullptr ? scheduled_->scheduled_names().size() : 0;
     for (std::size_t k = 0; k < n; ++k)
         line += k < scheduled.size() ? fmt::format(",{:.17g}", scheduled[k]) : std::string(",");
+    if (evaluation_ != nullptr) {
+        const EvalPoint* p = !evaluation_->points.empty() && evaluation_->points.back().iteration == r.iteration
+                                 ? &evaluation_->points.back()
+                                 : nullptr;
+        if (evaluation_->has_validation)
+            line += metric_values(*evaluation_, p != nullptr ? &p->validation : nullptr);
+        if (evaluation_->has_test)
+            line += metric_values(*evaluation_, p != nullptr ? &p->test : nullptr);
+    }
     file_.write(line + "\n");
 }
 

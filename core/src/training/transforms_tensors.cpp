@@ -26,8 +26,9 @@ void add(std::vector<ParamRange>& ranges, std::size_t i)
         ranges.push_back({i, i + 1});
 }
 
-// For each parameter, the defined variable whose statement uses it first (statement order), or -1.
-std::vector<int> owners(const Graph& g)
+} // namespace
+
+std::vector<int> parameter_owners(const Graph& g)
 {
     std::vector<int> owner(g.params.size(), -1);
     std::vector<int> variable_of(g.nodes.size(), -1);
@@ -63,7 +64,17 @@ std::vector<int> owners(const Graph& g)
     return owner;
 }
 
-} // namespace
+std::vector<int> variable_layers(const Graph& g)
+{
+    std::vector<int> layer(g.variables.size(), -1); // statements come layer by layer
+    if (!g.layers.empty()) {
+        std::size_t v = 0;
+        for (std::size_t l = 1; l < g.layers.size(); ++l)
+            for (int k = 0; k < g.layers[l] && v < layer.size(); ++k)
+                layer[v++] = static_cast<int>(l);
+    }
+    return layer;
+}
 
 std::vector<bool> bias_mask(const Graph& g)
 {
@@ -75,20 +86,13 @@ std::vector<bool> bias_mask(const Graph& g)
 
 std::vector<ParamTensor> parameter_tensors(const Graph& g)
 {
-    const std::vector<int> owner = owners(g);
+    const std::vector<int> owner = parameter_owners(g);
     const std::vector<bool> bias = bias_mask(g);
     std::vector<int> bias_of(g.params.size(), -1); // the variable whose bias a parameter is
     for (std::size_t k = 0; k < g.definitions.size(); ++k)
         if (const int b = g.definitions[k].bias; b >= 0)
             bias_of[static_cast<std::size_t>(b)] = static_cast<int>(k);
-    // Layered models: the layer of each variable (statements come layer by layer).
-    std::vector<int> layer(g.variables.size(), -1);
-    if (!g.layers.empty()) {
-        std::size_t v = 0;
-        for (std::size_t l = 1; l < g.layers.size(); ++l)
-            for (int k = 0; k < g.layers[l] && v < layer.size(); ++k)
-                layer[v++] = static_cast<int>(l);
-    }
+    const std::vector<int> layer = variable_layers(g);
     std::vector<ParamTensor> tensors;
     std::vector<int> tensor_of_key; // key: layered: 2 * layer + bias; else variable
     const auto tensor = [&](int key, std::string name) -> ParamTensor& {

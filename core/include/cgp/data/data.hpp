@@ -14,6 +14,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cgp {
@@ -23,9 +24,12 @@ struct Dataset {
     std::vector<std::string> feature_names;
     std::vector<std::string> label_names;
     std::size_t samples = 0;
-    std::vector<double> x;       // samples x features, row-major
-    std::vector<double> y;       // samples x labels, row-major
-    std::size_t class_split = 0; // generated data: samples [0, split) are class 0
+    std::vector<double> x;                // samples x features, row-major
+    std::vector<double> y;                // samples x labels, row-major
+    std::size_t class_split = 0;          // generated data: samples [0, split) are class 0
+    std::vector<std::string> columns;     // CSV: the header row
+    std::vector<std::string> class_names; // a class column: the classes, by index
+    std::vector<int> classes;             // a class column: each sample's class index
 
     std::size_t features() const noexcept { return feature_names.size(); }
     std::size_t labels() const noexcept { return label_names.size(); }
@@ -41,11 +45,34 @@ struct CsvOptions {
     bool standardize = false;               // z-score every feature column (mean 0, std 1)
 };
 
+// A class column: the one label column holds classes, integers or names. Integers are class
+// indices 0 .. outputs-1; names are sorted and numbered (or looked up in `names` when it is given:
+// a validation or test file takes the training file's). The targets are one column per class,
+// one-hot, or for outputs == 1 (two classes) the class index 0 or 1 itself.
+struct ClassColumn {
+    std::size_t outputs = 0;
+    std::vector<std::string> names;
+};
+
+// A CSV cell as read: spaces and tabs removed from both ends, and a trailing CR.
+std::string_view trim_cell(std::string_view s);
+
+// Per-feature mean and standard deviation (population; a constant column gets 1).
+struct Standardization {
+    std::vector<double> mean, sd;
+};
+Standardization standardization_of(const Dataset& d);
+void standardize(Dataset& d, const Standardization& s);
+
+// Rows of a dataset, in the order given (for splits).
+Dataset select_rows(const Dataset& d, const std::vector<std::size_t>& rows);
+
 // A CSV file: a header row of column names, then rows of numbers. Label columns by name; the other
 // columns are features in file order. Errors name file:line (and column for a bad cell).
-Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options);
+Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options, const ClassColumn* classes = nullptr);
 // The same from a stream; `origin` names it in errors.
-Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions& options);
+Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions& options,
+                  const ClassColumn* classes = nullptr);
 
 // Draws batches into tape columns.
 class Sampler {

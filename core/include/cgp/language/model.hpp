@@ -6,6 +6,7 @@
 #include <cgp/language/expr.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,13 +45,16 @@ struct NamedAt {
 };
 
 struct ModelSpec {
-    std::string name;                         // "multi-neuron", a file path, "--expr", "layers 4 2 1"
-    ParsedText text;                          // the statements
-    Activation activation = Activation::None; // applied to every defined variable (neural models)
-    bool node_bias = false;                   // one learnable bias per defined variable, added before the activation
-    std::vector<NamedAt> outputs;             // declared outputs; empty: the variables no statement uses
-    std::vector<int> layers;                  // CGP layer rule: nodes per layer, inputs first; empty: any DAG
-    SourcePos layers_pos;                     // where `layers` was declared (for errors)
+    std::string name;                            // "multi-neuron", a file path, "--expr", "layers 4 2 1"
+    ParsedText text;                             // the statements
+    Activation activation = Activation::None;    // applied to every defined variable (neural models)
+    bool node_bias = false;                      // one learnable bias per defined variable, added before the activation
+    std::optional<Activation> output_activation; // the outputs' activation, when it differs from `activation`
+    Link output_link = Link::None; // what predictions apply to the outputs (a loss with a link computes from logits)
+    bool generated = false;        // a generated layered model (--layers): its outputs follow the loss by default
+    std::vector<NamedAt> outputs;  // declared outputs; empty: the variables no statement uses
+    std::vector<int> layers;       // CGP layer rule: nodes per layer, inputs first; empty: any DAG
+    SourcePos layers_pos;          // where `layers` was declared (for errors)
 };
 
 // Built-in models: "one-neuron" and "multi-neuron" (CGP's examples).

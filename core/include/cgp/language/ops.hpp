@@ -96,6 +96,57 @@ constexpr bool is_unary(Op op) noexcept // includes PowInt and Neg
     return op_info(op).arity == 1;
 }
 
+// ---- losses ----------------------------------------------------------------------------------
+//
+// The second table: the training losses, each as the per-sample sum over outputs, averaged over the
+// batch. A loss with a link computes from the model's raw outputs (logits) and applies the link
+// itself, stably: the graph's output activation is left out, and predictions apply the link.
+//   mse            sum_o (y_o - t_o)^2                           (CGP's; no factor 1/2)
+//   bce            sum_o softplus(y_o) - t_o * y_o              BCEWithLogitsLoss, link sigmoid
+//   cross-entropy  logsumexp_o(y) - sum_o t_o * y_o (t one-hot) CrossEntropyLoss, link softmax
+//   huber          sum_o h(y_o - t_o), h(e) = e^2/2 for |e| <= 1, else |e| - 1/2   (HuberLoss, delta 1)
+// Each loss's value and gradient sit in tape/kernels/formulas.hpp (LossFormula). Append new entries.
+enum class Link : std::uint8_t { None, Sigmoid, Softmax };
+
+struct LossInfo {
+    std::string_view name;
+    Link link = Link::None;
+    int min_outputs = 1;
+    bool classification = false; // its targets are classes (one-hot columns, or 0/1 for one output)
+};
+
+#define CGP_LOSSES(X)                                                                                                  \
+    X(Mse, .name = "mse")                                                                                              \
+    X(Bce, .name = "bce", .link = Link::Sigmoid, .classification = true)                                               \
+    X(CrossEntropy, .name = "cross-entropy", .link = Link::Softmax, .min_outputs = 2, .classification = true)          \
+    X(Huber, .name = "huber")
+
+enum class Loss : std::uint8_t {
+#define CGP_LOSS_ENUMERATOR(id, ...) id,
+    CGP_LOSSES(CGP_LOSS_ENUMERATOR)
+#undef CGP_LOSS_ENUMERATOR
+};
+
+inline constexpr std::array kLosses{
+#define CGP_LOSS_INFO(id, ...) LossInfo{__VA_ARGS__},
+    CGP_LOSSES(CGP_LOSS_INFO)
+#undef CGP_LOSS_INFO
+};
+inline constexpr std::size_t kLossCount = kLosses.size();
+
+constexpr const LossInfo& loss_info(Loss l) noexcept
+{
+    return kLosses[static_cast<std::size_t>(l)];
+}
+constexpr std::string_view to_string(Loss l) noexcept
+{
+    return loss_info(l).name;
+}
+// The loss named `name`; throws cgp::Error listing them.
+Loss parse_loss(std::string_view name);
+// "mse, bce, cross-entropy, huber"
+std::string loss_names();
+
 // The function the language spells `name`, if any.
 std::optional<Op> function_op(std::string_view name) noexcept;
 // The functions' names, separated by spaces: "sigmoid relu tanh exp log sqrt abs ..."

@@ -7,8 +7,9 @@
 // instructions over batch columns; parts that depend on no input (parameter-only expressions) are
 // computed once per batch as scalars.
 //
-// Loss: L = (1/B) * sum over samples b and outputs o of (y_bo - t_bo)^2 (CGP's per-sample squared
-// error, averaged over the batch; no factor 1/2).
+// Loss: one of the table of losses (cgp/language/ops.hpp), the per-sample sum over outputs averaged
+// over the batch; mse, the default, is L = (1/B) * sum over samples b and outputs o of (y_bo - t_bo)^2
+// (CGP's per-sample squared error; no factor 1/2). bce and cross-entropy read the outputs as logits.
 //
 // All memory is allocated by the constructor; forward() and backward() never allocate.
 #pragma once
@@ -33,7 +34,8 @@ struct TapeStats {
 template <class T>
 class Tape {
 public:
-    Tape(const Graph& graph, std::size_t batch_size, SimdPath path = SimdPath::Auto);
+    // Throws cgp::Error when the loss needs more outputs than the graph has.
+    Tape(const Graph& graph, std::size_t batch_size, SimdPath path = SimdPath::Auto, Loss loss = Loss::Mse);
     ~Tape();
     Tape(Tape&&) noexcept;
     Tape& operator=(Tape&&) noexcept;
@@ -56,6 +58,9 @@ public:
     // Columns to fill before forward(): input k and the target of output o (first batch_size values).
     T* input(std::size_t k) noexcept;
     T* target(std::size_t o) noexcept;
+    // After forward(): output o's column (the logits when the loss has a link).
+    const T* output(std::size_t o) const noexcept;
+    Loss loss() const noexcept;
 
     // Runs the forward pass and returns the loss.
     double forward();

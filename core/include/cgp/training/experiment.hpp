@@ -5,6 +5,7 @@
 
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/training/checkpoint_writer.hpp>
+#include <cgp/training/init.hpp>
 #include <cgp/data/data.hpp>
 #include <cgp/graph/graph.hpp>
 #include <cgp/host/plugin.hpp>
@@ -35,9 +36,16 @@ struct ModelChoice {
     std::optional<Activation> activation; // for --expr (default none) and --layers (default sigmoid)
     std::optional<bool> node_bias;        // for --expr (default no) and --layers (default yes)
     std::vector<std::string> outputs;     // for --expr
+    std::string output_activation;        // for --expr and --layers: an activation or "softmax"; empty: default
 };
 // Throws cgp::Error on contradictory choices, SourceError on bad statements or files.
 ModelSpec make_model(const ModelChoice& choice);
+// The model's outputs fitted to the loss: a loss with a link (bce: sigmoid, cross-entropy: softmax)
+// computes from the logits, so the outputs' activation is left out and recorded as the link. A
+// layered model without --output-activation takes the loss's link. Throws cgp::Error for a loss
+// that does not fit the outputs (bce on a softmax or on outputs that do not end in a sigmoid,
+// cross-entropy on outputs with an activation, softmax with a loss other than cross-entropy).
+ModelSpec fit_loss(ModelSpec spec, Loss loss);
 
 struct DataChoice {
     std::string source = "generated"; // "generated" or a CSV path
@@ -45,7 +53,20 @@ struct DataChoice {
     bool standardize = false;
     std::size_t dataset_size = 5000; // generated data
     bool dataset_size_given = false;
+    // Held-out data (CSV only): files with the training file's columns, or a split of the one file
+    // (fractions train, validation, test summing to 1; stratified by class for a class column;
+    // drawn with the run's seed). Standardisation statistics come from the training rows only.
+    std::string validation, test;
+    std::vector<double> split; // empty, or three fractions
 };
+
+// The held-out evaluation of a run (cgp/training/evaluation.hpp computes it).
+struct EvalSettings {
+    std::uint64_t every = 0;    // iterations between evaluations; 0: only at the end when held-out data exists
+    std::uint64_t epochs = 0;   // --epochs: sets the iterations to epochs * ceil(train samples / batch size)
+    std::uint64_t patience = 0; // stop after this many evaluations without a better validation point
+};
+struct EvalReport;
 
 struct RunSettings {
     std::uint64_t iterations = 20000;
@@ -56,6 +77,9 @@ struct RunSettings {
     TrainOptions train;            // the loop's behaviour: log_every, on_nonfinite, ...
     CheckpointSettings checkpoint; // a CheckpointWriter joins the observers when a path is set
     TransformSettings transforms;  // schedules, weight decay, clipping (transforms.hpp)
+    InitSettings init;             // initial parameter values (init.hpp)
+    Loss loss = Loss::Mse;         // the training loss (the table of losses, ops.hpp)
+    EvalSettings eval;
 };
 
 // The random streams of a run, all derived from --seed: initial weights, data generation, sampling.
@@ -89,7 +113,13 @@ public:
     std::vector<std::string> resume(const Checkpoint& c, const std::string& origin);
 
     const Graph& graph() const noexcept;
-    const Dataset& dataset() const noexcept;
+    const Dataset& dataset() const noexcept;                           // the training data
+    const Dataset& validation() const noexcept { return validation_; } // empty (0 samples) when none
+    const Dataset& test() const noexcept { return test_; }
+    // The standardisation applied to every split (empty when --standardize is off).
+    const Standardization& standardization() const noexcept { return standardization_; }
+    // The held-out evaluation (after run()), or null when the run has no held-out data.
+    const EvalReport* evaluation() const noexcept;
     const PluginOptimizer& optimizer() const noexcept;
     const TransformChain& transforms() const noexcept; // bound and checked before training
     const RunSettings& settings() const noexcept;
@@ -103,10 +133,15 @@ public:
     struct Engine;
     Engine& engine() noexcept { return *engine_; }
 
+    // The model as trained (its outputs fitted to the loss: fit_loss) and what predictions apply.
+    const ModelSpec& model() const noexcept { return spec_; }
+    Link link() const noexcept { return spec_.output_link; }
+
 private:
-    ModelSpec model_; // to read checkpoints of an older parameter order
+    ModelSpec spec_;
     Graph graph_;
-    Dataset data_;
+    Dataset data_, validation_, test_;
+    Standardization standardization_;
     std::string sampler_name_;
     RunSettings settings_;
     std::unique_ptr<PluginOptimizer> optimizer_;

@@ -12,6 +12,8 @@
 
 namespace cgp {
 
+struct EvalReport;
+
 // Progress on a stream (stderr): on a terminal, a bar redrawn at most 10 times a second with the
 // iteration, the last record's loss and the rate; elsewhere, one plain line per 10% of the run.
 class ProgressReporter final : public TrainObserver {
@@ -42,7 +44,11 @@ private:
 // temporary file that becomes `path` at the end of the run (also after an early or non-finite stop).
 class LossCsvWriter final : public TrainObserver {
 public:
-    explicit LossCsvWriter(const std::filesystem::path& path, const TransformChain* scheduled = nullptr);
+    // evaluation: a run's held-out evaluation (Experiment::evaluation()); its metrics become columns
+    // (validation_loss, validation_accuracy or validation_mae and validation_r2, the same for test),
+    // filled on the rows of the iterations evaluated, empty on the others.
+    explicit LossCsvWriter(const std::filesystem::path& path, const TransformChain* scheduled = nullptr,
+                           const EvalReport* evaluation = nullptr);
     // Rows already recorded before a resume.
     void write_existing(std::span<const LossRecord> records);
     bool on_record(const LossRecord& r, const TrainStatus& s) override;
@@ -52,6 +58,7 @@ private:
     void row(const LossRecord& r, std::span<const double> scheduled);
     AtomicFile file_;
     const TransformChain* scheduled_;
+    const EvalReport* evaluation_;
 };
 
 // Stops when the record loss has not improved by at least min_delta for `patience` records.

@@ -78,6 +78,11 @@ struct ModelTensor {
 };
 // The model's tensors in parameter order, tiling [0, param_count) (derived from parameter_tensors).
 std::vector<ModelTensor> model_tensors(const Graph& g);
+// For each parameter, the defined variable whose statement uses it first (statement order; a bias:
+// its variable), or -1.
+std::vector<int> parameter_owners(const Graph& g);
+// Layered models: the layer (1 for the first after the inputs) of each defined variable; else -1s.
+std::vector<int> variable_layers(const Graph& g);
 // Whether each parameter is a per-node bias.
 std::vector<bool> bias_mask(const Graph& g);
 

@@ -266,6 +266,42 @@ CGP_FORMULA(Softplus)
     }
 };
 
+// ---- losses (the table of losses in ops.hpp) ------------------------------------------------
+//
+// An element-wise loss has value(y, t), its contribution for one output of one sample, and grad(y, t),
+// d value / dy. Cross-entropy couples the outputs of a sample and has its own kernel
+// (kernels_impl.hpp: softmax_cross_entropy). Mse is the tape's squared_error kernel.
+
+template <class P, Loss loss>
+struct LossFormula;
+
+template <class P>
+struct LossFormula<P, Loss::Bce> : Math<P> {
+    CGP_FORMULA_TYPES;
+    // softplus(y) - t*y = max(y, 0) - t*y + log1p(e^-|y|): y is the logit (BCEWithLogitsLoss).
+    static V value(V y, V t) noexcept
+    {
+        return P::select(y > c(0), y, c(0)) - t * y + P::log1p(P::exp(P::select(y < c(0), y, -y)));
+    }
+    static V grad(V y, V t) noexcept { return c(1) / (c(1) + P::exp(-y)) - t; }
+};
+
+template <class P>
+struct LossFormula<P, Loss::Huber> : Math<P> {
+    CGP_FORMULA_TYPES;
+    static V value(V y, V t) noexcept
+    {
+        const V e = y - t;
+        const V a = P::select(e < c(0), -e, e);
+        return P::select(a > c(1), a - c(0.5), c(0.5) * e * e);
+    }
+    static V grad(V y, V t) noexcept
+    {
+        const V e = y - t;
+        return P::select(e > c(1), c(1), P::select(e < -c(1), -c(1), e));
+    }
+};
+
 #undef CGP_FORMULA_TYPES
 #undef CGP_FORMULA
 

@@ -66,6 +66,12 @@ struct Table {
     const OpKernels<T>& op(Op o) const noexcept { return ops[static_cast<std::size_t>(o)]; }
     // Returns sum_{b<B} (y-t)^2 and, when dy is set, writes dy[b] = scale*(y-t) for b < B and 0 up to N.
     T (*squared_error)(std::size_t N, std::size_t B, const T* y, const T* t, T* dy, T scale);
+    // Indexed by Loss: sum_{b<B} sum_{o<O} loss(y[o][b], t[o][b]) and, when dy is set, dy[o][b] =
+    // scale * d loss / d y[o][b] for b < B and 0 up to N. Mse's entry is null (squared_error above).
+    std::array<T (*)(std::size_t N, std::size_t B, std::size_t O, const T* const* y, const T* const* t, T* const* dy,
+                     T scale),
+               kLossCount>
+        losses;
     // dst[0:N) = value.
     void (*fill)(std::size_t N, T value, T* dst);
     // sum_{b<B} x[b].

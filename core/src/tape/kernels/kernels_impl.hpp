@@ -337,6 +337,66 @@ typename P::Scalar squared_error(std::size_t N, std::size_t B, const typename P:
     return P::hsum(total);
 }
 
+// An element-wise loss over O outputs (LossFormula<P, L>).
+template <class P, Loss L>
+typename P::Scalar elementwise_loss(std::size_t N, std::size_t B, std::size_t O, const typename P::Scalar* const* y,
+                                    const typename P::Scalar* const* t, typename P::Scalar* const* dy,
+                                    typename P::Scalar scale) noexcept
+{
+    using V = typename P::V;
+    using T = typename P::Scalar;
+    using F = LossFormula<P, L>;
+    const V s = P::set1(scale), zero = P::set1(T(0));
+    V total = zero;
+    for (std::size_t o = 0; o < O; ++o)
+        for (std::size_t k = 0; k < N; k += P::lanes) {
+            const auto mask = P::lane_below(k < B ? B - k : 0);
+            const V yk = P::load(y[o] + k), tk = P::load(t[o] + k);
+            total = total + P::select(mask, F::value(yk, tk), zero);
+            if (dy != nullptr)
+                P::store(dy[o] + k, P::select(mask, s * F::grad(yk, tk), zero));
+        }
+    return P::hsum(total);
+}
+
+// Softmax cross-entropy over the O outputs of each sample, from the logits y, with a stable
+// log-sum-exp: loss = lse(y) - sum_o t_o y_o (for targets summing to 1), d/dy_o = softmax_o * sum t - t_o.
+template <class P>
+typename P::Scalar softmax_cross_entropy(std::size_t N, std::size_t B, std::size_t O,
+                                         const typename P::Scalar* const* y, const typename P::Scalar* const* t,
+                                         typename P::Scalar* const* dy, typename P::Scalar scale) noexcept
+{
+    using V = typename P::V;
+    using T = typename P::Scalar;
+    const V s = P::set1(scale), zero = P::set1(T(0));
+    V total = zero;
+    for (std::size_t k = 0; k < N; k += P::lanes) {
+        const auto mask = P::lane_below(k < B ? B - k : 0);
+        V m = P::select(mask, P::load(y[0] + k), zero);
+        for (std::size_t o = 1; o < O; ++o) {
+            const V yo = P::select(mask, P::load(y[o] + k), zero);
+            m = P::select(yo > m, yo, m);
+        }
+        V sum = zero, tsum = zero, ty = zero;
+        for (std::size_t o = 0; o < O; ++o) {
+            const V yo = P::select(mask, P::load(y[o] + k), zero);
+            const V to = P::select(mask, P::load(t[o] + k), zero);
+            sum = sum + P::exp(yo - m);
+            tsum = tsum + to;
+            ty = P::fma(to, yo, ty);
+        }
+        const V lse = m + P::log(sum);
+        total = total + P::select(mask, lse * tsum - ty, zero);
+        if (dy != nullptr)
+            for (std::size_t o = 0; o < O; ++o) {
+                const V yo = P::select(mask, P::load(y[o] + k), zero);
+                const V to = P::select(mask, P::load(t[o] + k), zero);
+                P::store(dy[o] + k, P::select(mask, s * (P::exp(yo - lse) * tsum - to), zero));
+            }
+    }
+    return P::hsum(total);
+}
+
 template <class P>
 void fill(std::size_t N, typename P::Scalar value, typename P::Scalar* dst) noexcept
 {
@@ -359,9 +419,16 @@ typename P::Scalar sum(std::size_t B, const typename P::Scalar* x) noexcept
 template <class P>
 constexpr Table<typename P::Scalar> make_table(const char* name) noexcept
 {
+    static_assert(kLossCount == 4, "a new loss needs its kernel in the table below");
     return Table<typename P::Scalar>{
-        name,     &gemm<P>, &gemm_dot<P>, all_op_kernels<P>(std::make_index_sequence<kOpCount>{}), &squared_error<P>,
-        &fill<P>, &sum<P>,
+        name,
+        &gemm<P>,
+        &gemm_dot<P>,
+        all_op_kernels<P>(std::make_index_sequence<kOpCount>{}),
+        &squared_error<P>,
+        {nullptr, &elementwise_loss<P, Loss::Bce>, &softmax_cross_entropy<P>, &elementwise_loss<P, Loss::Huber>},
+        &fill<P>,
+        &sum<P>,
     };
 }
 
