@@ -21,8 +21,9 @@ namespace {
 
 // Newlines, quotes of every kind, backslashes, control characters, command syntax of each format,
 // and bytes that are not UTF-8 (a lone continuation byte, a truncated sequence, an overlong form).
-const std::string kHostile = std::string("a\nsystem \"touch x\"\n# '\"`touch y`\\\r\t\x01\x1b[31m@x $HOME ,=cmd|") +
-                             "\x80 \xC3 \xC0\xAF \xED\xA0\x80 é" + std::string(1, '\0') + "\\";
+const std::string kHostile =
+    std::string("a\n2\n8\tsystem \"touch x\"\n# '\"`touch y`\\\r\t\x01\x1b[31m@x $HOME ,=cmd|") +
+    "\x80 \xC3 \xC0\xAF \xED\xA0\x80 é" + std::string(1, '\0') + "\\";
 
 bool has_raw_control(const std::string& s)
 {
@@ -86,6 +87,9 @@ BOOST_AUTO_TEST_CASE(a_gnuplot_string_is_one_line_and_gnuplot_reads_back_every_b
     BOOST_TEST(literal.back() == '"');
     BOOST_TEST(gnuplot_string("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"");
     BOOST_TEST(gnuplot_string("a\nb") == "\"a\\012b\"");
+    // gnuplot's octal escapes take every octal digit that follows: a digit after one is escaped too.
+    BOOST_TEST(gnuplot_string("a\n2") == "\"a\\012\\062\"");
+    BOOST_TEST(gnuplot_string("a\n8") == "\"a\\0128\"");
 
     // gnuplot itself: the string as a comment, a title and a printed value. Bytes before the NUL
     // come back exactly (gnuplot strings end at a NUL), and the backquoted command does not run.

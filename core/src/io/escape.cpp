@@ -93,13 +93,21 @@ std::string valid_utf8(std::string_view text)
 
 std::string gnuplot_string(std::string_view text)
 {
-    const auto octal = [](unsigned char c) { return fmt::format("\\{:03o}", c); };
+    // gnuplot reads an octal escape with strtol, so every octal digit after the backslash belongs to
+    // it ("\0122" is 'R'): a digit 0-7 right after an octal escape is written as an octal escape too.
+    bool after_octal = false;
+    const auto octal = [&](unsigned char c) {
+        after_octal = true;
+        return fmt::format("\\{:03o}", c);
+    };
     return escaped(
         text, "\"", "\"",
         [&](unsigned char c) {
+            const bool digit_after_octal = after_octal && c >= '0' && c <= '7';
+            after_octal = false;
             if (c == '"' || c == '\\')
                 return backslashed(c);
-            return is_control(c) || c == '`' || c == '@' ? octal(c) : as_is(c);
+            return is_control(c) || c == '`' || c == '@' || digit_after_octal ? octal(c) : as_is(c);
         },
         octal);
 }
