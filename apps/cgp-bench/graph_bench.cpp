@@ -26,7 +26,9 @@ std::vector<Model> models(const Settings& s)
         out.push_back({preset, [preset] { return build_graph(preset_model(preset)); }});
     std::vector<int> widths = s.quick ? std::vector<int>{16, 64} : std::vector<int>{16, 64, 256, 1024};
     for (int w : widths)
-        out.push_back({fmt::format("layers {0}-{0}-{0}-1", w), [w] { return build_graph(layered_model({w, w, w, 1})); }});
+        out.push_back({fmt::format("layers {0}-{0}-{0}-1", w), [w] {
+                           return build_graph(layered_model({w, w, w, 1}));
+                       }});
     out.push_back({"layers 64-256-256-1", [] { return build_graph(layered_model({64, 256, 256, 1})); }});
     return out;
 }

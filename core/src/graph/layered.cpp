@@ -146,8 +146,7 @@ private:
                     root = add_node(Op::Add, root, first_param + def.bias);
                 }
                 const bool output = spec_.outputs.empty() ? l == last : is_declared_output(g_.variables[s]);
-                def.activation =
-                    spec_.output_activation && output ? *spec_.output_activation : spec_.activation;
+                def.activation = spec_.output_activation && output ? *spec_.output_activation : spec_.activation;
                 if (!def.activation.is_none())
                     root = add_node(def.activation.op(), root, -1);
                 Node& top = g_.nodes[static_cast<std::size_t>(root)];
@@ -177,8 +176,9 @@ private:
         for (const NamedAt& o : spec_.outputs) {
             const auto it = std::find(g_.variables.begin(), g_.variables.end(), o.name);
             if (it == g_.variables.end())
-                throw SourceError(spec_.name, o.pos, "", fmt::format("output '{}' is not defined by any statement", o.name),
-                                  fmt::format("defined variables: x1_0 to x{}_{}", layers_.size() - 1, layers_.back() - 1));
+                throw SourceError(
+                    spec_.name, o.pos, "", fmt::format("output '{}' is not defined by any statement", o.name),
+                    fmt::format("defined variables: x1_0 to x{}_{}", layers_.size() - 1, layers_.back() - 1));
             if (std::find(g_.outputs.begin(), g_.outputs.end(), o.name) != g_.outputs.end())
                 throw SourceError(spec_.name, o.pos, "", fmt::format("output '{}' is listed twice", o.name), "");
             g_.outputs.push_back(o.name);
