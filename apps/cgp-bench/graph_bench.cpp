@@ -7,24 +7,35 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 namespace cgp::bench {
 namespace {
 
+// A model of the section, built only when one of its cases is selected (a 1024-wide model is
+// most of a filtered run's time otherwise).
 struct Model {
     std::string name;
-    Graph graph;
+    std::function<Graph()> build;
 };
 
 std::vector<Model> models(const Settings& s)
 {
     std::vector<Model> out;
-    out.push_back({"one-neuron", build_graph(preset_model("one-neuron"))});
-    out.push_back({"multi-neuron", build_graph(preset_model("multi-neuron"))});
+    for (const char* preset : {"one-neuron", "multi-neuron"})
+        out.push_back({preset, [preset] { return build_graph(preset_model(preset)); }});
     std::vector<int> widths = s.quick ? std::vector<int>{16, 64} : std::vector<int>{16, 64, 256, 1024};
     for (int w : widths)
-        out.push_back({fmt::format("layers {0}-{0}-{0}-1", w), build_graph(layered_model({w, w, w, 1}))});
-    out.push_back({"layers 64-256-256-1", build_graph(layered_model({64, 256, 256, 1}))});
+        out.push_back({fmt::format("layers {0}-{0}-{0}-1", w), [w] {
+                           return build_graph(layered_model({w, w, w, 1}));
+                       }});
+    out.push_back({"layers 64-256-256-1", [] { return build_graph(layered_model({64, 256, 256, 1})); }});
     return out;
+}
+
+std::string case_name(const Model& m, std::size_t batch, const char* dtype)
+{
+    return fmt::format("graph {} batch {} {}", m.name, batch, dtype);
 }
 
 template <class T>
@@ -59,9 +70,16 @@ void bench_graph(const Settings& s, Report& r)
         fmt::print("\n");
     }
     for (const Model& m : models(s)) {
+        bool any = false;
+        for (std::size_t batch : batches)
+            for (const char* dtype : {"f32", "f64"})
+                any = any || selected(s, case_name(m, batch, dtype));
+        if (!any)
+            continue;
+        const Graph graph = m.build();
         for (std::size_t batch : batches) {
             for (const char* dtype : {"f32", "f64"}) {
-                const std::string name = fmt::format("graph {} batch {} {}", m.name, batch, dtype);
+                const std::string name = case_name(m, batch, dtype);
                 if (!selected(s, name))
                     continue;
                 if (r.print_text)
@@ -69,8 +87,8 @@ void bench_graph(const Settings& s, Report& r)
                 nlohmann::ordered_json row{{"model", m.name}, {"batch", batch}, {"dtype", dtype}};
                 double scalar = 0.0;
                 for (SimdPath p : s.paths) {
-                    const Timing t = std::string(dtype) == "f32" ? time_tape<float>(m.graph, batch, p, s)
-                                                                 : time_tape<double>(m.graph, batch, p, s);
+                    const Timing t = std::string(dtype) == "f32" ? time_tape<float>(graph, batch, p, s)
+                                                                 : time_tape<double>(graph, batch, p, s);
                     if (p == SimdPath::Scalar)
                         scalar = t.median;
                     const double speedup = scalar > 0 ? scalar / t.median : 0.0;

@@ -15,6 +15,7 @@
 #include <functional>
 #include <string_view>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <set>
@@ -95,7 +96,11 @@ SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress)
     outcome.jobs = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, tasks)));
     outcome.runs.resize(tasks);
     std::atomic<std::size_t> next{0};
-    std::atomic<unsigned> finished{0};
+    // The main thread sleeps until every worker is done, waking at the progress line's rate to
+    // redraw it and to pass on a signal (a signal handler cannot notify a condition variable).
+    unsigned finished = 0;
+    std::mutex finished_mutex;
+    std::condition_variable finished_cv;
     std::atomic<int> stop{0}; // the runs' stop flag: a signal number, or -1 after a failure
     std::mutex failure_mutex;
     std::exception_ptr failure;
@@ -123,18 +128,24 @@ SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress)
                 stop.store(-1);
             }
         }
-        finished.fetch_add(1);
+        {
+            const std::lock_guard lock(finished_mutex);
+            ++finished;
+        }
+        finished_cv.notify_one();
     };
 
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::thread> threads;
     for (unsigned j = 0; j < outcome.jobs; ++j)
         threads.emplace_back(worker);
-    while (finished.load() < outcome.jobs) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (std::unique_lock lock(finished_mutex);
+         !finished_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return finished == outcome.jobs; });) {
         if (const int sig = cli::stop_signal().load(); sig != 0 && stop.load() == 0)
             stop.store(sig);
+        lock.unlock();
         progress.draw(false);
+        lock.lock();
     }
     for (std::thread& t : threads)
         t.join();

@@ -1,4 +1,6 @@
 // build_graph: checks a ModelSpec and turns its statements into a topologically ordered DAG.
+#include "layered.hpp"
+
 #include <cgp/graph/graph.hpp>
 
 #include <fmt/format.h>
@@ -521,6 +523,8 @@ std::uint64_t Graph::fingerprint() const
 
 Graph build_graph(const ModelSpec& spec, ParamOrder order)
 {
+    if (spec.generated && spec.text.statements.empty())
+        return build_layered_graph(spec, order);
     return Builder(spec, order).run();
 }
 

@@ -86,22 +86,12 @@ ModelSpec layered_model(const std::vector<int>& layers, Activation activation)
     for (int n : layers)
         if (n < 1 || n > 4096)
             throw Error(fmt::format("layer size {} is out of range; each layer has 1 to 4096 nodes", n));
-    std::string text;
-    for (std::size_t l = 1; l < layers.size(); ++l) {
-        for (int k = 0; k < layers[l]; ++k) {
-            text += fmt::format("x{}_{}=", l, k);
-            for (int j = 0; j < layers[l - 1]; ++j)
-                text += fmt::format("{}w{}_{}_{}*x{}_{}", j ? "+" : "", l, k, j, l - 1, j);
-            text += '\n';
-        }
-    }
-    text.pop_back();
     std::string label = "layers";
     for (int n : layers)
         label += fmt::format(" {}", n);
     ModelSpec spec;
     spec.name = label;
-    spec.text = parse_statements(label, text);
+    spec.text.origin = label;
     spec.activation = activation;
     spec.node_bias = true;
     spec.layers = layers;

@@ -2,6 +2,7 @@
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/io/escape.hpp>
+#include <cgp/language/layered.hpp>
 #include <cgp/report/trace.hpp>
 
 #include <fmt/format.h>
@@ -47,7 +48,8 @@ nlohmann::ordered_json model_json(const ModelSpec& spec, const Graph& g)
     nlohmann::ordered_json m;
     m["name"] = spec.name;
     std::vector<std::string> statements;
-    for (const std::string& line : spec.text.lines)
+    const bool generated = spec.generated && spec.text.lines.empty();
+    for (const std::string& line : generated ? layered_statements(spec.layers) : spec.text.lines)
         if (!line.empty())
             statements.push_back(line);
     m["statements"] = statements;

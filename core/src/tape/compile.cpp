@@ -261,9 +261,11 @@ void Tape<T>::Impl::allocate()
     for (std::size_t n = 0; n < count; ++n)
         if (has_col[n] && col[n] == nullptr)
             col[n] = take(N);
+    gcols_begin = next;
     for (std::size_t n = 0; n < count; ++n)
         if (has_gcol[n])
             gcol[n] = take(N);
+    gcols_end = next;
     for (std::size_t o = 0; o < g.output_nodes.size(); ++o)
         targets.push_back(take(N));
     T* junk = take(N);

@@ -82,10 +82,11 @@ void Tape<T>::Impl::backward()
 {
     const Graph& g = *graph;
     grads.zero();
-    std::fill(scalar_grads.begin(), scalar_grads.end(), T(0));
-    for (T* gc : gcol)
-        if (gc != nullptr)
-            std::fill(gc, gc + N, T(0));
+    // Only the uniform operations' slots are read back (their operands' gradients); the gradient
+    // columns lie together in the arena.
+    for (int n : scalar_program)
+        scalar_grads[static_cast<std::size_t>(n)] = T(0);
+    std::fill(gcols_begin, gcols_end, T(0));
     if (loss != Loss::Mse) {
         k->losses[static_cast<std::size_t>(loss)](N, B, out_cols.size(), out_cols.data(), target_cols.data(),
                                                   dout_cols.data(), static_cast<T>(1.0 / static_cast<double>(B)));

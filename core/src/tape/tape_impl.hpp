@@ -63,6 +63,8 @@ struct Tape<T>::Impl {
     AlignedArray<T> arena;
     std::vector<T> scalars, scalar_grads; // per node: uniform values / gradients
     std::vector<T*> col, gcol;            // per node: value / gradient column, or null
+    T* gcols_begin = nullptr;             // every gradient column, one after another
+    T* gcols_end = nullptr;
     std::vector<T*> targets;
     Loss loss = Loss::Mse;
     std::vector<const T*> out_cols, target_cols; // per output, for the loss kernels

@@ -64,11 +64,18 @@ std::vector<Slot> slots(const Graph& g)
     for (std::size_t i = 0; i < g.params.size(); ++i)
         if (owner[i] >= 0 && !bias[i])
             weights[static_cast<std::size_t>(owner[i])] += 1;
+    // The variables of each node (two variables share one when one is a copy of the other), sorted
+    // by node: each use is looked up in log time rather than by a scan of every variable.
+    std::vector<std::pair<int, std::size_t>> by_node;
+    by_node.reserve(V);
+    for (std::size_t v = 0; v < V; ++v)
+        by_node.emplace_back(g.variable_nodes[v], v);
+    std::sort(by_node.begin(), by_node.end());
     for (std::size_t u = 0; u < V; ++u)
         for (int node : g.variable_uses[u])
-            for (std::size_t v = 0; v < V; ++v)
-                if (g.variable_nodes[v] == node)
-                    readers[v] += 1;
+            for (auto it = std::lower_bound(by_node.begin(), by_node.end(), std::make_pair(node, std::size_t{0}));
+                 it != by_node.end() && it->first == node; ++it)
+                readers[it->second] += 1;
     std::vector<Slot> out(g.params.size());
     for (std::size_t i = 0; i < g.params.size(); ++i) {
         Slot& s = out[i];
