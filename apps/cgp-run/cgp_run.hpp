@@ -34,6 +34,8 @@ struct RunOptions {
     std::string resume;
     bool force = false;
     std::string inspect;
+    std::string save_model, keep_best;     // --save-model FILE, --keep-best FILE
+    std::string predict, saved_model, out; // --predict DATA --saved-model FILE --out FILE
     std::string plot, draw, trace; // --plot FILE, --draw FILE, --trace DIR
     std::string log_y = "auto";    // --log-y on|off|auto (--no-log-y: off)
     bool no_log_y = false;
@@ -53,6 +55,8 @@ void print_fit_text(const Experiment& ex);
 nlohmann::ordered_json fit_json(const Experiment& ex);
 int list_optimizers(const std::vector<std::filesystem::path>& search);
 int inspect_checkpoint(const std::string& path);
+// --predict: the predictions of a saved model on a CSV file (predict.cpp).
+int predict_rows(const RunOptions& o);
 
 // --plot, --draw and --trace (figures.cpp).
 void check_figure_outputs(const RunOptions& o);

@@ -20,6 +20,7 @@
 #include <cgp/report/draw.hpp>
 #include <cgp/io/read_file.hpp>
 #include <cgp/training/observers.hpp>
+#include <cgp/training/saved_model.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/host/plugin_paths.hpp>
 
@@ -63,7 +64,10 @@ void check_run_files_apart(const RunOptions& o, const Plugin& plugin)
         inputs.push_back({"--data", o.common.data});
     if (!o.common.model.empty() && !is_preset(o.common.model))
         inputs.push_back({"--model", o.common.model});
-    std::vector<NamedFile> outputs{{"--loss-csv", o.loss_csv}, {"--checkpoint", o.checkpoint}};
+    std::vector<NamedFile> outputs{{"--loss-csv", o.loss_csv},
+                                   {"--checkpoint", o.checkpoint},
+                                   {"--save-model", o.save_model},
+                                   {"--keep-best", o.keep_best}};
     if (!o.plot.empty())
         for (const auto& f : plot_files(o.plot))
             outputs.push_back({"--plot", f});
@@ -95,6 +99,11 @@ int run(int argc, char** argv)
         return list_optimizers(search);
     if (!o.inspect.empty())
         return inspect_checkpoint(o.inspect);
+    if (!o.predict.empty()) {
+        po::variables_map strict; // predicting takes only the general options
+        cli::parse_strict(argc, argv, boot, o.config, strict);
+        return predict_rows(o);
+    }
 
     po::options_description own = main_options(o);
     po::options_description all;
@@ -116,6 +125,10 @@ int run(int argc, char** argv)
     check_figure_outputs(o);
     if (!o.loss_csv.empty())
         check_output_path(o.loss_csv, "--loss-csv");
+    if (!o.save_model.empty())
+        check_output_path(o.save_model, "--save-model");
+    if (!o.keep_best.empty())
+        check_output_path(o.keep_best, "--keep-best");
     if (!o.checkpoint.empty()) {
         check_output_path(o.checkpoint, "--checkpoint");
         settings.checkpoint.path = o.checkpoint;
@@ -148,6 +161,9 @@ int run(int argc, char** argv)
             throw cli::UsageError("--early-stop-on validation needs held-out data: --validation FILE or --split");
         settings.eval.patience = o.early_stop;
     }
+    if (!o.keep_best.empty() && data_choice.validation.empty() && (data_choice.split.size() < 2 || data_choice.split[1] <= 0))
+        throw cli::UsageError("--keep-best keeps the best validation model and needs validation data: --validation FILE "
+                              "or --split with a validation fraction");
     Experiment ex(spec, data_choice, plugin, hp, settings);
     const std::vector<double> initial_params = o.trace.empty() ? std::vector<double>{} : ex.params();
     if (resume_from) {
@@ -184,6 +200,10 @@ int run(int argc, char** argv)
             fmt::print(stderr, "{}: note: {}\n", kProgram, note);
     const TrainSummary summary = ex.run(observers);
     write_figures(o, spec, ex, initial_params, summary);
+    if (!o.save_model.empty())
+        write_saved_model(o.save_model, saved_model_json(ex, summary, SavedParams::Final));
+    if (!o.keep_best.empty())
+        write_saved_model(o.keep_best, saved_model_json(ex, summary, SavedParams::BestValidation));
     if (o.json)
         print_json(ex, summary, spec.name);
     else

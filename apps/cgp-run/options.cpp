@@ -23,7 +23,12 @@ po::options_description output_options(RunOptions& o)
         ("checkpoint-every", cli::whole(&o.common.settings.checkpoint.every)->default_value(0),
          "with --checkpoint: also every this many iterations (0: only at the end and on Ctrl-C)")
         ("resume", po::value(&o.resume), "continue exactly from a checkpoint, up to --iterations in total")
-        ("force", po::bool_switch(&o.force), "let --checkpoint replace an existing file that is not the --resume one");
+        ("force", po::bool_switch(&o.force), "let --checkpoint replace an existing file that is not the --resume one")
+        ("save-model", po::value(&o.save_model)->value_name("FILE"),
+         "write the trained model to FILE.json (docs/saved-models.md): model, parameters, tensors, standardisation, "
+         "classes, loss and metrics")
+        ("keep-best", po::value(&o.keep_best)->value_name("FILE"),
+         "write the model at its best validation point to FILE.json (needs a validation split)");
     // clang-format on
     return d;
 }
@@ -61,6 +66,10 @@ po::options_description bootstrap_options(RunOptions& o)
         ("list-optimizers", po::bool_switch(&o.list), "list every optimizer plugin found, with its hyperparameters")
         ("config", po::value(&o.config), "INI file of option = value lines (the command line wins)")
         ("inspect-checkpoint", po::value(&o.inspect), "print what a checkpoint file holds, and check it")
+        ("predict", po::value(&o.predict)->value_name("DATA.csv"),
+         "predict every row of DATA.csv with --saved-model FILE.json and write --out FILE.csv (no training)")
+        ("saved-model", po::value(&o.saved_model)->value_name("FILE"), "with --predict: a file --save-model wrote")
+        ("out", po::value(&o.out)->value_name("FILE"), "with --predict: where the predictions go (CSV)")
         ("plugin-dir", po::value(&o.common.plugin_dirs)->composing(), "a folder to search for plugins (repeatable)");
     // clang-format on
     return d;

@@ -115,7 +115,7 @@ Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options, c
 
 Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions& options, const ClassColumn* classes)
 {
-    if (options.label_columns.empty())
+    if (options.label_columns.empty() && !options.labels_optional)
         throw Error(fmt::format("{}: name the label column with --label", origin));
 
     std::string line;

@@ -41,8 +41,9 @@ struct Dataset {
 Dataset generate_cgp_data(std::size_t dataset_size, std::size_t dimension, Rng& rng);
 
 struct CsvOptions {
-    std::vector<std::string> label_columns; // at least one
+    std::vector<std::string> label_columns; // at least one (unless labels_optional)
     bool standardize = false;               // z-score every feature column (mean 0, std 1)
+    bool labels_optional = false;           // rows to predict: every column may be a feature
 };
 
 // A class column: the one label column holds classes, integers or names. Integers are class
