@@ -9,7 +9,7 @@ the paper's equations, as is Adam with eps inside the square root (the course ha
 # cgp reference algorithm -> the plugin whose hyperparameter names it uses
 BY_ALGORITHM = {"sgd": "sgd", "sgd-momentum": "sgdplus", "adam": "adam", "adamw": "adamw", "adamax": "adamax",
                 "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "adadelta": "adadelta", "rprop": "rprop",
-                "asgd": "asgd", "lion": "lion"}
+                "asgd": "asgd", "adagrad": "adagrad", "lion": "lion"}
 
 
 def _flag(hp, name):
@@ -116,6 +116,11 @@ def make(torch, plugin, hp, params):
     if plugin == "asgd":
         return o.ASGD(params, lr=hp.get("lr", 1e-2), lambd=hp.get("lambd", 1e-4), alpha=hp.get("alpha", 0.75),
                       t0=hp.get("t0", 0), weight_decay=hp.get("weight_decay", 0), maximize=_flag(hp, "maximize"))
+    if plugin == "adagrad":
+        return o.Adagrad(params, lr=hp.get("lr", 1e-2), lr_decay=hp.get("lr_decay", 0),
+                         weight_decay=hp.get("weight_decay", 0),
+                         initial_accumulator_value=hp.get("initial_accumulator_value", 0), eps=hp.get("eps", 1e-10),
+                         maximize=_flag(hp, "maximize"))
     if plugin == "lion":
         return lion_class(torch)(params, lr=hp.get("lr", 1e-4), betas=_betas(hp, 0.9, 0.99),
                                  weight_decay=hp.get("weight_decay", 0))

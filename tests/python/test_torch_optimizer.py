@@ -34,7 +34,7 @@ CASES = {
     "adadelta": [{}, {"rho": 0.8, "weight_decay": 0.01}],
     "rprop": [{}, {"etaminus": 0.3, "etaplus": 1.5}],
     "asgd": [{}, {"lambd": 1e-3, "t0": 5}],
-    "adagrad": [],  # torch's Adagrad has lr_decay and initial accumulator; checked by conformance instead
+    "adagrad": [{}, {"lr_decay": 0.01, "initial_accumulator_value": 0.1, "weight_decay": 0.01}],
     "lion": [{}, {"lr": 1e-3, "weight_decay": 0.1}],
 }
 
