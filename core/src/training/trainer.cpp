@@ -73,14 +73,9 @@ template <class T>
 RunSnapshot Trainer<T>::snapshot(std::span<TrainObserver* const> observers) const noexcept
 {
     const std::span<const T> p = tape_.params();
-    return RunSnapshot{state_.loop,
-                       sizeof(T),
-                       {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
-                       state_bytes_,
-                       sampler_,
-                       observers,
-                       transforms_,
-                       optimizer_.run_state()};
+    return RunSnapshot{state_.loop,  sizeof(T), {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
+                       state_bytes_, sampler_,  observers,
+                       transforms_};
 }
 
 // One call of run(): the loop of train_gpt2.c, one named step per line of it.
