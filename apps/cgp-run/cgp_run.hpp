@@ -36,8 +36,8 @@ struct RunOptions {
     std::string inspect;
     std::string save_model, keep_best;     // --save-model FILE, --keep-best FILE
     std::string predict, saved_model, out; // --predict DATA --saved-model FILE --out FILE
-    std::string plot, draw, trace; // --plot FILE, --draw FILE, --trace DIR
-    std::string log_y = "auto";    // --log-y on|off|auto (--no-log-y: off)
+    std::string plot, draw, trace;         // --plot FILE, --draw FILE, --trace DIR
+    std::string log_y = "auto";            // --log-y on|off|auto (--no-log-y: off)
     bool no_log_y = false;
     double smooth = 0.0; // --smooth W
 };

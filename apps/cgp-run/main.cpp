@@ -161,9 +161,11 @@ int run(int argc, char** argv)
             throw cli::UsageError("--early-stop-on validation needs held-out data: --validation FILE or --split");
         settings.eval.patience = o.early_stop;
     }
-    if (!o.keep_best.empty() && data_choice.validation.empty() && (data_choice.split.size() < 2 || data_choice.split[1] <= 0))
-        throw cli::UsageError("--keep-best keeps the best validation model and needs validation data: --validation FILE "
-                              "or --split with a validation fraction");
+    if (!o.keep_best.empty() && data_choice.validation.empty() &&
+        (data_choice.split.size() < 2 || data_choice.split[1] <= 0))
+        throw cli::UsageError(
+            "--keep-best keeps the best validation model and needs validation data: --validation FILE "
+            "or --split with a validation fraction");
     Experiment ex(spec, data_choice, plugin, hp, settings);
     const std::vector<double> initial_params = o.trace.empty() ? std::vector<double>{} : ex.params();
     if (resume_from) {

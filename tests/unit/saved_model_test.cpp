@@ -213,7 +213,8 @@ BOOST_AUTO_TEST_CASE(keep_best_saves_the_best_validation_parameters_and_their_me
     const auto doc = saved_model_json(*ex, summary, SavedParams::BestValidation);
     BOOST_TEST(doc["training"]["parameters_from"] == "best validation");
     BOOST_TEST(doc["training"]["best_validation"]["iteration"] == r.best.iteration);
-    BOOST_TEST(doc["training"]["best_validation"]["validation"]["accuracy"].get<double>() == r.best.validation.accuracy);
+    BOOST_TEST(doc["training"]["best_validation"]["validation"]["accuracy"].get<double>() ==
+               r.best.validation.accuracy);
     const Graph& g = ex->graph();
     for (std::size_t i = 0; i < g.params.size(); ++i)
         BOOST_TEST(doc["parameters"][g.params[i]].get<double>() == r.best_params[i]);

@@ -79,8 +79,7 @@ Dataset load_prediction_csv(const SavedModel& m, const std::filesystem::path& pa
 {
     std::ifstream peek(path);
     std::string header;
-    while (std::getline(peek, header) && trim_cell(header).empty()) {
-    }
+    while (std::getline(peek, header) && trim_cell(header).empty()) {}
     CsvOptions csv;
     csv.labels_optional = true;
     std::istringstream cells(header);

@@ -65,9 +65,8 @@ std::vector<std::string> file_columns(const Dataset& d, bool labels)
 {
     std::vector<std::string> out;
     for (const std::string& c : d.columns) {
-        const bool label = std::any_of(d.label_names.begin(), d.label_names.end(), [&](const std::string& l) {
-            return l == c || l.rfind(c + "=", 0) == 0;
-        });
+        const bool label = std::any_of(d.label_names.begin(), d.label_names.end(),
+                                       [&](const std::string& l) { return l == c || l.rfind(c + "=", 0) == 0; });
         if (label == labels)
             out.push_back(c);
     }
@@ -143,15 +142,15 @@ Json saved_model_json(const Experiment& ex, const TrainSummary& summary, SavedPa
     Json tensors = Json::array();
     for (const ModelTensor& t : model_tensors(g)) {
         const auto first = params.begin() + static_cast<std::ptrdiff_t>(t.offset);
-        tensors.push_back({{"name", t.name},
-                           {"shape", t.shape},
-                           {"kind", t.kind == CGP_TENSOR_BIAS     ? "bias"
-                                    : t.kind == CGP_TENSOR_SCALAR ? "scalar"
-                                                                  : "weight"},
-                           {"names", std::vector<std::string>(g.params.begin() + static_cast<std::ptrdiff_t>(t.offset),
-                                                              g.params.begin() +
-                                                                  static_cast<std::ptrdiff_t>(t.offset + t.count))},
-                           {"values", std::vector<double>(first, first + static_cast<std::ptrdiff_t>(t.count))}});
+        tensors.push_back(
+            {{"name", t.name},
+             {"shape", t.shape},
+             {"kind", t.kind == CGP_TENSOR_BIAS     ? "bias"
+                      : t.kind == CGP_TENSOR_SCALAR ? "scalar"
+                                                    : "weight"},
+             {"names", std::vector<std::string>(g.params.begin() + static_cast<std::ptrdiff_t>(t.offset),
+                                                g.params.begin() + static_cast<std::ptrdiff_t>(t.offset + t.count))},
+             {"values", std::vector<double>(first, first + static_cast<std::ptrdiff_t>(t.count))}});
     }
     Json training{{"optimizer", ex.optimizer().plugin().id()},
                   {"iterations", summary.iterations},
@@ -194,7 +193,8 @@ SavedModel read_saved_model(const std::filesystem::path& path)
         const std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
         const std::size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
         const std::size_t begin = line_start == std::string::npos || at == 0 ? 0 : line_start + 1;
-        const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(begin), '\n'));
+        const int line =
+            1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(begin), '\n'));
         const std::size_t end = text.find('\n', begin);
         std::string msg = e.what();
         if (const auto p = msg.find("syntax error"); p != std::string::npos)
