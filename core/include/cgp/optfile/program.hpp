@@ -25,10 +25,10 @@
 
 namespace cgp::optfile {
 
-inline constexpr std::size_t kMaxConstValues = 1024; // per-step values (hyperparameters, t, numbers, ...)
-inline constexpr std::size_t kMaxConstants = 256;    // of them, those the element-wise part reads
-inline constexpr std::size_t kMaxTemps = 32;         // element-wise temporaries live at once
-inline constexpr std::size_t kMaxStates = 16;        // state arrays (abi.h's bound)
+inline constexpr std::size_t kMaxConstValues = 512; // per-step values (hyperparameters, t, numbers, ...)
+inline constexpr std::size_t kMaxConstants = 256;   // of them, those the element-wise part reads
+inline constexpr std::size_t kMaxTemps = 16;        // element-wise temporaries live at once
+inline constexpr std::size_t kMaxStates = 16;       // state arrays (abi.h's bound)
 inline constexpr std::size_t kMaxElemInstrs = 4096;
 inline constexpr std::size_t kBlockBytes = 2048; // one block register: 512 floats, 256 doubles
 
