@@ -55,7 +55,9 @@ int run(int argc, char** argv)
         ("section", po::value(&sections)->composing(), "graph, optimizer or training (repeatable; default all)")
         ("json", po::bool_switch(&json), "print the results as JSON instead of tables")
         ("samples", cli::whole(&s.harness.samples)->default_value(9), "timed samples per case (the median is reported)")
-        ("plugin-dir", po::value(&plugin_dirs)->composing(), "a folder to search for plugins");
+        ("plugin-dir", po::value(&plugin_dirs)->composing(), "a folder to search for plugins")
+        ("optimizer-file", po::value(&s.optimizer_files)->composing()->value_name("FILE"),
+         "an optimizer file (.opt) to time in the optimizer section beside the plugins (repeatable)");
     // clang-format on
     po::variables_map vm;
     cli::parse_strict(argc, argv, d, "", vm);

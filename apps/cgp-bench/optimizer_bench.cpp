@@ -1,4 +1,5 @@
-// Section 2 of cgp-bench: optimizer plugin steps, scalar and SIMD forms, against the bandwidth floor.
+// Section 2 of cgp-bench: optimizer plugin steps (and optimizer files' with --optimizer-file), scalar and
+// SIMD forms, against the bandwidth floor.
 #include "bench.hpp"
 
 #include <cgp/tape/aligned.hpp>
@@ -42,7 +43,9 @@ void bench_optimizers(const Settings& s, Report& r, double triad)
         fmt::print("{:<10} {:>9} {:<8} {:>10} {:>9} {:>9} {:>8} {:>9}\n", "plugin", "N", "form", "time", "ns/param",
                    "GB/s", "of triad", "x floor");
     }
-    for (const auto& path : s.plugins) {
+    std::vector<std::filesystem::path> optimizers = s.plugins;
+    optimizers.insert(optimizers.end(), s.optimizer_files.begin(), s.optimizer_files.end());
+    for (const auto& path : optimizers) {
         const auto plugin = Plugin::load(path);
         PluginOptimizer opt(plugin, plugin->defaults());
         const std::size_t states = opt.state_count();

@@ -1,13 +1,17 @@
 // Check "loading": what Plugin::load refuses (missing entry symbol, ABI mismatch, missing CPU
 // features, incomplete descriptor) fails here with the host's message; on top, the descriptor must be
 // the same object with the same contents on every call, reserved fields zero, every hyperparameter
-// documented, and state_count() and simd_path() pure.
+// documented, and state_count() and simd_path() pure. An optimizer file's descriptor, which the host
+// compiles, is held to the same rules.
 #include "check_support.hpp"
 #include "checks.hpp"
+
+#include <cgp/optfile/optfile.hpp>
 
 #include <boost/dll/shared_library.hpp>
 
 #include <cstring>
+#include <optional>
 
 namespace cgp::conformance {
 
@@ -63,20 +67,31 @@ std::string checked_path_name(const cgp_optimizer_descriptor& d, std::uint32_t f
 
 Outcome check_loading(const Plugin& plugin)
 {
-    note_progress("reading the entry symbol again");
-    boost::dll::shared_library lib(plugin.path(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-    const auto& entry = lib.get<const cgp_plugin_entry_t>(CGP_PLUGIN_ENTRY_SYMBOL);
-    if (entry.reserved != 0)
-        fail("cgp_plugin_entry.reserved is {}, must be 0", entry.reserved);
+    // An optimizer file (.opt) has no library and no entry symbol: the host compiled its descriptor,
+    // which must hold still all the same.
+    const bool file = optfile::is_optimizer_file(plugin.path().native());
+    std::optional<boost::dll::shared_library> lib;
+    const cgp_plugin_entry_t* entry = nullptr;
+    if (!file) {
+        note_progress("reading the entry symbol again");
+        lib.emplace(plugin.path(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        entry = &lib->get<const cgp_plugin_entry_t>(CGP_PLUGIN_ENTRY_SYMBOL);
+        if (entry->reserved != 0)
+            fail("cgp_plugin_entry.reserved is {}, must be 0", entry->reserved);
+    }
+    const auto get_descriptor = [&] {
+        return file ? static_cast<const cgp_optimizer_descriptor*>(plugin.descriptor_object())
+                    : entry->get_descriptor();
+    };
 
     note_progress("calling get_descriptor() repeatedly");
-    const cgp_optimizer_descriptor* first = entry.get_descriptor();
+    const cgp_optimizer_descriptor* first = get_descriptor();
     if (first != plugin.descriptor_object())
         fail("get_descriptor() returned another object on its second call; return the address of one static "
              "descriptor");
     const DescriptorContents before = contents_of(*first);
     for (int call = 0; call < 3; ++call) {
-        const cgp_optimizer_descriptor* again = entry.get_descriptor();
+        const cgp_optimizer_descriptor* again = get_descriptor();
         if (again != first)
             fail("get_descriptor() returned another object on a repeated call; return one static descriptor");
         if (contents_of(*again) != before)

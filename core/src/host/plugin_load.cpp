@@ -6,6 +6,8 @@
 #include <cgp/host/extension.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/optfile/descriptor.hpp>
+#include <cgp/optfile/optfile.hpp>
 
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
@@ -20,6 +22,7 @@ namespace cgp {
 
 struct Plugin::Library {
     boost::dll::shared_library lib;
+    std::shared_ptr<const cgp_optimizer_descriptor> optimizer_file; // an optimizer file's compiled form
 };
 
 namespace {
@@ -90,6 +93,8 @@ std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
         refuse(path, "no such file");
     if (fs::is_directory(path, ec))
         refuse(path, "is a directory, not a plugin file");
+    if (optfile::is_optimizer_file(path.native()))
+        return load_optimizer_file(path);
 
     // Checked from the file, before the library is loaded and any of its code runs.
     const EntryFields file_entry = read_entry_fields(path);
@@ -129,6 +134,25 @@ std::shared_ptr<const Plugin> Plugin::load(const fs::path& path)
     const cgp_optimizer_descriptor* raw = entry.get_descriptor();
     if (raw == nullptr)
         refuse(path, "get_descriptor() returned no descriptor");
+    return adopt_descriptor(std::move(p), raw);
+}
+
+// An optimizer file (.opt): data the host compiles, presented through the same descriptor.
+std::shared_ptr<const Plugin> Plugin::load_optimizer_file(const fs::path& path)
+{
+    std::shared_ptr<Plugin> p(new Plugin());
+    p->path_ = path;
+    p->lib_ = std::make_unique<Library>();
+    p->lib_->optimizer_file = optfile::load_descriptor(path);
+    p->abi_major_ = CGP_ABI_MAJOR;
+    p->abi_minor_ = CGP_ABI_MINOR;
+    const cgp_optimizer_descriptor* raw = p->lib_->optimizer_file.get();
+    return adopt_descriptor(std::move(p), raw);
+}
+
+std::shared_ptr<const Plugin> Plugin::adopt_descriptor(std::shared_ptr<Plugin> p, const cgp_optimizer_descriptor* raw)
+{
+    const fs::path& path = p->path_;
     p->raw_desc_ = raw;
     p->desc_ = read_descriptor(path, *raw);
     const cgp_optimizer_descriptor* d = &p->desc_;

@@ -1,6 +1,7 @@
 // Where plugins are looked for, how an --optimizer value becomes a file, and plugin discovery.
 #include <cgp/host/plugin_paths.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/optfile/optfile.hpp>
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <fmt/format.h>
@@ -61,6 +62,9 @@ fs::path resolve_plugin(std::string_view spec, const std::vector<fs::path>& sear
     if (spec.empty())
         throw Error("--optimizer needs a plugin name or path, e.g. --optimizer adam");
     std::error_code ec;
+    // An optimizer file (.opt) is data the host compiles, not code: a path like any data file's.
+    if (optfile::is_optimizer_file(spec))
+        return fs::path(spec);
     // Only a value with a '/' is a file: a bare name never means a file of the current folder, so
     // running cgp in an untrusted folder cannot load that folder's code.
     if (spec.find('/') != std::string_view::npos)

@@ -8,7 +8,8 @@
 // (strings present, hyperparameter names well formed and unique, defaults inside their ranges,
 // functions present, the extensions this host knows of a version and size it knows). Every refusal
 // is a cgp::Error naming the plugin path and saying what to try. A Plugin keeps its library loaded;
-// everything bound to it holds a shared_ptr.
+// everything bound to it holds a shared_ptr. A path ending in .opt is an optimizer file
+// (cgp/optfile/): the host compiles it into the same descriptor, and the same checks follow.
 #pragma once
 
 #include <cgp/sdk/abi.h>
@@ -72,6 +73,10 @@ public:
 
 private:
     Plugin() = default;
+    static std::shared_ptr<const Plugin> load_optimizer_file(const std::filesystem::path& path);
+    // Reads and checks the descriptor of a plugin whose library (or optimizer file) p holds.
+    static std::shared_ptr<const Plugin> adopt_descriptor(std::shared_ptr<Plugin> p,
+                                                          const cgp_optimizer_descriptor* raw);
     struct Library;
     std::unique_ptr<Library> lib_; // declared first: destroyed last
     cgp_optimizer_descriptor desc_{};

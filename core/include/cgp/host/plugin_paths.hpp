@@ -14,7 +14,8 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::fil
 
 // --optimizer value to a file: a path when it contains a '/' (./adam.so for the current folder), else
 // a name such as "adam" or "adam.so" looked up only along the search path, never in the current
-// folder. Throws cgp::Error listing where it looked.
+// folder. A value ending in .opt is an optimizer file, a path relative to the working folder like any
+// data file's. Throws cgp::Error listing where it looked.
 std::filesystem::path resolve_plugin(std::string_view spec, const std::vector<std::filesystem::path>& search);
 
 // Every *.so file along the search path (first occurrence of each file name), sorted by name.
