@@ -178,6 +178,10 @@ int inspect_checkpoint(const std::string& path)
         fmt::print("schedules       {}\n", schedules);
     if (!c.transforms.groups.empty())
         fmt::print("groups          {}\n", fmt::join(c.transforms.groups, " "));
+    if (!c.loss.empty())
+        fmt::print("loss            {}\n", c.loss);
+    if (!c.run_state.empty())
+        fmt::print("run state       {:.17g}\n", fmt::join(c.run_state, " "));
     return cli::kOk;
 }
 

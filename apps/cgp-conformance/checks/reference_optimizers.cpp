@@ -303,6 +303,40 @@ void run_lamb(const HyperParams& hp, std::uint64_t t, std::span<double> p, std::
     lamb_step(s, t, p, g, state[0], state[1]);
 }
 
+// Schedule-free AdamW: its run state (lr_max, weight_sum) depends on the hyperparameters and t only,
+// so it is rebuilt from step 1 for each step here.
+void run_schedulefree(const HyperParams& hp, std::uint64_t t, std::span<double> p, std::span<const double> g,
+                      Spans state)
+{
+    check_state(state, 2, p.size());
+    ScheduleFreeSettings s;
+    s.lr = require(hp, "lr");
+    s.beta1 = require(hp, "beta1");
+    s.beta2 = require(hp, "beta2");
+    s.eps = require(hp, "eps");
+    s.weight_decay = lookup(hp, "weight_decay");
+    s.warmup_steps = lookup(hp, "warmup_steps");
+    s.r = lookup(hp, "r");
+    s.weight_lr_power = require(hp, "weight_lr_power");
+    ScheduleFreeState st(p);
+    for (std::uint64_t k = 1; k < t; ++k) { // the run state before step t
+        const double sched = static_cast<double>(k - 1) < s.warmup_steps ? static_cast<double>(k) / s.warmup_steps : 1.0;
+        st.lr_max = std::max(s.lr * sched * std::sqrt(1.0 - std::pow(s.beta2, static_cast<double>(k))), st.lr_max);
+        st.weight_sum += std::pow(static_cast<double>(k), s.r) * std::pow(st.lr_max, s.weight_lr_power);
+    }
+    st.k = t - 1;
+    st.z.assign(state[0].begin(), state[0].end());
+    st.exp_avg_sq.assign(state[1].begin(), state[1].end());
+    schedulefree_adamw_step(s, st, p, g);
+    std::copy(st.z.begin(), st.z.end(), state[0].begin());
+    std::copy(st.exp_avg_sq.begin(), st.exp_avg_sq.end(), state[1].begin());
+}
+
+void start_schedulefree(const HyperParams&, std::span<const double> params, Spans state)
+{
+    std::copy(params.begin(), params.end(), state[0].begin());
+}
+
 const Algorithm kAlgorithms[] = {
     {"sgd", {"lr"}, {"weight_decay", "maximize"}, {}, &run_sgd},
     {"sgd-momentum",
@@ -345,6 +379,12 @@ const Algorithm kAlgorithms[] = {
      &start_adagrad},
     {"lion", {"lr", "beta1", "beta2"}, {"weight_decay"}, {"m"}, &run_lion},
     {"lamb", {"lr", "beta1", "beta2", "eps"}, {"weight_decay"}, {"m", "v"}, &run_lamb},
+    {"schedulefree_adamw",
+     {"lr", "beta1", "beta2", "eps", "weight_lr_power"},
+     {"weight_decay", "warmup_steps", "r"},
+     {"z", "v"},
+     &run_schedulefree,
+     &start_schedulefree},
 };
 
 } // namespace

@@ -114,6 +114,27 @@ struct LambSettings {
 void lamb_step(const LambSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
                std::span<double> m, std::span<double> v);
 
+// Schedule-free AdamW (the authors' AdamWScheduleFree, train mode): the parameters are y; the run
+// state is k (steps taken), lr_max and weight_sum; z starts as the initial parameters.
+struct ScheduleFreeSettings {
+    double lr = 0.0025;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+    double warmup_steps = 0.0;
+    double r = 0.0;
+    double weight_lr_power = 2.0;
+};
+struct ScheduleFreeState {
+    explicit ScheduleFreeState(std::span<const double> params);
+    std::uint64_t k = 0;
+    double lr_max = -1.0, weight_sum = 0.0;
+    std::vector<double> z, exp_avg_sq;
+};
+void schedulefree_adamw_step(const ScheduleFreeSettings& s, ScheduleFreeState& st, std::span<double> y,
+                             std::span<const double> grads);
+
 // NAdam's momentum product mu_1 * ... * mu_t, by the running product torch keeps (bit for bit) for
 // t up to 2^20; in bounded time at any t: the product stops once it is 0, the factors not yet exactly
 // beta1 by then are multiplied in one by one, and beyond 2^20 the rest is beta1^(t - 2^20) by pow.

@@ -1,9 +1,11 @@
-// HostExtensions: the host's cgp.tensors/1 and cgp.step_context/1 structs and the lookup a step calls.
+// HostExtensions: the host's cgp.tensors/1, cgp.step_context/1 and cgp.run_values/1 structs and the
+// lookup a step calls.
 #include <cgp/host/host_extensions.hpp>
 #include <cgp/io/error.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace cgp {
@@ -15,6 +17,29 @@ HostExtensions::HostExtensions()
     whole_.kind = CGP_TENSOR_WEIGHT;
     tensors_ext_ = {sizeof(cgp_tensors_ext), 1u, 1u, &whole_};
     context_ = {sizeof(cgp_step_context_ext), 1u, std::numeric_limits<double>::quiet_NaN(), 0u, 0u};
+    run_ext_ = {sizeof(cgp_run_values_ext), 1u, nullptr, 0u, 0u, 0u, nullptr};
+}
+
+void HostExtensions::declare_run_state(std::vector<double> run_initial, std::vector<double> tensor_initial)
+{
+    has_run_state_ = true;
+    run_initial_ = std::move(run_initial);
+    tensor_initial_ = std::move(tensor_initial);
+    fill_run_state();
+}
+
+void HostExtensions::fill_run_state()
+{
+    if (!has_run_state_)
+        return;
+    const std::size_t tensors = std::max<std::size_t>(1, tensors_.size()), per_tensor = tensor_initial_.size();
+    run_values_.assign(run_initial_.begin(), run_initial_.end());
+    for (std::size_t k = 0; k < tensors; ++k)
+        run_values_.insert(run_values_.end(), tensor_initial_.begin(), tensor_initial_.end());
+    run_ext_.run_count = static_cast<std::uint32_t>(run_initial_.size());
+    run_ext_.per_tensor = static_cast<std::uint32_t>(per_tensor);
+    run_ext_.run = run_initial_.empty() ? nullptr : run_values_.data();
+    run_ext_.tensors = per_tensor == 0 ? nullptr : run_values_.data() + run_initial_.size();
 }
 
 void HostExtensions::set_tensors(const std::vector<HostTensor>& tensors)
@@ -44,6 +69,7 @@ void HostExtensions::set_tensors(const std::vector<HostTensor>& tensors)
             c.shape[d] = tensors[k].shape[d];
         tensors_.push_back(c);
     }
+    fill_run_state();
 }
 
 void HostExtensions::set_groups(std::vector<double> base, std::vector<std::vector<HparamOverride>> sets,
@@ -98,6 +124,7 @@ void HostExtensions::bind(cgp_step_args& args, std::size_t count) noexcept
         tensors_ext_.tensor_count = count > 0 ? 1u : 0u;
         tensors_ext_.tensors = &whole_;
     }
+    run_ext_.tensor_count = run_ext_.per_tensor == 0 ? 0u : tensors_ext_.tensor_count;
     args.host = this;
     args.get_host_extension = &HostExtensions::lookup;
 }
@@ -111,6 +138,8 @@ const void* HostExtensions::lookup(const void* host, const char* id) noexcept
         return &self->tensors_ext_;
     if (std::strcmp(id, CGP_EXT_STEP_CONTEXT) == 0)
         return &self->context_;
+    if (self->has_run_state_ && std::strcmp(id, CGP_EXT_RUN_VALUES) == 0)
+        return &self->run_ext_;
     return nullptr;
 }
 

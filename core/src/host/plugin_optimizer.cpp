@@ -21,6 +21,9 @@ PluginOptimizer::PluginOptimizer(std::shared_ptr<const Plugin> plugin, std::vect
     : plugin_(std::move(plugin)), hparams_(std::move(hparams)), state_count_(validated_state_count(*plugin_, hparams_)),
       initial_(*plugin_, hparams_, state_count_)
 {
+    RunStateDeclaration run = declared_run_state(*plugin_, hparams_);
+    if (run.declared)
+        host_.declare_run_state(std::move(run.run), std::move(run.tensor));
 }
 
 template <class T>

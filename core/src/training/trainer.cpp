@@ -73,9 +73,14 @@ template <class T>
 RunSnapshot Trainer<T>::snapshot(std::span<TrainObserver* const> observers) const noexcept
 {
     const std::span<const T> p = tape_.params();
-    return RunSnapshot{state_.loop,  sizeof(T), {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
-                       state_bytes_, sampler_,  observers,
-                       transforms_};
+    return RunSnapshot{state_.loop,
+                       sizeof(T),
+                       {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
+                       state_bytes_,
+                       sampler_,
+                       observers,
+                       transforms_,
+                       optimizer_.run_state()};
 }
 
 // One call of run(): the loop of train_gpt2.c, one named step per line of it.

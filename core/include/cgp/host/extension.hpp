@@ -1,5 +1,6 @@
 // cgp/host/extension.hpp: a plugin's extensions (abi.h, get_extension) by id, checked against the
-// versions and sizes this host knows, and the one the host applies: cgp.initial_state/1.
+// versions and sizes this host knows, and the ones the host applies: cgp.initial_state/1 and
+// cgp.run_state/1.
 #pragma once
 
 #include <cgp/host/plugin.hpp>
@@ -44,5 +45,15 @@ private:
     std::vector<std::uint32_t> kinds_;
     std::vector<double> values_;
 };
+
+// What cgp.run_state/1 declares for some hyperparameters: the initial values per run and per tensor
+// (their sizes are the declared sizes). Both empty when the plugin does not offer the extension.
+struct RunStateDeclaration {
+    bool declared = false;
+    std::vector<double> run, tensor;
+};
+// Asks the plugin for these (validated) hyperparameters; throws cgp::Error naming the plugin when it
+// refuses, declares more than CGP_RUN_STATE_MAX values or a non-finite initial value.
+RunStateDeclaration declared_run_state(const Plugin& plugin, std::span<const double> hparams);
 
 } // namespace cgp

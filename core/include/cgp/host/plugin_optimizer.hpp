@@ -29,6 +29,7 @@ public:
               bool scalar) override;
     void read_hparams_from(const double* values) noexcept override { step_hparams_ = values; }
     void set_loss(double loss) noexcept override { host_.set_loss(loss); }
+    std::span<double> run_state() noexcept override { return host_.run_values(); }
 
     // What the host offers each step (cgp.tensors/1, cgp.step_context/1); set before training.
     HostExtensions& host_extensions() noexcept { return host_; }

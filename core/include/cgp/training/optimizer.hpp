@@ -38,6 +38,9 @@ public:
     // The loss of the batch the next step's gradients are of (plugins read it through
     // cgp.step_context/1).
     virtual void set_loss(double loss) noexcept { (void)loss; }
+    // The scalar run state the optimizer keeps between steps (cgp.run_state/1), stored by the host:
+    // saved in checkpoints and restored bit for bit. Empty when it keeps none.
+    virtual std::span<double> run_state() noexcept { return {}; }
 };
 
 } // namespace cgp

@@ -86,6 +86,7 @@ struct RunSnapshot {
     const Sampler& sampler;
     std::span<TrainObserver* const> observers;
     const TransformChain* transforms = nullptr; // the host's transforms and their state, when set
+    std::span<const double> run_state = {};     // the optimizer's run state (Optimizer::run_state)
 };
 
 // Hooks, in the order the loop calls them: on_begin; per iteration on_record (when a loss window
@@ -129,6 +130,7 @@ public:
 
     TrainState<T>& state() noexcept { return state_; }
     const TrainState<T>& state() const noexcept { return state_; }
+    Optimizer& optimizer() noexcept { return optimizer_; }
     // The run as it is now, with these observers.
     RunSnapshot snapshot(std::span<TrainObserver* const> observers) const noexcept;
 

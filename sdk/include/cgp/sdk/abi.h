@@ -87,9 +87,11 @@ extern "C" {
  *   1.2  cgp_step_args.host and .get_host_extension (extensions the host offers a step); the host
  *        extensions "cgp.tensors/1" (the parameters as named tensors, each with its hyperparameters)
  *        and "cgp.step_context/1" (the batch loss, the planned steps, a per-run seed); the plugin
- *        extension "cgp.tensor_hparams/1" and the step flag CGP_STEP_TENSOR_HPARAMS. */
+ *        extension "cgp.tensor_hparams/1" and the step flag CGP_STEP_TENSOR_HPARAMS.
+ *   1.3  the plugin extension "cgp.run_state/1" (scalar state per run and per tensor, declared by
+ *        the plugin) and the host extension "cgp.run_values/1" (that state's storage, per step). */
 #define CGP_ABI_MAJOR 1u
-#define CGP_ABI_MINOR 2u
+#define CGP_ABI_MINOR 3u
 
 /* Name of the one symbol a plugin exports: a `const cgp_plugin_entry_t` object (data, not code). */
 #define CGP_PLUGIN_ENTRY_SYMBOL "cgp_plugin_entry"
@@ -324,6 +326,58 @@ typedef struct cgp_step_context_ext {
                                is a pure function of (seed, step, element) is deterministic and
                                resumable (counter-based, e.g. Philox or splitmix64 of a sum) */
 } cgp_step_context_ext;
+
+/* ---- extension "cgp.run_state/1": scalar state the host keeps for the plugin ------------------ */
+
+#define CGP_EXT_RUN_STATE "cgp.run_state/1"
+
+/* Most that a plugin may declare, per run and per tensor. */
+#define CGP_RUN_STATE_MAX 64u
+
+/* A plugin that keeps scalar state across steps (a running maximum of the learning rate, a sum of
+ * weights, a step size found by a line search: schedule-free AdamW, D-Adaptation) declares it here
+ * instead of keeping it anywhere of its own. The host owns the storage: per_run doubles for the run,
+ * and per_tensor doubles for each tensor of cgp.tensors/1 (tensor-major), allocated before training
+ * and never inside a step; it hands them to every step through the host extension cgp.run_values/1,
+ * saves them in checkpoints and restores them bit for bit, so a resumed run equals a straight one.
+ *
+ * When called: sizes and initial once per run, after validate() accepted the hyperparameters, on the
+ * thread that sets the run up; never inside a step. initial is not called when a run resumes (the
+ * saved values are restored instead). Threads: like every plugin function. Ownership: every pointer
+ * is the host's; the plugin writes what it is given and keeps no pointer. */
+typedef struct cgp_run_state_ext {
+    uint32_t struct_size; /* sizeof(cgp_run_state_ext) as the plugin knows it */
+    uint32_t version;     /* 1 */
+    /* Writes how many doubles the run (*per_run) and each tensor (*per_tensor) keep for these
+     * hyperparameters (already validated); each at most CGP_RUN_STATE_MAX. Pure; must not allocate. */
+    int (*sizes)(const double* hparams, uint32_t* per_run, uint32_t* per_tensor, char* msg, size_t msg_size);
+    /* Writes the values before step 1: run[0 .. per_run) and tensor[0 .. per_tensor) (the same for
+     * every tensor); each finite. Pure; must not allocate. */
+    int (*initial)(const double* hparams, double* run, uint32_t per_run, double* tensor, uint32_t per_tensor, char* msg,
+                   size_t msg_size);
+} cgp_run_state_ext;
+
+/* ---- host extension "cgp.run_values/1": the run state of this step ---------------------------- */
+
+#define CGP_EXT_RUN_VALUES "cgp.run_values/1"
+
+/* The host's struct for CGP_EXT_RUN_VALUES: the storage cgp.run_state/1 declared, as it stands after
+ * the previous step (or the initial values before step 1). The step reads and writes run[0 ..
+ * run_count) and tensors[k * per_tensor + j] for tensor k of cgp.tensors/1 (tensor_count of them).
+ * When offered: to every step of a plugin that offers cgp.run_state/1, by a 1.3 host (a host that
+ * offers no such struct cannot run the plugin: its step returns CGP_ERR_UNSUPPORTED saying so).
+ * Threads: the step's thread. Ownership: the host's; valid until the step returns; the plugin keeps
+ * no pointer into it. As for the state arrays, a step with the same arguments and the same values
+ * here must give the same result: the run state is the only state a plugin keeps between steps. */
+typedef struct cgp_run_values_ext {
+    uint32_t struct_size; /* sizeof(cgp_run_values_ext) as the host knows it */
+    uint32_t version;     /* 1 */
+    double* run;          /* run_count values (null when run_count is 0) */
+    uint32_t run_count;   /* the per_run the plugin declared */
+    uint32_t per_tensor;  /* the per_tensor the plugin declared */
+    size_t tensor_count;  /* equals cgp.tensors/1's tensor_count for this step */
+    double* tensors;      /* tensor_count * per_tensor values (null when that is 0) */
+} cgp_run_values_ext;
 
 /* ---- the entry symbol ----------------------------------------------------------------------- */
 
