@@ -303,12 +303,13 @@ void run_lamb(const HyperParams& hp, std::uint64_t t, std::span<double> p, std::
     lamb_step(s, t, p, g, state[0], state[1]);
 }
 
-// Schedule-free AdamW: its run state (lr_max, weight_sum) depends on the hyperparameters and t only,
-// so it is rebuilt from step 1 for each step here.
+// Schedule-free AdamW from the run state a plugin keeps: run[0] = lr_max, run[1] = weight_sum; k = t - 1.
 void run_schedulefree(const HyperParams& hp, std::uint64_t t, std::span<double> p, std::span<const double> g,
-                      Spans state)
+                      Spans state, std::span<double> run)
 {
     check_state(state, 2, p.size());
+    if (run.size() != 2)
+        throw Error(fmt::format("reference optimizer: {} run state values given, 2 expected", run.size()));
     ScheduleFreeSettings s;
     s.lr = require(hp, "lr");
     s.beta1 = require(hp, "beta1");
@@ -319,17 +320,22 @@ void run_schedulefree(const HyperParams& hp, std::uint64_t t, std::span<double> 
     s.r = lookup(hp, "r");
     s.weight_lr_power = require(hp, "weight_lr_power");
     ScheduleFreeState st(p);
-    for (std::uint64_t k = 1; k < t; ++k) { // the run state before step t
-        const double sched = static_cast<double>(k - 1) < s.warmup_steps ? static_cast<double>(k) / s.warmup_steps : 1.0;
-        st.lr_max = std::max(s.lr * sched * std::sqrt(1.0 - std::pow(s.beta2, static_cast<double>(k))), st.lr_max);
-        st.weight_sum += std::pow(static_cast<double>(k), s.r) * std::pow(st.lr_max, s.weight_lr_power);
-    }
     st.k = t - 1;
+    st.lr_max = run[0];
+    st.weight_sum = run[1];
     st.z.assign(state[0].begin(), state[0].end());
     st.exp_avg_sq.assign(state[1].begin(), state[1].end());
     schedulefree_adamw_step(s, st, p, g);
     std::copy(st.z.begin(), st.z.end(), state[0].begin());
     std::copy(st.exp_avg_sq.begin(), st.exp_avg_sq.end(), state[1].begin());
+    run[0] = st.lr_max;
+    run[1] = st.weight_sum;
+}
+
+void start_schedulefree_run(const HyperParams&, std::span<double> run)
+{
+    run[0] = -1.0; // the authors' lr_max before the first step
+    run[1] = 0.0;
 }
 
 void start_schedulefree(const HyperParams&, std::span<const double> params, Spans state)
@@ -383,8 +389,12 @@ const Algorithm kAlgorithms[] = {
      {"lr", "beta1", "beta2", "eps", "weight_lr_power"},
      {"weight_decay", "warmup_steps", "r"},
      {"z", "v"},
-     &run_schedulefree,
-     &start_schedulefree},
+     nullptr,
+     &start_schedulefree,
+     nullptr,
+     {"lr_max", "weight_sum"},
+     &start_schedulefree_run,
+     &run_schedulefree},
 };
 
 } // namespace
@@ -405,6 +415,23 @@ const Algorithm* find_algorithm(std::string_view name)
 std::vector<std::string_view> state_names(const Algorithm& algorithm, const HyperParams& hp)
 {
     return algorithm.states_for != nullptr ? algorithm.states_for(hp) : algorithm.state_names;
+}
+
+std::vector<double> initial_run_state(const Algorithm& algorithm, const HyperParams& hp)
+{
+    std::vector<double> run(algorithm.run_state_names.size(), 0.0);
+    if (algorithm.initial_run != nullptr)
+        algorithm.initial_run(hp, run);
+    return run;
+}
+
+void step(const Algorithm& algorithm, const HyperParams& hp, std::uint64_t t, std::span<double> params,
+          std::span<const double> grads, std::span<const std::span<double>> state, std::span<double> run)
+{
+    if (algorithm.step_with_run != nullptr)
+        algorithm.step_with_run(hp, t, params, grads, state, run);
+    else
+        algorithm.step(hp, t, params, grads, state);
 }
 
 void sgd_step(double lr, std::span<double> params, std::span<const double> grads)

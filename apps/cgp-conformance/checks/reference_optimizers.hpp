@@ -68,7 +68,24 @@ struct Algorithm {
     // The state arrays for these values, when they depend on them (amsgrad, momentum, centered); null:
     // always state_names.
     std::vector<std::string_view> (*states_for)(const HyperParams& hp) = nullptr;
+    // Run state (cgp.run_state/1), for an algorithm that keeps scalars across steps as its plugin does:
+    // the names of the values, laid out as a plugin's run values for the one tensor of a run without a
+    // model (per run, then per tensor); their values before step 1; and the step that reads and writes
+    // them, taken instead of `step` (null then), so the reference steps from any mid-run state.
+    std::vector<std::string_view> run_state_names = {};
+    void (*initial_run)(const HyperParams& hp, std::span<double> run) = nullptr;
+    void (*step_with_run)(const HyperParams& hp, std::uint64_t t, std::span<double> params,
+                          std::span<const double> grads, std::span<const std::span<double>> state,
+                          std::span<double> run) = nullptr;
 };
+
+// The run state of `algorithm` before step 1 (empty without run state).
+std::vector<double> initial_run_state(const Algorithm& algorithm, const HyperParams& hp);
+
+// One step of `algorithm` at t; `run` is its run state (initial_run_state, then as the previous step
+// left it), ignored by an algorithm without one.
+void step(const Algorithm& algorithm, const HyperParams& hp, std::uint64_t t, std::span<double> params,
+          std::span<const double> grads, std::span<const std::span<double>> state, std::span<double> run);
 
 // The state arrays `algorithm` keeps with these hyperparameter values.
 std::vector<std::string_view> state_names(const Algorithm& algorithm, const HyperParams& hp);
@@ -115,7 +132,8 @@ void lamb_step(const LambSettings& s, std::uint64_t t, std::span<double> params,
                std::span<double> m, std::span<double> v);
 
 // Schedule-free AdamW (the authors' AdamWScheduleFree, train mode): the parameters are y; the run
-// state is k (steps taken), lr_max and weight_sum; z starts as the initial parameters.
+// state is k (steps taken), lr_max and weight_sum; z starts as the initial parameters. Claimed by a
+// plugin, its run state is lr_max, weight_sum (k is t - 1).
 struct ScheduleFreeSettings {
     double lr = 0.0025;
     double beta1 = 0.9;

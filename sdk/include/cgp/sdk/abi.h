@@ -89,7 +89,8 @@ extern "C" {
  *        and "cgp.step_context/1" (the batch loss, the planned steps, a per-run seed); the plugin
  *        extension "cgp.tensor_hparams/1" and the step flag CGP_STEP_TENSOR_HPARAMS.
  *   1.3  the plugin extension "cgp.run_state/1" (scalar state per run and per tensor, declared by
- *        the plugin) and the host extension "cgp.run_values/1" (that state's storage, per step). */
+ *        the plugin) and the host extension "cgp.run_values/1" (that state's storage, per step); the
+ *        hyperparameter flag CGP_HPARAM_DECOUPLED_DECAY. */
 #define CGP_ABI_MAJOR 1u
 #define CGP_ABI_MINOR 3u
 
@@ -126,6 +127,13 @@ extern "C" {
 #define CGP_HPARAM_INTEGER (1u << 0)       /* the value must be a whole number (0/1 for a switch) */
 #define CGP_HPARAM_MIN_EXCLUSIVE (1u << 1) /* the value must be > min_value (not >=) */
 #define CGP_HPARAM_MAX_EXCLUSIVE (1u << 2) /* the value must be < max_value (not <=) */
+/* (ABI 1.3) The value is a decoupled weight decay rate (AdamW's, SGDW's): with a zero gradient the
+ * update moves each parameter by p <- p - lr*value*p (p <- p*(1 - value) when the plugin has no "lr")
+ * and by nothing else; cgp-conformance's zero_gradient holds a plugin that claims no reference
+ * algorithm to that movement. A decay that acts otherwise (inside a normalised direction, at another
+ * point, as schedule-free's) is not flagged, whatever its name. At most one hyperparameter carries it.
+ * (A plugin of ABI 1.0-1.2, which had no flag, declared it by naming the hyperparameter weight_decay.) */
+#define CGP_HPARAM_DECOUPLED_DECAY (1u << 3)
 
 /* One entry of the hyperparameter schema. The host shows `name` as a command-line option, with
  * underscores written as dashes (`eps_inside_sqrt` -> `--eps-inside-sqrt`).
