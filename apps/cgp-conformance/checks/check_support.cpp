@@ -46,15 +46,29 @@ std::size_t validated_state_count(const Plugin& plugin, const std::vector<double
 
 Stepper::Stepper(const Plugin& plugin, std::vector<double> hparams)
     : plugin_(plugin), hparams_(std::move(hparams)), state_count_(validated_state_count(plugin_, hparams_)),
-      initial_(plugin_, hparams_, state_count_), run_state_(declared_run_state(plugin_, hparams_))
+      initial_(plugin_, hparams_, state_count_), run_state_(declared_run_state(plugin_, hparams_)),
+      closure_(needs_closure(plugin_) ? std::make_unique<ClosureHost>() : nullptr)
 {
 }
 
 namespace {
 
-const void* offer_run_values(const void* host, const char* id) noexcept
+// What a step is offered: run values and a closure, each when the plugin declares it needs them.
+struct Offer {
+    const cgp_run_values_ext* run_values = nullptr;
+    const cgp_closure_ext* closure = nullptr;
+};
+
+const void* offer(const void* host, const char* id) noexcept
 {
-    return id != nullptr && std::strcmp(id, CGP_EXT_RUN_VALUES) == 0 ? host : nullptr;
+    const auto* o = static_cast<const Offer*>(host);
+    if (o == nullptr || id == nullptr)
+        return nullptr;
+    if (std::strcmp(id, CGP_EXT_RUN_VALUES) == 0)
+        return o->run_values;
+    if (std::strcmp(id, CGP_EXT_CLOSURE) == 0)
+        return o->closure;
+    return nullptr;
 }
 
 } // namespace
@@ -71,6 +85,7 @@ int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, co
     args.hparams = hparams_.data();
     double fresh[2 * CGP_RUN_STATE_MAX] = {};
     cgp_run_values_ext values{};
+    Offer offered;
     if (run_state_.declared) {
         const std::size_t per_run = run_state_.run.size(), per_tensor = run_state_.tensor.size();
         if (run == nullptr) {
@@ -85,8 +100,13 @@ int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, co
                   static_cast<std::uint32_t>(per_tensor),
                   per_tensor > 0 && n > 0 ? 1u : 0u,
                   per_tensor > 0 ? run + per_run : nullptr};
-        args.host = &values;
-        args.get_host_extension = &offer_run_values;
+        offered.run_values = &values;
+    }
+    if (closure_)
+        offered.closure = closure_->begin<T>(params, grads, n);
+    if (offered.run_values != nullptr || offered.closure != nullptr) {
+        args.host = &offered;
+        args.get_host_extension = &offer;
     }
     char msg[512] = {0};
     int status;
@@ -94,6 +114,8 @@ int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, co
         status = plugin_.descriptor().step_f32(&args, params, grads, state, msg, sizeof msg);
     else
         status = plugin_.descriptor().step_f64(&args, params, grads, state, msg, sizeof msg);
+    if (closure_)
+        closure_->end();
     msg[sizeof msg - 1] = '\0';
     message = msg;
     return status;

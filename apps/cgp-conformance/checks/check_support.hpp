@@ -3,6 +3,7 @@
 // comparisons in units in the last place (ULP).
 #pragma once
 
+#include "closure_host.hpp"
 #include "conformance.hpp"
 #include "hparam_sets.hpp"
 #include "isolation.hpp"
@@ -16,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -91,6 +93,9 @@ public:
     int try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, const T* grads, T* const* state,
                  std::string& message, double* run = nullptr) const;
     const RunStateDeclaration& run_state() const { return run_state_; }
+    // The closure (cgp.closure/1) offered to every step of a plugin that needs one (needs_closure);
+    // nullptr for any other plugin.
+    ClosureHost* closure() const { return closure_.get(); }
     // One step on Arrays; any status but CGP_OK fails the check. At t = 1 it first fills the state
     // arrays as a training run does (zero, or the plugin's cgp.initial_state/1 declaration from the
     // current parameters), so every check starts where a run starts.
@@ -103,6 +108,7 @@ private:
     std::size_t state_count_ = 0;
     InitialState initial_;
     RunStateDeclaration run_state_;
+    std::unique_ptr<ClosureHost> closure_;
 };
 
 // Normal values times `scale`.

@@ -159,3 +159,23 @@ void schedulefree_adamw_step(const ScheduleFreeSettings& s, ScheduleFreeState& s
 double nadam_mu_product(double beta1, double momentum_decay, std::uint64_t t);
 
 } // namespace cgp::reference
+
+namespace cgp::reference {
+
+// SAM (Foret et al. 2021) as the authors' PyTorch SAM (davda54/sam) over torch.optim.SGD (momentum,
+// dampening 0) or torch.optim.Adam: a = |p| when adaptive (ASAM), else 1;
+// e = rho / (||a g|| + 1e-12) * a^2 g; g' = the gradient at p + e (gradient_at); then the base
+// optimizer's step with g' (sgd_momentum_step, or adam_step). state: b for SGD; m, v for Adam.
+struct SamSettings {
+    double lr = 0.01;
+    double rho = 0.05;
+    bool adaptive = false;
+    bool adam = false;      // the base optimizer: Adam, else SGD
+    double momentum = 0.0;  // SGD's
+    AdamSettings base_adam; // Adam's (its lr is lr)
+};
+using GradientAt = void (*)(const void* context, std::span<const double> x, std::span<double> g);
+void sam_step(const SamSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
+              std::span<const std::span<double>> state, GradientAt gradient_at, const void* context);
+
+} // namespace cgp::reference

@@ -62,6 +62,22 @@ void check_known_extensions(const Plugin& plugin)
     if (const auto* ext = find_extension<cgp_run_state_ext>(plugin, CGP_EXT_RUN_STATE, 1);
         ext != nullptr && (ext->sizes == nullptr || ext->initial == nullptr))
         refuse_extension(plugin, CGP_EXT_RUN_STATE, "sizes or initial is null");
+    find_extension<cgp_needs_closure_ext>(plugin, CGP_EXT_NEEDS_CLOSURE, 1); // version and size
+}
+
+bool needs_closure(const Plugin& plugin)
+{
+    return find_extension<cgp_needs_closure_ext>(plugin, CGP_EXT_NEEDS_CLOSURE, 1) != nullptr;
+}
+
+void refuse_closure_plugin(const Plugin& plugin, std::string_view program, std::string_view why)
+{
+    if (!needs_closure(plugin))
+        return;
+    throw Error(fmt::format("optimizer '{}' ({}) evaluates the loss at parameters of its own inside each step (it "
+                            "offers cgp.needs_closure/1), which {} cannot serve: {}\nhint: train it with cgp-run, "
+                            "cgp-sweep or cgp.train, which serve cgp.closure/1",
+                            plugin.id(), plugin.path().string(), program, why));
 }
 
 RunStateDeclaration declared_run_state(const Plugin& plugin, std::span<const double> hparams)

@@ -18,6 +18,7 @@ HostExtensions::HostExtensions()
     tensors_ext_ = {sizeof(cgp_tensors_ext), 1u, 1u, &whole_};
     context_ = {sizeof(cgp_step_context_ext), 1u, std::numeric_limits<double>::quiet_NaN(), 0u, 0u};
     run_ext_ = {sizeof(cgp_run_values_ext), 1u, nullptr, 0u, 0u, 0u, nullptr};
+    closure_.ext = {sizeof(cgp_closure_ext), 1u, nullptr, nullptr, &HostExtensions::evaluate, 0u};
 }
 
 void HostExtensions::declare_run_state(std::vector<double> run_initial, std::vector<double> tensor_initial)
@@ -125,6 +126,12 @@ void HostExtensions::bind(cgp_step_args& args, std::size_t count) noexcept
         tensors_ext_.tensors = &whole_;
     }
     run_ext_.tensor_count = run_ext_.per_tensor == 0 ? 0u : tensors_ext_.tensor_count;
+    if (closure_.source != nullptr) {
+        closure_.ext.point = closure_.source->point();
+        closure_.ext.gradient = closure_.source->gradient();
+        closure_.ext.evaluations = 0;
+        closure_.active = true;
+    }
     args.host = this;
     args.get_host_extension = &HostExtensions::lookup;
 }
@@ -140,7 +147,34 @@ const void* HostExtensions::lookup(const void* host, const char* id) noexcept
         return &self->context_;
     if (self->has_run_state_ && std::strcmp(id, CGP_EXT_RUN_VALUES) == 0)
         return &self->run_ext_;
+    if (self->closure_.source != nullptr && std::strcmp(id, CGP_EXT_CLOSURE) == 0)
+        return &self->closure_.ext;
     return nullptr;
+}
+
+int HostExtensions::evaluate(const cgp_closure_ext* self, double* loss, char* msg, std::size_t msg_size) noexcept
+{
+    auto write = [&](const char* text) {
+        if (msg != nullptr && msg_size > 0)
+            fmt::format_to_n(msg, msg_size - 1, "{}", text).out[0] = '\0';
+    };
+    if (self == nullptr || loss == nullptr) {
+        write("cgp.closure/1: evaluate needs the struct and a place for the loss");
+        return CGP_ERR_INVALID_ARGUMENT;
+    }
+    auto* slot = reinterpret_cast<ClosureSlot*>(const_cast<cgp_closure_ext*>(self));
+    if (!slot->active || slot->source == nullptr) {
+        write("cgp.closure/1: evaluate was called outside the step it was given to; evaluate only inside a step");
+        return CGP_ERR_UNSUPPORTED;
+    }
+    try {
+        *loss = slot->source->evaluate();
+        ++slot->ext.evaluations;
+        return CGP_OK;
+    } catch (const std::exception& e) {
+        write(e.what());
+        return CGP_ERR_INTERNAL;
+    }
 }
 
 } // namespace cgp

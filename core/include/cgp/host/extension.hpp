@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace cgp {
@@ -55,5 +56,12 @@ struct RunStateDeclaration {
 // Asks the plugin for these (validated) hyperparameters; throws cgp::Error naming the plugin when it
 // refuses, declares more than CGP_RUN_STATE_MAX values or a non-finite initial value.
 RunStateDeclaration declared_run_state(const Plugin& plugin, std::span<const double> hparams);
+
+// Whether the plugin declares that its steps evaluate the loss at other parameters (cgp.needs_closure/1).
+bool needs_closure(const Plugin& plugin);
+// For a program that cannot serve cgp.closure/1: throws cgp::Error naming the plugin path, the
+// program and why (`why`: what the program does instead of training on a batch) when the plugin needs
+// one; does nothing otherwise.
+void refuse_closure_plugin(const Plugin& plugin, std::string_view program, std::string_view why);
 
 } // namespace cgp

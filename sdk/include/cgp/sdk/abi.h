@@ -1,4 +1,4 @@
-/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.2).
+/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.4).
  *
  * This header is the whole contract between the cgp host (cgp-run, cgp-sweep, cgp-bench,
  * cgp-conformance) and an optimizer plugin. It holds only C types: no C++ type, exception or
@@ -90,9 +90,11 @@ extern "C" {
  *        extension "cgp.tensor_hparams/1" and the step flag CGP_STEP_TENSOR_HPARAMS.
  *   1.3  the plugin extension "cgp.run_state/1" (scalar state per run and per tensor, declared by
  *        the plugin) and the host extension "cgp.run_values/1" (that state's storage, per step); the
- *        hyperparameter flag CGP_HPARAM_DECOUPLED_DECAY. */
+ *        hyperparameter flag CGP_HPARAM_DECOUPLED_DECAY.
+ *   1.4  the plugin extension "cgp.needs_closure/1" and the host extension "cgp.closure/1" (the loss
+ *        and gradients at parameters the plugin chooses, inside a step). */
 #define CGP_ABI_MAJOR 1u
-#define CGP_ABI_MINOR 3u
+#define CGP_ABI_MINOR 4u
 
 /* Name of the one symbol a plugin exports: a `const cgp_plugin_entry_t` object (data, not code). */
 #define CGP_PLUGIN_ENTRY_SYMBOL "cgp_plugin_entry"
@@ -386,6 +388,52 @@ typedef struct cgp_run_values_ext {
     size_t tensor_count;  /* equals cgp.tensors/1's tensor_count for this step */
     double* tensors;      /* tensor_count * per_tensor values (null when that is 0) */
 } cgp_run_values_ext;
+
+/* ---- extension "cgp.needs_closure/1": the plugin evaluates the loss at points of its own ---------- */
+
+#define CGP_EXT_NEEDS_CLOSURE "cgp.needs_closure/1"
+
+/* (ABI 1.4) A plugin whose step evaluates the loss and gradients at parameters it chooses (SAM's
+ * perturbed point, a line search) offers this struct. Its presence is the declaration: a host that
+ * cannot serve cgp.closure/1 to every step refuses the plugin before training, with one message
+ * naming the plugin path and the program; a host that can allocates the closure's buffers before
+ * training. No functions. Asked while binding a plugin, never inside a step. Threads, ownership: as
+ * cgp.tensor_hparams/1. */
+typedef struct cgp_needs_closure_ext {
+    uint32_t struct_size; /* sizeof(cgp_needs_closure_ext) as the plugin knows it */
+    uint32_t version;     /* 1 */
+} cgp_needs_closure_ext;
+
+/* ---- host extension "cgp.closure/1": evaluate the loss at other parameters -------------------- */
+
+#define CGP_EXT_CLOSURE "cgp.closure/1"
+
+/* The host's struct for CGP_EXT_CLOSURE: the loss and gradient of the step's batch (the batch whose
+ * gradients are args->grads: the same inputs, the same loss) at parameters the plugin chooses, as
+ * often as the step needs (torch.optim's closure). To evaluate: write the point into `point`
+ * (args->count elements of the step's type: float for step_f32, double for step_f64), call
+ * evaluate(self, &loss, msg, msg_size); on CGP_OK `gradient` holds the gradient at the point (the
+ * loss's own: no host transform such as clipping or coupled decay is applied) and loss the batch
+ * loss. The step's params, grads and state are left as they were; only point and gradient are
+ * written by an evaluation.
+ * When offered: to every step of a plugin that offers cgp.needs_closure/1, by a host that serves one
+ * (a 1.4 host in a training run; see docs/writing-a-plugin.md for which programs do). Callable only
+ * inside the step it was given to, from the step's thread: outside a step evaluate returns
+ * CGP_ERR_UNSUPPORTED and does nothing. Each call runs a forward and backward pass and is counted
+ * (`evaluations`, reported by the host); it does not allocate. Ownership: the struct, point and
+ * gradient are the host's, allocated before training (64-byte aligned, padded as every array), valid
+ * until the step returns; the plugin keeps no pointer into them. point and gradient never overlap
+ * params, grads or a state array; their contents are undefined when the step starts. */
+typedef struct cgp_closure_ext {
+    uint32_t struct_size; /* sizeof(cgp_closure_ext) as the host knows it */
+    uint32_t version;     /* 1 */
+    void* point;          /* args->count elements: where to evaluate (the plugin writes it) */
+    const void* gradient; /* args->count elements: the gradient at point after evaluate (read only) */
+    /* Evaluates at point: writes the gradient and *loss. Returns CGP_OK, or a CGP_ERR_* code with a
+     * message (outside a step; a forward pass that failed). self is this struct. */
+    int (*evaluate)(const struct cgp_closure_ext* self, double* loss, char* msg, size_t msg_size);
+    uint64_t evaluations; /* evaluations in this step so far (read only) */
+} cgp_closure_ext;
 
 /* ---- the entry symbol ----------------------------------------------------------------------- */
 
