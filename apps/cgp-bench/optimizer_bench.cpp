@@ -47,6 +47,13 @@ void bench_optimizers(const Settings& s, Report& r, double triad)
     optimizers.insert(optimizers.end(), s.optimizer_files.begin(), s.optimizer_files.end());
     for (const auto& path : optimizers) {
         const auto plugin = Plugin::load(path);
+        if (needs_closure(*plugin)) { // its steps evaluate a loss, and these figures have none
+            if (r.print_text)
+                fmt::print("{:<10} (not measured: it evaluates the loss inside its steps, cgp.needs_closure/1; its "
+                           "training figures measure it)\n",
+                           plugin->id());
+            continue;
+        }
         PluginOptimizer opt(plugin, plugin->defaults());
         const std::size_t states = opt.state_count();
         // Every array read or written: params read and written, grads read, each state read and written.

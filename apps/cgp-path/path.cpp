@@ -92,6 +92,8 @@ OptimizerSpec parse_optimizer(const std::string& text, const std::vector<std::fi
     spec.text = text;
     try {
         spec.plugin = Plugin::load(resolve_plugin(w[0], search));
+        refuse_closure_plugin(*spec.plugin, "cgp-path",
+                              "its paths step the gradient of a surface, one evaluation per step");
     } catch (const Error& e) {
         throw Error(fmt::format("--optimizer {}: {}", text, e.what()));
     }

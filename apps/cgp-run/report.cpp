@@ -83,6 +83,9 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
                to_string(st.train.optimizer_form));
     if (!ex.transforms().empty())
         fmt::print("transforms      {}\n", ex.transforms().describe());
+    if (opt.needs_closure())
+        fmt::print("evaluations     {} by the optimizer's closure (cgp.closure/1), {:.2f} per step\n", s.evaluations,
+                   s.steps > 0 ? static_cast<double>(s.evaluations) / static_cast<double>(s.steps) : 0.0);
     if (s.skipped > 0)
         fmt::print("skipped steps   {} (non-finite loss or gradient)\n", s.skipped);
     if (s.reason != StopReason::Completed)
@@ -120,6 +123,8 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["seconds"] = s.seconds;
     j["iterations_per_second"] = s.iterations_per_second;
     j["skipped"] = s.skipped;
+    if (opt.needs_closure())
+        j["evaluations"] = s.evaluations; // by the optimizer's closure (cgp.closure/1)
     j["stop"] = std::string(to_string(s.reason));
     j["transforms"] = transforms_json(ex.transforms());
     const nlohmann::ordered_json fit = fit_json(ex);
@@ -178,6 +183,10 @@ int inspect_checkpoint(const std::string& path)
         fmt::print("schedules       {}\n", schedules);
     if (!c.transforms.groups.empty())
         fmt::print("groups          {}\n", fmt::join(c.transforms.groups, " "));
+    if (!c.loss.empty())
+        fmt::print("loss            {}\n", c.loss);
+    if (!c.run_state.empty())
+        fmt::print("run state       {:.17g}\n", fmt::join(c.run_state, " "));
     return cli::kOk;
 }
 

@@ -29,10 +29,20 @@ bool aligned(std::uintptr_t p)
     return p % CGP_ALIGNMENT == 0;
 }
 
+// The plugin at `path`, refused when its steps need a closure: these steps run tensor by tensor on
+// gradients torch computed, with no loss to evaluate again.
+std::shared_ptr<const Plugin> loaded_without_closure(const std::filesystem::path& path)
+{
+    auto plugin = Plugin::load(path);
+    refuse_closure_plugin(*plugin, "cgp.torch",
+                          "it steps gradients torch computed, tensor by tensor, with no loss to evaluate again");
+    return plugin;
+}
+
 class PluginStep {
 public:
     PluginStep(const std::string& optimizer, const std::vector<std::string>& dirs, const std::vector<double>& hparams)
-        : plugin_(Plugin::load(resolve_plugin(optimizer, plugin_search(dirs)))),
+        : plugin_(loaded_without_closure(resolve_plugin(optimizer, plugin_search(dirs)))),
           values_(hparams.empty() ? plugin_->defaults() : hparams), optimizer_(plugin_, values_),
           state_f32_(optimizer_.state_count()), state_f64_(optimizer_.state_count())
     {

@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_SUITE(reference_optimizers)
 
 BOOST_AUTO_TEST_CASE(the_host_knows_every_algorithm_of_the_library_with_its_state_arrays)
 {
-    BOOST_TEST(algorithms().size() == 14u);
+    BOOST_TEST(algorithms().size() == 15u);
     const Algorithm* adagrad = find_algorithm("adagrad");
     BOOST_TEST_REQUIRE(adagrad != nullptr);
     BOOST_TEST(adagrad->state_names.size() == 1u);
@@ -35,6 +35,30 @@ BOOST_AUTO_TEST_CASE(the_host_knows_every_algorithm_of_the_library_with_its_stat
     BOOST_TEST(state_names(*rmsprop, {{"centered", 1.0}, {"momentum", 0.5}}).size() == 3u);
     for (const char* name : {"adamw", "adamax", "nadam", "radam", "adadelta", "rprop", "asgd", "lion", "lamb"})
         BOOST_TEST(find_algorithm(name) != nullptr, name);
+}
+
+BOOST_AUTO_TEST_CASE(schedulefree_adamw_steps_from_the_run_state_it_is_given_as_its_plugin_does)
+{
+    const Algorithm* sf = find_algorithm("schedulefree_adamw");
+    BOOST_TEST_REQUIRE(sf != nullptr);
+    BOOST_TEST(sf->step == nullptr);
+    BOOST_TEST_REQUIRE(sf->run_state_names.size() == 2u);
+    const HyperParams hp = {{"lr", 0.1}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_lr_power", 2.0}};
+    std::vector<double> run = initial_run_state(*sf, hp);
+    BOOST_TEST(run[0] == -1.0);
+    BOOST_TEST(run[1] == 0.0);
+    // At t = 5 from lr_max = 0.2, weight_sum = 3: lr_t = 0.1 sqrt(1 - 0.999^5) < lr_max, so lr_max stays,
+    // the weight is lr_max^2 = 0.04 and c = 0.04 / 3.04; z = y and v = 0 make u = g / (|g| + eps).
+    std::vector<double> y = {1.0}, g = {0.5}, z = {1.0}, v = {0.0};
+    std::vector<std::span<double>> state = {z, v};
+    run = {0.2, 3.0};
+    step(*sf, hp, 5, y, g, state, run);
+    const double lr_t = 0.1 * std::sqrt(1.0 - std::pow(0.999, 5.0)), c = 0.04 / 3.04;
+    const double u = 0.5 / (std::sqrt(0.001 * 0.25) + 1e-8);
+    BOOST_TEST(run[0] == 0.2);
+    BOOST_TEST(run[1] == 3.04, tt::tolerance(1e-15));
+    BOOST_TEST(y[0] == 1.0 + lr_t * (0.9 * (1.0 - c) - 1.0) * u, tt::tolerance(1e-14));
+    BOOST_TEST(z[0] == 1.0 - lr_t * u, tt::tolerance(1e-14));
 }
 
 BOOST_AUTO_TEST_CASE(adagrad_starts_at_the_initial_accumulator_and_decays_the_learning_rate)

@@ -197,6 +197,12 @@ class BadTensors(unittest.TestCase):
             cgp.torch.Optimizer(model(torch.float32).parameters(), plugin="adam", beta=0.9)
         self.assertRegex(str(e.exception), "did you mean beta[12] or beta[12]")
 
+    def test_a_plugin_that_needs_a_closure_is_refused_naming_cgp_torch(self):
+        with self.assertRaises(cgp.Error) as e:
+            cgp.torch.Optimizer(model(torch.float32).parameters(), plugin="sam")
+        self.assertIn("which cgp.torch cannot serve", str(e.exception))
+        self.assertIn("sam.so", str(e.exception))
+
     def test_a_hyperparameter_out_of_range_is_refused_when_set(self):
         with self.assertRaises(cgp.Error):
             cgp.torch.Optimizer(model(torch.float32).parameters(), plugin="adam", beta1=1.5)

@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused_with_the_reason)
     BOOST_TEST(contains(parse_error(flipped), "checksum mismatch"));
     std::vector<std::uint8_t> future = good;
     future[8] = 9;
-    BOOST_TEST(contains(parse_error(future), "format version 9, newer than this cgp reads (4)"));
+    BOOST_TEST(contains(parse_error(future), "format version 9, newer than this cgp reads (5)"));
     BOOST_TEST(contains(parse_error({'h', 'e', 'l', 'l', 'o'}), "is not a cgp checkpoint"));
     std::vector<std::uint8_t> trailing = good;
     trailing.push_back(0);

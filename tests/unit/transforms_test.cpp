@@ -268,9 +268,9 @@ BOOST_AUTO_TEST_CASE(format_2_checkpoints_are_read_as_runs_without_transforms)
     Experiment ex(preset_model("multi-neuron"), DataChoice{}, p, p->defaults(), s);
     ex.run({});
     std::vector<std::uint8_t> bytes = serialize_checkpoint(ex.checkpoint());
-    // Format 2 is format 4 without the transforms block (no schedules: 8 + 5 * 8 + 2 + 8 bytes) and
-    // the groups (a count of 0: 8 bytes).
-    const std::size_t block = 58 + 8, crc = 4;
+    // Format 2 is format 5 without the transforms block (no schedules: 8 + 5 * 8 + 2 + 8 bytes), the
+    // groups (a count of 0: 8 bytes), the loss ("mse": 8 + 3 bytes) and the run state (a count of 0: 8).
+    const std::size_t block = 58 + 8 + 11 + 8, crc = 4;
     bytes.erase(bytes.end() - crc - block, bytes.end() - crc);
     const std::uint32_t version = 2;
     std::memcpy(bytes.data() + 8, &version, 4);

@@ -1,7 +1,7 @@
 // Checks "zero_gradient", "descent" and "nonfinite_gradients": what the update does to a loss. A zero
 // gradient must move nothing, or exactly what the plugin declares (a reference algorithm's movement, or
-// decoupled weight decay through a hyperparameter named weight_decay); a few steps must go downhill;
-// NaN or infinite gradients must not crash the plugin at any hyperparameter set (what they do to the
+// decoupled weight decay through a hyperparameter flagged CGP_HPARAM_DECOUPLED_DECAY); a few steps must
+// go downhill; NaN or infinite gradients must not crash the plugin at any hyperparameter set (what they do to the
 // parameters is reported, not judged).
 #include "check_support.hpp"
 #include "checks.hpp"
@@ -16,24 +16,40 @@ namespace cgp::conformance {
 
 namespace {
 
-// What a zero gradient from zero state may do to the parameters. A plugin that claims a reference
-// algorithm moves exactly as that reference does with g = 0; one that claims none but declares a
-// hyperparameter named "weight_decay" declares decoupled weight decay, p <- p - lr*weight_decay*p
-// (p <- p*(1 - weight_decay) without an lr); any other plugin must leave the parameters as they are.
+// What a zero gradient from the starting state may do to the parameters. A plugin that claims a
+// reference algorithm moves exactly as that reference does with g = 0 (from the reference's initial
+// state and run state); one that claims none but flags a hyperparameter CGP_HPARAM_DECOUPLED_DECAY
+// declares decoupled weight decay, p <- p - lr*decay*p (p <- p*(1 - decay) without an lr); any other
+// plugin must leave the parameters as they are. The flag, not a name, is the declaration: a decay that
+// acts otherwise (schedule-free's, at y inside a normalised direction) may be named weight_decay. A
+// plugin built before ABI 1.3, which had no flag, declared it by naming the hyperparameter weight_decay.
 struct StillMotion {
     const reference::Algorithm* algorithm = nullptr; // moves as this reference does
-    int lr = -1, weight_decay = -1;                  // else decoupled decay, when weight_decay >= 0
+    int lr = -1, decay = -1;                         // else decoupled decay, when decay >= 0
+    std::string decay_name, declaration;             // the decay's hyperparameter and how it was declared
 
     std::string declared() const
     {
         if (algorithm != nullptr)
             return fmt::format("the reference '{}'", algorithm->name);
-        if (weight_decay >= 0)
-            return lr >= 0 ? "decoupled weight decay (a hyperparameter named weight_decay): p <- p - lr*weight_decay*p"
-                           : "decoupled weight decay (a hyperparameter named weight_decay): p <- p*(1 - weight_decay)";
+        if (decay >= 0)
+            return lr >= 0 ? fmt::format("decoupled weight decay ({}): p <- p - lr*{}*p", declaration, decay_name)
+                           : fmt::format("decoupled weight decay ({}): p <- p*(1 - {})", declaration, decay_name);
         return "no movement";
     }
 };
+
+// The hyperparameter that declares decoupled weight decay, and how (-1 when none does).
+std::pair<int, std::string> declared_decay(const Plugin& plugin)
+{
+    for (std::size_t i = 0; i < plugin.hparams().size(); ++i)
+        if (plugin.hparams()[i].flags & CGP_HPARAM_DECOUPLED_DECAY)
+            return {static_cast<int>(i), "flagged CGP_HPARAM_DECOUPLED_DECAY"};
+    if (plugin.abi_minor() < 3)
+        return {plugin.find_hparam("weight_decay"),
+                "named weight_decay by an ABI 1." + std::to_string(plugin.abi_minor()) + " plugin"};
+    return {-1, ""};
+}
 
 StillMotion still_motion(const Plugin& plugin)
 {
@@ -47,7 +63,9 @@ StillMotion still_motion(const Plugin& plugin)
             return m;
         }
     }
-    m.weight_decay = plugin.find_hparam("weight_decay");
+    std::tie(m.decay, m.declaration) = declared_decay(plugin);
+    if (m.decay >= 0)
+        m.decay_name = plugin.hparams()[static_cast<std::size_t>(m.decay)].name;
     m.lr = plugin.find_hparam("lr");
     return m;
 }
@@ -60,17 +78,22 @@ std::vector<std::vector<double>> expected_still(const StillMotion& motion, const
     std::vector<std::vector<double>> out;
     const std::vector<double> zero(p.size(), 0.0);
     std::vector<std::vector<double>> state;
-    if (motion.algorithm != nullptr)
-        state.assign(motion.algorithm->state_names.size(), std::vector<double>(p.size(), 0.0));
-    std::vector<std::span<double>> spans(state.begin(), state.end());
     reference::HyperParams named;
     for (std::size_t i = 0; i < hp.size(); ++i)
         named[plugin.hparams()[i].name] = hp[i];
+    std::vector<double> run;
+    if (motion.algorithm != nullptr) {
+        state.assign(reference::state_names(*motion.algorithm, named).size(), std::vector<double>(p.size(), 0.0));
+        run = reference::initial_run_state(*motion.algorithm, named);
+    }
+    std::vector<std::span<double>> spans(state.begin(), state.end());
+    if (motion.algorithm != nullptr && motion.algorithm->initial != nullptr)
+        motion.algorithm->initial(named, p, spans);
     for (std::uint64_t t = 1; t <= steps; ++t) {
         if (motion.algorithm != nullptr) {
-            motion.algorithm->step(named, t, p, zero, spans);
-        } else if (motion.weight_decay >= 0) {
-            const double rate = hp[static_cast<std::size_t>(motion.weight_decay)] *
+            reference::step(*motion.algorithm, named, t, p, zero, spans, run);
+        } else if (motion.decay >= 0) {
+            const double rate = hp[static_cast<std::size_t>(motion.decay)] *
                                 (motion.lr >= 0 ? hp[static_cast<std::size_t>(motion.lr)] : 1.0);
             for (double& x : p)
                 x = x - rate * x;
@@ -105,13 +128,13 @@ void check_still(const Stepper& stepper, const StillMotion& motion, bool scalar)
                                   : std::abs(static_cast<double>(a.params[i]) - want[i]) <= tolerance;
             if (ok)
                 continue;
-            if (motion.algorithm == nullptr && motion.weight_decay < 0)
-                fail("{} {} path: params[{}] moved from {} to {} at step {} with a zero gradient (zero state at the "
-                     "start); with no gradient the update must leave the parameters as they are (a plugin with "
-                     "decoupled weight decay declares it by naming the hyperparameter weight_decay, or by claiming a "
-                     "reference algorithm that decays)",
+            if (motion.algorithm == nullptr && motion.decay < 0)
+                fail("{} {} path: params[{}] moved from {} to {} at step {} with a zero gradient (from the starting "
+                     "state); with no gradient the update must leave the parameters as they are (a plugin with "
+                     "decoupled weight decay declares it by flagging that hyperparameter CGP_HPARAM_DECOUPLED_DECAY, "
+                     "or by claiming a reference algorithm that decays)",
                      type_name<T>(), path_name(scalar), i, num(start[i]), num(a.params[i]), t);
-            fail("{} {} path: with a zero gradient (zero state at the start) params[{}] went from {} to {} at step "
+            fail("{} {} path: with a zero gradient (from the starting state) params[{}] went from {} to {} at step "
                  "{}; the declared movement, {}, takes it to {}",
                  type_name<T>(), path_name(scalar), i, num(start[i]), num(a.params[i]), t, motion.declared(),
                  num(want[i]));
@@ -119,23 +142,24 @@ void check_still(const Stepper& stepper, const StillMotion& motion, bool scalar)
     }
 }
 
-// The defaults, and for a plugin with weight_decay also weight_decay = 0 and a positive value.
-std::vector<HparamSet> still_sets(const Plugin& plugin)
+// The defaults, and for a plugin with a weight decay (the declared one, else a hyperparameter named
+// weight_decay) also that decay at 0 and at a positive value.
+std::vector<HparamSet> still_sets(const Plugin& plugin, const StillMotion& motion)
 {
     std::vector<HparamSet> sets = {default_set(plugin)};
-    const int wd = plugin.find_hparam("weight_decay");
+    const int wd = motion.decay >= 0 ? motion.decay : plugin.find_hparam("weight_decay");
     if (wd < 0)
         return sets;
     const HyperParam& h = plugin.hparams()[static_cast<std::size_t>(wd)];
     const double positive =
         h.default_value > 0 ? std::min(highest_accepted(h), h.default_value * 10) : std::min(highest_accepted(h), 0.05);
     for (double value : {0.0, positive}) {
-        auto hp = defaults_with(plugin, "weight_decay", value);
+        auto hp = defaults_with(plugin, h.name, value);
         if (value == h.default_value || !hp)
             continue;
         try {
             plugin.validate(*hp);
-            sets.push_back({fmt::format("weight_decay={}", value), std::move(*hp)});
+            sets.push_back({fmt::format("{}={}", h.name, value), std::move(*hp)});
         } catch (const Error&) {
             // refused by the range or validate(): nothing to try
         }
@@ -230,7 +254,7 @@ std::string nonfinite_run(const Stepper& stepper, bool scalar)
 Outcome check_zero_gradient(const Plugin& plugin)
 {
     const StillMotion motion = still_motion(plugin);
-    const std::vector<HparamSet> sets = still_sets(plugin);
+    const std::vector<HparamSet> sets = still_sets(plugin, motion);
     for_each_set(plugin, sets, [&](const HparamSet& set) {
         const Stepper stepper(plugin, set.values);
         for (bool scalar : {false, true}) {

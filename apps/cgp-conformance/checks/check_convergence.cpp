@@ -70,6 +70,15 @@ RunResult optimize(const Stepper& stepper, const Problem& problem, std::uint64_t
             a.params[c * n + i] = x0[i];
     auto copy = [&](AlignedArray<double>& v, std::size_t c) { return v.span().subspan(c * n, n); };
     const std::size_t last = copies - 1;
+    if (ClosureHost* closure = stepper.closure()) // the plugin evaluates the problem itself, every copy
+        closure->set_objective([&](std::span<const double> x, std::span<double> g) {
+            double loss = 0.0;
+            for (std::size_t c = 0; c < copies; ++c) {
+                problem.gradient(x.subspan(c * n, n), g.subspan(c * n, n));
+                loss += problem.loss(x.subspan(c * n, n));
+            }
+            return loss;
+        });
     RunResult r;
     for (std::uint64_t t = 1; t <= budget; ++t) {
         for (std::size_t c = 0; c < copies; ++c)
@@ -126,9 +135,13 @@ Outcome converge(const Plugin& plugin, const Problem& problem, std::uint64_t bud
         tried.push_back(attempt.label);
         const RunResult r = optimize(*stepper, problem, budget);
         if (r.solved)
-            return pass(fmt::format("solved with {} in {} steps: {} (in {} copies over {} elements)", attempt.label,
-                                    r.steps, r.where, copies_for(problem.initial_point().size()),
-                                    copies_for(problem.initial_point().size()) * problem.initial_point().size()));
+            return pass(
+                fmt::format("solved with {} in {} steps{}: {} (in {} copies over {} elements)", attempt.label, r.steps,
+                            stepper->closure() != nullptr
+                                ? fmt::format(" and {} evaluations of its closure", stepper->closure()->evaluations())
+                                : std::string(),
+                            r.where, copies_for(problem.initial_point().size()),
+                            copies_for(problem.initial_point().size()) * problem.initial_point().size()));
         if (better(r, best, !best_label.empty())) {
             best = r;
             best_label = attempt.label;

@@ -271,6 +271,7 @@ std::optional<double> compare_one_step(const Stepper& stepper, Arrays<float>& si
         for (std::size_t k = 0; k < single.state.size(); ++k)
             twice.state[k][i] = single.state[k][i];
     }
+    twice.run = single.run;
     const Arrays<double> before = twice.clone();
     stepper.step(t, false, single);
     stepper.step(t, false, twice);

@@ -53,6 +53,7 @@ reference::HyperParams by_name(const Plugin& plugin, const std::vector<double>& 
 struct Start {
     std::vector<double> params;
     std::vector<std::vector<double>> state;
+    std::vector<double> run;          // the run state (cgp.run_state/1) of an algorithm that keeps one
     std::vector<std::uint64_t> steps; // t of each step, in order
     std::string what;                 // "20 steps", "one step at t = 1000000 from a reference state"
 };
@@ -71,6 +72,7 @@ Start from_the_beginning(const reference::Algorithm& algorithm, const reference:
         std::vector<std::span<double>> spans(s.state.begin(), s.state.end());
         algorithm.initial(hp, s.params, spans);
     }
+    s.run = reference::initial_run_state(algorithm, hp);
     for (std::uint64_t t = 1; t <= count; ++t)
         s.steps.push_back(t);
     s.what = fmt::format("{} steps", count);
@@ -86,7 +88,7 @@ Start late_step(const reference::Algorithm& algorithm, const reference::HyperPar
     std::vector<double> grads(kLength);
     for (std::uint64_t k = 1; k <= kSteps; ++k) {
         fill_gradients(std::span<double>(grads), rng);
-        algorithm.step(hp, k, s.params, grads, spans);
+        reference::step(algorithm, hp, k, s.params, grads, spans, s.run);
     }
     s.steps = {t};
     s.what = fmt::format("one step at t = {} from the state after {} steps", t, kSteps);
@@ -140,6 +142,11 @@ Followed follow_reference(const Stepper& stepper, const reference::Algorithm& al
         for (std::size_t k = 0; k < states; ++k)
             plugin_run.state[k][i] = static_cast<T>(start.state[k][i]);
     }
+    const std::size_t plugin_run_values = stepper.run_state().run.size() + stepper.run_state().tensor.size();
+    if (plugin_run_values != start.run.size())
+        fail("{} keeps {} run state values ({}), the plugin declares {} through cgp.run_state/1", algorithm.name,
+             start.run.size(), fmt::join(algorithm.run_state_names, ", "), plugin_run_values);
+    plugin_run.run = start.run; // the run state the plugin steps from (reset at t = 1 as a run starts)
     std::vector<double>& params = start.params;
     std::vector<double> grads(kLength);
     std::vector<std::span<double>> state_spans(start.state.begin(), start.state.end());
@@ -147,6 +154,7 @@ Followed follow_reference(const Stepper& stepper, const reference::Algorithm& al
     std::vector<double> one_params(kLength);
     std::vector<std::vector<double>> one_state(states, std::vector<double>(kLength));
     std::vector<std::span<double>> one_spans(one_state.begin(), one_state.end());
+    std::vector<double> one_run;
     Rng rng(seed);
     Followed result;
     const double tolerance = kUlpPerStep * std::numeric_limits<T>::epsilon();
@@ -159,8 +167,10 @@ Followed follow_reference(const Stepper& stepper, const reference::Algorithm& al
             one_state[k].assign(plugin_run.state[k].data(), plugin_run.state[k].data() + kLength);
         const std::vector<double> params_before = one_params;
         const std::vector<std::vector<double>> state_before = one_state;
+        one_run = t == 1 ? reference::initial_run_state(algorithm, hp) : plugin_run.run;
+        const std::vector<double> run_before = one_run;
         stepper.step(t, false, plugin_run);
-        algorithm.step(hp, t, one_params, grads, one_spans);
+        reference::step(algorithm, hp, t, one_params, grads, one_spans, one_run);
         bool left = beyond_range<T>(one_params);
         for (const auto& s : one_state)
             left = left || beyond_range<T>(s);
@@ -196,11 +206,26 @@ Followed follow_reference(const Stepper& stepper, const reference::Algorithm& al
                  algorithm.name, label, start.what, type_name<T>(), t, what, err, tolerance, what, at, num(widened[at]),
                  num(want[at]), format_hparams(stepper.plugin(), stepper.hparams()));
         };
-        algorithm.step(hp, t, params, grads, state_spans);
+        // The run state is double whatever T is: within kUlpPerStep ULP of double.
+        auto compare_run_value = [&](double got, double want, double before, const std::string& what) {
+            const double scale = std::max(std::abs(want), std::abs(before));
+            const double d = std::abs(got - want);
+            const double err = std::isnan(d) ? std::numeric_limits<double>::infinity() : scale > 0 ? d / scale : d;
+            if (err <= kUlpPerStep * std::numeric_limits<double>::epsilon())
+                return;
+            fail("{} with {}, {}: {} step t = {}: {} is {} where the reference's step from the same values gives {} "
+                 "({:.3g} relative; {}); see the equations in cgp/reference_optimizers.hpp",
+                 algorithm.name, label, start.what, type_name<T>(), t, what, num(got), num(want), err,
+                 format_hparams(stepper.plugin(), stepper.hparams()));
+        };
+        reference::step(algorithm, hp, t, params, grads, state_spans, start.run);
         compare(plugin_run.params, one_params, params, params_before, "params");
         for (std::size_t k = 0; k < states; ++k)
             compare(plugin_run.state[k], one_state[k], start.state[k], state_before[k],
                     fmt::format("state {} ({})", k, names[k]));
+        for (std::size_t j = 0; j < one_run.size(); ++j)
+            compare_run_value(plugin_run.run[j], one_run[j], run_before[j],
+                              fmt::format("run state {} ({})", j, algorithm.run_state_names[j]));
     }
     return result;
 }

@@ -1,7 +1,9 @@
 // Shared pieces of the checks: host-like arrays, direct stepping, random inputs, ULP comparisons.
 #include "check_support.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <cstring>
 #include <cmath>
 #include <limits>
 
@@ -24,6 +26,7 @@ Arrays<T> Arrays<T>::clone() const
         for (std::size_t i = 0; i < n; ++i)
             to[i] = from[i];
     };
+    c.run = run;
     copy(params, c.params);
     copy(grads, c.grads);
     for (std::size_t k = 0; k < state.size(); ++k)
@@ -43,13 +46,36 @@ std::size_t validated_state_count(const Plugin& plugin, const std::vector<double
 
 Stepper::Stepper(const Plugin& plugin, std::vector<double> hparams)
     : plugin_(plugin), hparams_(std::move(hparams)), state_count_(validated_state_count(plugin_, hparams_)),
-      initial_(plugin_, hparams_, state_count_)
+      initial_(plugin_, hparams_, state_count_), run_state_(declared_run_state(plugin_, hparams_)),
+      closure_(needs_closure(plugin_) ? std::make_unique<ClosureHost>() : nullptr)
 {
 }
 
+namespace {
+
+// What a step is offered: run values and a closure, each when the plugin declares it needs them.
+struct Offer {
+    const cgp_run_values_ext* run_values = nullptr;
+    const cgp_closure_ext* closure = nullptr;
+};
+
+const void* offer(const void* host, const char* id) noexcept
+{
+    const auto* o = static_cast<const Offer*>(host);
+    if (o == nullptr || id == nullptr)
+        return nullptr;
+    if (std::strcmp(id, CGP_EXT_RUN_VALUES) == 0)
+        return o->run_values;
+    if (std::strcmp(id, CGP_EXT_CLOSURE) == 0)
+        return o->closure;
+    return nullptr;
+}
+
+} // namespace
+
 template <class T>
 int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, const T* grads, T* const* state,
-                      std::string& message) const
+                      std::string& message, double* run) const
 {
     cgp_step_args args{};
     args.struct_size = sizeof args;
@@ -57,12 +83,39 @@ int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, co
     args.step = t;
     args.count = n;
     args.hparams = hparams_.data();
+    double fresh[2 * CGP_RUN_STATE_MAX] = {};
+    cgp_run_values_ext values{};
+    Offer offered;
+    if (run_state_.declared) {
+        const std::size_t per_run = run_state_.run.size(), per_tensor = run_state_.tensor.size();
+        if (run == nullptr) {
+            std::copy(run_state_.run.begin(), run_state_.run.end(), fresh);
+            std::copy(run_state_.tensor.begin(), run_state_.tensor.end(), fresh + per_run);
+            run = fresh;
+        }
+        values = {sizeof values,
+                  1u,
+                  per_run > 0 ? run : nullptr,
+                  static_cast<std::uint32_t>(per_run),
+                  static_cast<std::uint32_t>(per_tensor),
+                  per_tensor > 0 && n > 0 ? 1u : 0u,
+                  per_tensor > 0 ? run + per_run : nullptr};
+        offered.run_values = &values;
+    }
+    if (closure_)
+        offered.closure = closure_->begin<T>(params, grads, n);
+    if (offered.run_values != nullptr || offered.closure != nullptr) {
+        args.host = &offered;
+        args.get_host_extension = &offer;
+    }
     char msg[512] = {0};
     int status;
     if constexpr (std::is_same_v<T, float>)
         status = plugin_.descriptor().step_f32(&args, params, grads, state, msg, sizeof msg);
     else
         status = plugin_.descriptor().step_f64(&args, params, grads, state, msg, sizeof msg);
+    if (closure_)
+        closure_->end();
     msg[sizeof msg - 1] = '\0';
     message = msg;
     return status;
@@ -71,11 +124,15 @@ int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, co
 template <class T>
 void Stepper::step(std::uint64_t t, bool scalar, Arrays<T>& a) const
 {
-    if (t == 1)
+    if (t == 1) {
         for (std::size_t k = 0; k < a.state.size(); ++k)
             initial_.fill(k, a.params.span(), a.state[k].span());
+        a.run = run_state_.run;
+        a.run.insert(a.run.end(), run_state_.tensor.begin(), run_state_.tensor.end());
+    }
     std::string message;
-    const int status = try_step<T>(t, scalar, a.size(), a.params.data(), a.grads.data(), a.state_ptrs.data(), message);
+    const int status = try_step<T>(t, scalar, a.size(), a.params.data(), a.grads.data(), a.state_ptrs.data(), message,
+                                   run_state_.declared && !a.run.empty() ? a.run.data() : nullptr);
     if (status != CGP_OK)
         fail("{} step {} ({} path, length {}) returned error {}: {}", type_name<T>(), t, path_name(scalar), a.size(),
              status, message.empty() ? "(no message)" : message);
@@ -129,6 +186,10 @@ std::string first_difference(const Arrays<T>& a, const Arrays<T>& b, std::uint64
     std::string diff = compare(a.params, b.params, "params");
     for (std::size_t k = 0; diff.empty() && k < a.state.size(); ++k)
         diff = compare(a.state[k], b.state[k], fmt::format("state {}", k));
+    for (std::size_t j = 0; diff.empty() && j < a.run.size() && j < b.run.size(); ++j)
+        if (const std::uint64_t d = ulp_distance(a.run[j], b.run[j]); d > max_ulp)
+            diff = fmt::format("run state (cgp.run_values/1) value {} = {} ({}) vs {} ({}), {} ULP apart", j,
+                               num(a.run[j]), a_name, num(b.run[j]), b_name, d);
     return diff;
 }
 
@@ -178,9 +239,9 @@ std::size_t simd_block_bytes(std::string_view path)
 template struct Arrays<float>;
 template struct Arrays<double>;
 template int Stepper::try_step<float>(std::uint64_t, bool, std::size_t, float*, const float*, float* const*,
-                                      std::string&) const;
+                                      std::string&, double*) const;
 template int Stepper::try_step<double>(std::uint64_t, bool, std::size_t, double*, const double*, double* const*,
-                                       std::string&) const;
+                                       std::string&, double*) const;
 template void Stepper::step<float>(std::uint64_t, bool, Arrays<float>&) const;
 template void Stepper::step<double>(std::uint64_t, bool, Arrays<double>&) const;
 template void fill_normal<float>(std::span<float>, Rng&, double);

@@ -3,6 +3,7 @@
 // comparisons in units in the last place (ULP).
 #pragma once
 
+#include "closure_host.hpp"
 #include "conformance.hpp"
 #include "hparam_sets.hpp"
 #include "isolation.hpp"
@@ -16,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -65,6 +67,7 @@ struct Arrays {
     AlignedArray<T> params, grads;
     std::vector<AlignedArray<T>> state;
     std::vector<T*> state_ptrs;
+    std::vector<double> run; // the run state (cgp.run_state/1), set by Stepper::step at t = 1
 
     Arrays(std::size_t n, std::size_t states);
     std::size_t size() const { return params.size(); }
@@ -82,10 +85,17 @@ public:
     const std::vector<double>& hparams() const { return hparams_; }
     std::size_t state_count() const { return state_count_; }
 
-    // One call of step_f32/step_f64; returns its status and the plugin's message.
+    // One call of step_f32/step_f64; returns its status and the plugin's message. A plugin with run
+    // state (cgp.run_state/1) is offered cgp.run_values/1 over `run` (per_run, then per_tensor values
+    // for the one tensor of a step without a model), or, when run is null, over a copy of the initial
+    // values made for this call: each such call then steps from a fresh run state.
     template <class T>
     int try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, const T* grads, T* const* state,
-                 std::string& message) const;
+                 std::string& message, double* run = nullptr) const;
+    const RunStateDeclaration& run_state() const { return run_state_; }
+    // The closure (cgp.closure/1) offered to every step of a plugin that needs one (needs_closure);
+    // nullptr for any other plugin.
+    ClosureHost* closure() const { return closure_.get(); }
     // One step on Arrays; any status but CGP_OK fails the check. At t = 1 it first fills the state
     // arrays as a training run does (zero, or the plugin's cgp.initial_state/1 declaration from the
     // current parameters), so every check starts where a run starts.
@@ -97,6 +107,8 @@ private:
     std::vector<double> hparams_;
     std::size_t state_count_ = 0;
     InitialState initial_;
+    RunStateDeclaration run_state_;
+    std::unique_ptr<ClosureHost> closure_;
 };
 
 // Normal values times `scale`.

@@ -39,5 +39,6 @@ Outcome check_isa_variants(const Plugin& plugin);
 // check_reference.cpp
 Outcome check_reference_trajectory(const Plugin& plugin);
 Outcome check_initial_state(const Plugin& plugin);
+Outcome check_closure(const Plugin& plugin);
 
 } // namespace cgp::conformance

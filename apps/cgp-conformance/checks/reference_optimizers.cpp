@@ -303,6 +303,46 @@ void run_lamb(const HyperParams& hp, std::uint64_t t, std::span<double> p, std::
     lamb_step(s, t, p, g, state[0], state[1]);
 }
 
+// Schedule-free AdamW from the run state a plugin keeps: run[0] = lr_max, run[1] = weight_sum; k = t - 1.
+void run_schedulefree(const HyperParams& hp, std::uint64_t t, std::span<double> p, std::span<const double> g,
+                      Spans state, std::span<double> run)
+{
+    check_state(state, 2, p.size());
+    if (run.size() != 2)
+        throw Error(fmt::format("reference optimizer: {} run state values given, 2 expected", run.size()));
+    ScheduleFreeSettings s;
+    s.lr = require(hp, "lr");
+    s.beta1 = require(hp, "beta1");
+    s.beta2 = require(hp, "beta2");
+    s.eps = require(hp, "eps");
+    s.weight_decay = lookup(hp, "weight_decay");
+    s.warmup_steps = lookup(hp, "warmup_steps");
+    s.r = lookup(hp, "r");
+    s.weight_lr_power = require(hp, "weight_lr_power");
+    ScheduleFreeState st(p);
+    st.k = t - 1;
+    st.lr_max = run[0];
+    st.weight_sum = run[1];
+    st.z.assign(state[0].begin(), state[0].end());
+    st.exp_avg_sq.assign(state[1].begin(), state[1].end());
+    schedulefree_adamw_step(s, st, p, g);
+    std::copy(st.z.begin(), st.z.end(), state[0].begin());
+    std::copy(st.exp_avg_sq.begin(), st.exp_avg_sq.end(), state[1].begin());
+    run[0] = st.lr_max;
+    run[1] = st.weight_sum;
+}
+
+void start_schedulefree_run(const HyperParams&, std::span<double> run)
+{
+    run[0] = -1.0; // the authors' lr_max before the first step
+    run[1] = 0.0;
+}
+
+void start_schedulefree(const HyperParams&, std::span<const double> params, Spans state)
+{
+    std::copy(params.begin(), params.end(), state[0].begin());
+}
+
 const Algorithm kAlgorithms[] = {
     {"sgd", {"lr"}, {"weight_decay", "maximize"}, {}, &run_sgd},
     {"sgd-momentum",
@@ -345,6 +385,16 @@ const Algorithm kAlgorithms[] = {
      &start_adagrad},
     {"lion", {"lr", "beta1", "beta2"}, {"weight_decay"}, {"m"}, &run_lion},
     {"lamb", {"lr", "beta1", "beta2", "eps"}, {"weight_decay"}, {"m", "v"}, &run_lamb},
+    {"schedulefree_adamw",
+     {"lr", "beta1", "beta2", "eps", "weight_lr_power"},
+     {"weight_decay", "warmup_steps", "r"},
+     {"z", "v"},
+     nullptr,
+     &start_schedulefree,
+     nullptr,
+     {"lr_max", "weight_sum"},
+     &start_schedulefree_run,
+     &run_schedulefree},
 };
 
 } // namespace
@@ -365,6 +415,23 @@ const Algorithm* find_algorithm(std::string_view name)
 std::vector<std::string_view> state_names(const Algorithm& algorithm, const HyperParams& hp)
 {
     return algorithm.states_for != nullptr ? algorithm.states_for(hp) : algorithm.state_names;
+}
+
+std::vector<double> initial_run_state(const Algorithm& algorithm, const HyperParams& hp)
+{
+    std::vector<double> run(algorithm.run_state_names.size(), 0.0);
+    if (algorithm.initial_run != nullptr)
+        algorithm.initial_run(hp, run);
+    return run;
+}
+
+void step(const Algorithm& algorithm, const HyperParams& hp, std::uint64_t t, std::span<double> params,
+          std::span<const double> grads, std::span<const std::span<double>> state, std::span<double> run)
+{
+    if (algorithm.step_with_run != nullptr)
+        algorithm.step_with_run(hp, t, params, grads, state, run);
+    else
+        algorithm.step(hp, t, params, grads, state);
 }
 
 void sgd_step(double lr, std::span<double> params, std::span<const double> grads)

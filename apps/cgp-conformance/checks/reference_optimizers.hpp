@@ -68,7 +68,24 @@ struct Algorithm {
     // The state arrays for these values, when they depend on them (amsgrad, momentum, centered); null:
     // always state_names.
     std::vector<std::string_view> (*states_for)(const HyperParams& hp) = nullptr;
+    // Run state (cgp.run_state/1), for an algorithm that keeps scalars across steps as its plugin does:
+    // the names of the values, laid out as a plugin's run values for the one tensor of a run without a
+    // model (per run, then per tensor); their values before step 1; and the step that reads and writes
+    // them, taken instead of `step` (null then), so the reference steps from any mid-run state.
+    std::vector<std::string_view> run_state_names = {};
+    void (*initial_run)(const HyperParams& hp, std::span<double> run) = nullptr;
+    void (*step_with_run)(const HyperParams& hp, std::uint64_t t, std::span<double> params,
+                          std::span<const double> grads, std::span<const std::span<double>> state,
+                          std::span<double> run) = nullptr;
 };
+
+// The run state of `algorithm` before step 1 (empty without run state).
+std::vector<double> initial_run_state(const Algorithm& algorithm, const HyperParams& hp);
+
+// One step of `algorithm` at t; `run` is its run state (initial_run_state, then as the previous step
+// left it), ignored by an algorithm without one.
+void step(const Algorithm& algorithm, const HyperParams& hp, std::uint64_t t, std::span<double> params,
+          std::span<const double> grads, std::span<const std::span<double>> state, std::span<double> run);
 
 // The state arrays `algorithm` keeps with these hyperparameter values.
 std::vector<std::string_view> state_names(const Algorithm& algorithm, const HyperParams& hp);
@@ -114,9 +131,51 @@ struct LambSettings {
 void lamb_step(const LambSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
                std::span<double> m, std::span<double> v);
 
+// Schedule-free AdamW (the authors' AdamWScheduleFree, train mode): the parameters are y; the run
+// state is k (steps taken), lr_max and weight_sum; z starts as the initial parameters. Claimed by a
+// plugin, its run state is lr_max, weight_sum (k is t - 1).
+struct ScheduleFreeSettings {
+    double lr = 0.0025;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+    double warmup_steps = 0.0;
+    double r = 0.0;
+    double weight_lr_power = 2.0;
+};
+struct ScheduleFreeState {
+    explicit ScheduleFreeState(std::span<const double> params);
+    std::uint64_t k = 0;
+    double lr_max = -1.0, weight_sum = 0.0;
+    std::vector<double> z, exp_avg_sq;
+};
+void schedulefree_adamw_step(const ScheduleFreeSettings& s, ScheduleFreeState& st, std::span<double> y,
+                             std::span<const double> grads);
+
 // NAdam's momentum product mu_1 * ... * mu_t, by the running product torch keeps (bit for bit) for
 // t up to 2^20; in bounded time at any t: the product stops once it is 0, the factors not yet exactly
 // beta1 by then are multiplied in one by one, and beyond 2^20 the rest is beta1^(t - 2^20) by pow.
 double nadam_mu_product(double beta1, double momentum_decay, std::uint64_t t);
+
+} // namespace cgp::reference
+
+namespace cgp::reference {
+
+// SAM (Foret et al. 2021) as the authors' PyTorch SAM (davda54/sam) over torch.optim.SGD (momentum,
+// dampening 0) or torch.optim.Adam: a = |p| when adaptive (ASAM), else 1;
+// e = rho / (||a g|| + 1e-12) * a^2 g; g' = the gradient at p + e (gradient_at); then the base
+// optimizer's step with g' (sgd_momentum_step, or adam_step). state: b for SGD; m, v for Adam.
+struct SamSettings {
+    double lr = 0.01;
+    double rho = 0.05;
+    bool adaptive = false;
+    bool adam = false;      // the base optimizer: Adam, else SGD
+    double momentum = 0.0;  // SGD's
+    AdamSettings base_adam; // Adam's (its lr is lr)
+};
+using GradientAt = void (*)(const void* context, std::span<const double> x, std::span<double> g);
+void sam_step(const SamSettings& s, std::uint64_t t, std::span<double> params, std::span<const double> grads,
+              std::span<const std::span<double>> state, GradientAt gradient_at, const void* context);
 
 } // namespace cgp::reference

@@ -46,6 +46,10 @@ const Check kChecks[] = {
      "a declared initial state (cgp.initial_state/1) is well formed and pure, and stepping from it "
      "stays finite",
      &check_initial_state},
+    {"closure",
+     "a plugin that needs a closure (cgp.needs_closure/1) evaluates only inside its steps, and refuses a "
+     "step without one",
+     &check_closure},
 };
 
 } // namespace

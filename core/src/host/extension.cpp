@@ -1,4 +1,5 @@
-// Extension lookup with version and size checks, and cgp.initial_state/1: query and fill.
+// Extension lookup with version and size checks; cgp.initial_state/1 (query and fill) and
+// cgp.run_state/1 (query).
 #include <cgp/host/extension.hpp>
 #include <cgp/io/error.hpp>
 
@@ -58,6 +59,57 @@ void check_known_extensions(const Plugin& plugin)
         ext != nullptr && ext->initial_state == nullptr)
         refuse_extension(plugin, CGP_EXT_INITIAL_STATE, "initial_state is null");
     find_extension<cgp_tensor_hparams_ext>(plugin, CGP_EXT_TENSOR_HPARAMS, 1); // version and size
+    if (const auto* ext = find_extension<cgp_run_state_ext>(plugin, CGP_EXT_RUN_STATE, 1);
+        ext != nullptr && (ext->sizes == nullptr || ext->initial == nullptr))
+        refuse_extension(plugin, CGP_EXT_RUN_STATE, "sizes or initial is null");
+    find_extension<cgp_needs_closure_ext>(plugin, CGP_EXT_NEEDS_CLOSURE, 1); // version and size
+}
+
+bool needs_closure(const Plugin& plugin)
+{
+    return find_extension<cgp_needs_closure_ext>(plugin, CGP_EXT_NEEDS_CLOSURE, 1) != nullptr;
+}
+
+void refuse_closure_plugin(const Plugin& plugin, std::string_view program, std::string_view why)
+{
+    if (!needs_closure(plugin))
+        return;
+    throw Error(fmt::format("optimizer '{}' ({}) evaluates the loss at parameters of its own inside each step (it "
+                            "offers cgp.needs_closure/1), which {} cannot serve: {}\nhint: train it with cgp-run, "
+                            "cgp-sweep or cgp.train, which serve cgp.closure/1",
+                            plugin.id(), plugin.path().string(), program, why));
+}
+
+RunStateDeclaration declared_run_state(const Plugin& plugin, std::span<const double> hparams)
+{
+    RunStateDeclaration d;
+    const auto* ext = find_extension<cgp_run_state_ext>(plugin, CGP_EXT_RUN_STATE, 1);
+    if (ext == nullptr)
+        return d;
+    const auto refused = [&plugin](const char* what, const char* msg) {
+        return Error(fmt::format("optimizer '{}' ({}) cannot give its run state {}: {}", plugin.id(),
+                                 plugin.path().string(), what, msg[0] != '\0' ? msg : "(no message)"));
+    };
+    char msg[512] = {0};
+    std::uint32_t per_run = 0, per_tensor = 0;
+    if (ext->sizes(hparams.data(), &per_run, &per_tensor, msg, sizeof msg) != CGP_OK)
+        throw refused("sizes", msg);
+    if (per_run > CGP_RUN_STATE_MAX || per_tensor > CGP_RUN_STATE_MAX)
+        refuse_extension(plugin, CGP_EXT_RUN_STATE,
+                         fmt::format("it declares {} values per run and {} per tensor; at most {} each", per_run,
+                                     per_tensor, CGP_RUN_STATE_MAX));
+    d.declared = true;
+    d.run.assign(per_run, 0.0);
+    d.tensor.assign(per_tensor, 0.0);
+    if (ext->initial(hparams.data(), d.run.data(), per_run, d.tensor.data(), per_tensor, msg, sizeof msg) != CGP_OK)
+        throw refused("initial values", msg);
+    for (const std::vector<double>* v : {&d.run, &d.tensor})
+        for (std::size_t k = 0; k < v->size(); ++k)
+            if (!std::isfinite((*v)[k]))
+                refuse_extension(plugin, CGP_EXT_RUN_STATE,
+                                 fmt::format("{} value {} starts at {}, not a finite number",
+                                             v == &d.run ? "run" : "per-tensor", k, (*v)[k]));
+    return d;
 }
 
 InitialState::InitialState(const Plugin& plugin, std::span<const double> hparams, std::size_t state_count)

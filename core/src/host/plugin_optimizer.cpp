@@ -19,8 +19,11 @@ std::size_t validated_state_count(const Plugin& plugin, const std::vector<double
 
 PluginOptimizer::PluginOptimizer(std::shared_ptr<const Plugin> plugin, std::vector<double> hparams)
     : plugin_(std::move(plugin)), hparams_(std::move(hparams)), state_count_(validated_state_count(*plugin_, hparams_)),
-      initial_(*plugin_, hparams_, state_count_)
+      initial_(*plugin_, hparams_, state_count_), needs_closure_(cgp::needs_closure(*plugin_))
 {
+    RunStateDeclaration run = declared_run_state(*plugin_, hparams_);
+    if (run.declared)
+        host_.declare_run_state(std::move(run.run), std::move(run.tensor));
 }
 
 template <class T>
@@ -48,6 +51,11 @@ void PluginOptimizer::run(Fn fn, std::uint64_t t, std::span<T> params, std::span
 {
     if (grads.size() != params.size() || state.size() != state_count_)
         throw Error("internal error: optimizer step with mismatched arrays");
+    if (needs_closure_ && !host_.has_closure())
+        throw Error(fmt::format("optimizer '{}' ({}) evaluates the loss at parameters of its own inside each step "
+                                "(cgp.needs_closure/1), and nothing serves it cgp.closure/1 here\nhint: train it with "
+                                "cgp-run, cgp-sweep or cgp.train",
+                                plugin_->id(), plugin_->path().string()));
     cgp_step_args args{};
     args.struct_size = sizeof args;
     args.flags = scalar ? CGP_STEP_SCALAR : 0u;
@@ -61,6 +69,7 @@ void PluginOptimizer::run(Fn fn, std::uint64_t t, std::span<T> params, std::span
         const PluginCallMark in_plugin(*plugin_, t); // names the plugin and step if it crashes
         status = fn(&args, params.data(), grads.data(), state.data(), msg, sizeof msg);
     }
+    host_.end_step();
     if (status != CGP_OK)
         throw Error(fmt::format("optimizer '{}' ({}) failed at step {}: {}", plugin_->id(), plugin_->path().string(), t,
                                 msg[0] != '\0' ? msg : "(no message)"));

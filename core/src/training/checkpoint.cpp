@@ -229,6 +229,7 @@ Checkpoint capture_checkpoint(const Checkpoint& identity, const RunSnapshot& run
             c.observers.emplace_back(std::move(key), o->save_state());
     if (run.transforms != nullptr)
         c.transforms = run.transforms->record();
+    c.run_state.assign(run.run_state.begin(), run.run_state.end());
     c.format = kCheckpointFormat;
     return c;
 }
@@ -288,6 +289,12 @@ std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c)
         w.u64(c.transforms.groups.size());
         for (const std::string& g : c.transforms.groups)
             w.str(g);
+    }
+    if (c.format >= 5) {
+        w.str(c.loss);
+        w.u64(c.run_state.size());
+        for (double v : c.run_state)
+            w.f64(v);
     }
 
     const std::vector<std::uint8_t>& payload = w.data();
@@ -374,6 +381,12 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
         const std::uint64_t n = r.count(8);
         for (std::uint64_t i = 0; i < n; ++i)
             c.transforms.groups.push_back(r.str());
+    }
+    if (version >= 5) {
+        c.loss = r.str();
+        const std::uint64_t n = r.count(8);
+        for (std::uint64_t i = 0; i < n; ++i)
+            c.run_state.push_back(r.f64());
     }
     if (r.left() != 0)
         r.corrupt("unread bytes after the last field");

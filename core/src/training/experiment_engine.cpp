@@ -79,7 +79,15 @@ void EngineT<T>::restore(const Checkpoint& c)
         throw Error(fmt::format("the checkpoint holds {} optimizer state arrays; the optimizer with these "
                                 "hyperparameters uses {}",
                                 c.state.size(), st.optimizer_state.size()));
+    const std::span<double> run = trainer.optimizer().run_state();
+    if (c.run_state.size() != run.size())
+        throw Error(fmt::format(
+            "the checkpoint holds {} run state values (cgp.run_state/1); the optimizer with these "
+            "hyperparameters and this model keeps {}\nhint: resume with the optimizer hyperparameters of the run "
+            "that wrote it (cgp-run --inspect-checkpoint lists them)",
+            c.run_state.size(), run.size()));
     sampler->restore_state(c.sampler_state);
+    std::copy(c.run_state.begin(), c.run_state.end(), run.begin());
     copy_raw<T>(c.params, tape.params());
     for (std::size_t k = 0; k < c.state.size(); ++k)
         copy_raw<T>(c.state[k], st.optimizer_state[k].span());

@@ -25,6 +25,7 @@ Checkpoint Experiment::identity() const
     c.batch_size = settings_.batch_size;
     c.log_every = settings_.train.log_every;
     c.seed = settings_.seed;
+    c.loss = std::string(loss_info(settings_.loss).name);
     return c;
 }
 
@@ -87,6 +88,10 @@ std::vector<std::string> Experiment::resume(const Checkpoint& original, const st
     if (c.log_every != settings_.train.log_every)
         refuse(fmt::format("it used --log-every {}, this run {}", c.log_every, settings_.train.log_every),
                fmt::format("resume with --log-every {}", c.log_every));
+    const std::string loss(loss_info(settings_.loss).name);
+    if (!c.loss.empty() && c.loss != loss)
+        refuse(fmt::format("it was trained with --loss {}, this run uses --loss {}", c.loss, loss),
+               fmt::format("resume with --loss {}", c.loss));
     if (c.param_count != graph_.params.size())
         refuse("its parameter count differs from the model's", "resume with the model that wrote it");
     std::vector<std::string> notes;

@@ -65,7 +65,9 @@ void ProgressReporter::draw(const TrainStatus& s, bool force)
     const double done = static_cast<double>(s.iteration - start_iteration_);
     rate_ = s.seconds > 0 ? done / s.seconds : 0.0;
     const double fraction = s.total > 0 ? static_cast<double>(s.iteration) / static_cast<double>(s.total) : 1.0;
-    const std::string loss = record_loss_ >= 0 ? fmt::format("loss {:.4f}", record_loss_) : "loss -";
+    std::string loss = record_loss_ >= 0 ? fmt::format("loss {:.4f}", record_loss_) : "loss -";
+    if (s.evaluations > 0) // an optimizer with a closure (cgp.closure/1)
+        loss += fmt::format("  {} evaluations", s.evaluations);
     if (tty_) {
         if (!force && now - last_draw_ < std::chrono::milliseconds(100))
             return;

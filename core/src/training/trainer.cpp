@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -52,10 +53,53 @@ std::string_view to_string(StopReason r) noexcept
     return "?";
 }
 
+// The closure: evaluates the tape on the batch it holds at point(), then puts the step's parameters and
+// gradients back. Its four buffers are allocated with the trainer, never in a step.
+template <class T>
+class Trainer<T>::Evaluator final : public Closure {
+public:
+    explicit Evaluator(Tape<T>& tape)
+        : tape_(tape), point_(tape.params().size()), gradient_(tape.params().size()), params_(tape.params().size()),
+          grads_(tape.params().size())
+    {
+    }
+    void* point() noexcept override { return point_.data(); }
+    const void* gradient() const noexcept override { return gradient_.data(); }
+    double evaluate() override
+    {
+        const std::span<T> p = tape_.params(), g = tape_.grads();
+        std::copy(p.begin(), p.end(), params_.data());
+        std::copy(g.begin(), g.end(), grads_.data());
+        std::copy(point_.data(), point_.data() + p.size(), p.begin());
+        const double loss = tape_.forward_backward();
+        std::copy(g.begin(), g.end(), gradient_.data());
+        std::copy(params_.data(), params_.data() + p.size(), p.begin());
+        std::copy(grads_.data(), grads_.data() + g.size(), g.begin());
+        ++evaluations;
+        return loss;
+    }
+    std::uint64_t evaluations = 0;
+
+private:
+    Tape<T>& tape_;
+    AlignedArray<T> point_, gradient_, params_, grads_;
+};
+
+template <class T>
+Trainer<T>::~Trainer()
+{
+    if (evaluator_)
+        optimizer_.serve_closure(nullptr);
+}
+
 template <class T>
 Trainer<T>::Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer)
     : tape_(tape), sampler_(sampler), optimizer_(optimizer)
 {
+    if (optimizer_.needs_closure()) {
+        evaluator_ = std::make_unique<Evaluator>(tape_);
+        optimizer_.serve_closure(evaluator_.get());
+    }
     const std::size_t n = tape_.params().size();
     for (std::size_t s = 0; s < optimizer_.state_count(); ++s)
         state_.optimizer_state.emplace_back(n);
@@ -73,9 +117,14 @@ template <class T>
 RunSnapshot Trainer<T>::snapshot(std::span<TrainObserver* const> observers) const noexcept
 {
     const std::span<const T> p = tape_.params();
-    return RunSnapshot{state_.loop,  sizeof(T), {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
-                       state_bytes_, sampler_,  observers,
-                       transforms_};
+    return RunSnapshot{state_.loop,
+                       sizeof(T),
+                       {reinterpret_cast<const std::uint8_t*>(p.data()), p.size() * sizeof(T)},
+                       state_bytes_,
+                       sampler_,
+                       observers,
+                       transforms_,
+                       optimizer_.run_state()};
 }
 
 // One call of run(): the loop of train_gpt2.c, one named step per line of it.
@@ -84,7 +133,7 @@ class Trainer<T>::Loop {
 public:
     Loop(Trainer& t, std::uint64_t iterations, const TrainOptions& options, std::span<TrainObserver* const> observers)
         : t_(t), st_(t.state_.loop), options_(options), observers_(observers), run_(t.snapshot(observers)),
-          first_iteration_(st_.iteration)
+          first_iteration_(st_.iteration), first_evaluations_(t.evaluator_ ? t.evaluator_->evaluations : 0)
     {
         status_.total = iterations;
     }
@@ -231,6 +280,7 @@ private:
         s.steps = st_.step;
         s.skipped = st_.skipped;
         s.seconds = seconds();
+        s.evaluations = status_.evaluations;
         const std::uint64_t done_here = st_.iteration - first_iteration_;
         s.iterations_per_second = s.seconds > 0.0 ? static_cast<double>(done_here) / s.seconds : 0.0;
         s.records = st_.records;
@@ -286,6 +336,7 @@ private:
         status_.step = st_.step;
         status_.skipped = st_.skipped;
         status_.last_loss = last_loss;
+        status_.evaluations = t_.evaluator_ ? t_.evaluator_->evaluations - first_evaluations_ : 0;
     }
 
     double seconds() const { return std::chrono::duration<double>(clock::now() - start_).count(); }
@@ -296,6 +347,7 @@ private:
     std::span<TrainObserver* const> observers_;
     const RunSnapshot run_;
     const std::uint64_t first_iteration_;
+    const std::uint64_t first_evaluations_;
     const clock::time_point start_ = clock::now();
     TrainStatus status_;
     TrainSummary summary_;

@@ -1,5 +1,5 @@
-// nonconforming_decay_grows.so: SGD with decoupled weight decay, declared through its hyperparameter
-// weight_decay, whose decay has the wrong sign: p <- p + lr*weight_decay*p - lr*g, so with no gradient
+// nonconforming_decay_grows.so: SGD with decoupled weight decay, declared by flagging its hyperparameter
+// weight_decay CGP_HPARAM_DECOUPLED_DECAY, whose decay has the wrong sign: p <- p + lr*weight_decay*p - lr*g, so with no gradient
 // the parameters grow. cgp-conformance must fail it in the "zero_gradient" check, naming the declared
 // movement.
 #include "sgd_parts.hpp"

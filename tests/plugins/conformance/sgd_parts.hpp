@@ -39,12 +39,13 @@ struct LrMomentum {
     }
 };
 
-// SGD with decoupled weight decay, p <- p - Sign*lr*weight_decay*p - lr*g; Sign = -1 is the mistake.
-template <int Sign>
+// SGD with decoupled weight decay, p <- p - Sign*lr*weight_decay*p - lr*g; Sign = -1 is a mistake, and
+// so is Flags = 0 (the decay not declared by CGP_HPARAM_DECOUPLED_DECAY).
+template <int Sign, std::uint32_t Flags = CGP_HPARAM_DECOUPLED_DECAY>
 struct DecoupledDecay {
     enum { lr, weight_decay, hparam_count };
     static constexpr cgp_hparam hparams[] = {{"lr", "learning rate", 0.01, 0.0, 1.0, 0},
-                                             {"weight_decay", "decoupled weight decay", 1e-4, 0.0, 1.0, 0}};
+                                             {"weight_decay", "decoupled weight decay", 1e-4, 0.0, 1.0, Flags}};
     static constexpr unsigned max_state = 0;
 
     template <class T>

@@ -1,5 +1,6 @@
 // cgp/host/extension.hpp: a plugin's extensions (abi.h, get_extension) by id, checked against the
-// versions and sizes this host knows, and the one the host applies: cgp.initial_state/1.
+// versions and sizes this host knows, and the ones the host applies: cgp.initial_state/1 and
+// cgp.run_state/1.
 #pragma once
 
 #include <cgp/host/plugin.hpp>
@@ -7,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace cgp {
@@ -44,5 +46,22 @@ private:
     std::vector<std::uint32_t> kinds_;
     std::vector<double> values_;
 };
+
+// What cgp.run_state/1 declares for some hyperparameters: the initial values per run and per tensor
+// (their sizes are the declared sizes). Both empty when the plugin does not offer the extension.
+struct RunStateDeclaration {
+    bool declared = false;
+    std::vector<double> run, tensor;
+};
+// Asks the plugin for these (validated) hyperparameters; throws cgp::Error naming the plugin when it
+// refuses, declares more than CGP_RUN_STATE_MAX values or a non-finite initial value.
+RunStateDeclaration declared_run_state(const Plugin& plugin, std::span<const double> hparams);
+
+// Whether the plugin declares that its steps evaluate the loss at other parameters (cgp.needs_closure/1).
+bool needs_closure(const Plugin& plugin);
+// For a program that cannot serve cgp.closure/1: throws cgp::Error naming the plugin path, the
+// program and why (`why`: what the program does instead of training on a batch) when the plugin needs
+// one; does nothing otherwise.
+void refuse_closure_plugin(const Plugin& plugin, std::string_view program, std::string_view why);
 
 } // namespace cgp

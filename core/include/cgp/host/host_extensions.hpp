@@ -1,12 +1,16 @@
-// cgp/host/host_extensions.hpp: the extensions the host offers a plugin's step (abi.h, ABI 1.2):
-// "cgp.tensors/1" (the model's tensors) and "cgp.step_context/1" (batch loss, planned steps, seed).
+// cgp/host/host_extensions.hpp: the extensions the host offers a plugin's step (abi.h, ABI 1.2-1.3):
+// "cgp.tensors/1" (the model's tensors), "cgp.step_context/1" (batch loss, planned steps, seed) and
+// "cgp.run_values/1" (the storage of the run state a plugin declares through cgp.run_state/1) and
+// "cgp.closure/1" (evaluations at other parameters, for a plugin that declares cgp.needs_closure/1).
 #pragma once
 
 #include <cgp/sdk/abi.h>
+#include <cgp/training/optimizer.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,15 +49,39 @@ public:
                     std::vector<int> set_of_tensor);
     bool has_groups() const noexcept { return !sets_.empty(); }
     void set_loss(double loss) noexcept { context_.loss = loss; }
+    // The run state (cgp.run_state/1): per_run values, then per_tensor values for each tensor, all
+    // starting at the initial values given (run_initial: per_run, tensor_initial: per_tensor). Sized
+    // for the tensors set now and again by set_tensors (which refills the initial values).
+    void declare_run_state(std::vector<double> run_initial, std::vector<double> tensor_initial);
+    bool has_run_state() const noexcept { return has_run_state_; }
+    // The run state as stored: per_run values, then tensor-major per_tensor values. Checkpoints save
+    // and restore it; empty for a plugin without cgp.run_state/1.
+    std::span<double> run_values() noexcept { return run_values_; }
+    std::span<const double> run_values() const noexcept { return run_values_; }
 
-    // Points args.host and args.get_host_extension here for a step over `count` elements.
+    // The closure the steps may evaluate through cgp.closure/1 from now on (nullptr: none offered).
+    void set_closure(Closure* closure) noexcept { closure_.source = closure; }
+    bool has_closure() const noexcept { return closure_.source != nullptr; }
+
+    // Points args.host and args.get_host_extension here for a step over `count` elements; the step's
+    // closure answers evaluations until end_step().
     void bind(cgp_step_args& args, std::size_t count) noexcept;
+    void end_step() noexcept { closure_.active = false; }
+    // Evaluations the last (or current) step made through cgp.closure/1.
+    std::uint64_t step_evaluations() const noexcept { return closure_.ext.evaluations; }
 
     const cgp_step_context_ext& step_context() const noexcept { return context_; }
     std::size_t tensor_count() const noexcept { return tensors_.size(); }
 
 private:
     static const void* lookup(const void* host, const char* id) noexcept;
+    static int evaluate(const cgp_closure_ext* self, double* loss, char* msg, std::size_t msg_size) noexcept;
+    struct ClosureSlot {
+        cgp_closure_ext ext{}; // first member: evaluate's self is the slot
+        Closure* source = nullptr;
+        bool active = false; // inside the step bind() began
+    };
+    void fill_run_state();
     std::vector<std::string> names_;
     std::vector<cgp_tensor> tensors_;
     std::size_t total_ = 0;
@@ -65,6 +93,10 @@ private:
     cgp_tensor whole_{};
     cgp_tensors_ext tensors_ext_{};
     cgp_step_context_ext context_{};
+    bool has_run_state_ = false;
+    std::vector<double> run_initial_, tensor_initial_, run_values_;
+    cgp_run_values_ext run_ext_{};
+    ClosureSlot closure_;
 };
 
 } // namespace cgp

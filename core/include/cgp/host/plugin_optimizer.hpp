@@ -29,6 +29,9 @@ public:
               bool scalar) override;
     void read_hparams_from(const double* values) noexcept override { step_hparams_ = values; }
     void set_loss(double loss) noexcept override { host_.set_loss(loss); }
+    std::span<double> run_state() noexcept override { return host_.run_values(); }
+    bool needs_closure() const noexcept override { return needs_closure_; }
+    void serve_closure(Closure* closure) noexcept override { host_.set_closure(closure); }
 
     // What the host offers each step (cgp.tensors/1, cgp.step_context/1); set before training.
     HostExtensions& host_extensions() noexcept { return host_; }
@@ -55,6 +58,7 @@ private:
     InitialState initial_;
     const double* step_hparams_ = nullptr; // scheduled values, when set
     HostExtensions host_;
+    bool needs_closure_ = false;
 };
 
 } // namespace cgp

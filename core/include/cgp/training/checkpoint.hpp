@@ -7,12 +7,14 @@
 //   payload   the fields of Checkpoint, in the order written by serialize_checkpoint(); format 1
 //             ends with the sampler state, format 2 adds the observers' states after it, format 3 the
 //             transforms' settings and state (TransformRecord) after those, format 4 the --group
-//             settings (u64 count, then each as a string) after the transforms
+//             settings (u64 count, then each as a string) after the transforms, format 5 the loss
+//             (a string: "mse", "huber", ...) and the optimizer's run state (u64 count, then each
+//             value as f64: cgp.run_state/1) after the groups
 //   u32       CRC-32 (Boost.CRC, the zlib/PNG polynomial) of version, length and payload
 // Files are written atomically (temporary file, fsync, rename): a crash while writing leaves the
 // previous checkpoint in place. A truncated file, a flipped byte, a foreign file or a newer format
-// is refused with a message saying which. Formats 1 to 3 are still read (no groups; format 1 and 2: no
-// transforms either), and written back in their own format.
+// is refused with a message saying which. Formats 1 to 4 are still read (no loss and no run state;
+// format 1 to 3: no groups; format 1 and 2: no transforms either), and written back in their own format.
 #pragma once
 
 #include <cgp/training/trainer.hpp>
@@ -27,7 +29,7 @@
 
 namespace cgp {
 
-inline constexpr std::uint32_t kCheckpointFormat = 4;
+inline constexpr std::uint32_t kCheckpointFormat = 5;
 
 struct Checkpoint {
     // What the run is: checked on resume.
@@ -41,6 +43,7 @@ struct Checkpoint {
     std::uint64_t batch_size = 0;
     std::uint64_t log_every = 0;
     std::uint64_t seed = 0;
+    std::string loss; // --loss; format 5 on (empty in older files: not checked)
     // Where it is.
     LoopState loop;
     std::uint64_t param_count = 0;
@@ -49,7 +52,8 @@ struct Checkpoint {
     std::string sampler_state;
     // Format 2 on: each stateful observer's key and state.
     std::vector<std::pair<std::string, std::string>> observers;
-    TransformRecord transforms; // format 3 on; empty in older files
+    TransformRecord transforms;    // format 3 on; empty in older files
+    std::vector<double> run_state; // format 5 on: the optimizer's run state (cgp.run_state/1)
     // The format the file was read in (written back in it, so a file round-trips byte for byte);
     // checkpoints cgp writes are always the current format.
     std::uint32_t format = kCheckpointFormat;

@@ -18,6 +18,20 @@ std::string_view to_string(OptimizerForm f) noexcept;
 // Parses an --optimizer-form value; throws cgp::Error naming the accepted values.
 OptimizerForm parse_optimizer_form(std::string_view text);
 
+// Evaluates the loss and gradients of the current batch at parameters of the optimizer's choosing,
+// inside a step (torch.optim's closure; abi.h, cgp.closure/1). The training loop serves one
+// (Trainer) to an optimizer whose steps need it. Buffers of the run's element count and type,
+// allocated before training; nothing here allocates.
+class Closure {
+public:
+    virtual ~Closure() = default;
+    virtual void* point() noexcept = 0;                // where to evaluate (the optimizer writes it)
+    virtual const void* gradient() const noexcept = 0; // the gradient there, after evaluate()
+    // Evaluates at point(): fills gradient() and returns the batch loss, leaving the parameters and
+    // gradients the step works on as they were. Throws cgp::Error.
+    virtual double evaluate() = 0;
+};
+
 class Optimizer {
 public:
     virtual ~Optimizer() = default;
@@ -38,6 +52,14 @@ public:
     // The loss of the batch the next step's gradients are of (plugins read it through
     // cgp.step_context/1).
     virtual void set_loss(double loss) noexcept { (void)loss; }
+    // The scalar run state the optimizer keeps between steps (cgp.run_state/1), stored by the host:
+    // saved in checkpoints and restored bit for bit. Empty when it keeps none.
+    virtual std::span<double> run_state() noexcept { return {}; }
+    // Whether the steps evaluate the loss at other parameters (a plugin with cgp.needs_closure/1):
+    // the host then serves a Closure before training, or refuses the optimizer.
+    virtual bool needs_closure() const noexcept { return false; }
+    // The closure every later step may use (nullptr: none any more).
+    virtual void serve_closure(Closure* closure) noexcept { (void)closure; }
 };
 
 } // namespace cgp

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,7 @@ struct TrainStatus {
     std::uint64_t skipped = 0;
     double last_loss = 0.0; // most recent batch loss
     double seconds = 0.0;
+    std::uint64_t evaluations = 0; // the optimizer's closure evaluations (cgp.closure/1) in this process
 };
 
 struct TrainSummary {
@@ -56,6 +58,7 @@ struct TrainSummary {
     std::uint64_t min_iteration = 0;
     double seconds = 0.0; // this process's training time
     double iterations_per_second = 0.0;
+    std::uint64_t evaluations = 0; // the optimizer's closure evaluations (cgp.closure/1) in this process
     StopReason reason = StopReason::Completed;
     std::string message;                // why it stopped, when not Completed
     bool advises_learning_rate = false; // message ends "try a smaller learning rate" (programs add the option)
@@ -86,6 +89,7 @@ struct RunSnapshot {
     const Sampler& sampler;
     std::span<TrainObserver* const> observers;
     const TransformChain* transforms = nullptr; // the host's transforms and their state, when set
+    std::span<const double> run_state = {};     // the optimizer's run state (Optimizer::run_state)
 };
 
 // Hooks, in the order the loop calls them: on_begin; per iteration on_record (when a loss window
@@ -124,11 +128,16 @@ struct TrainState {
 template <class T>
 class Trainer {
 public:
-    // The tape's parameters must already hold their initial values.
+    // The tape's parameters must already hold their initial values. An optimizer that needs a
+    // closure (Optimizer::needs_closure) is served one over the tape and the current batch.
     Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer);
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
 
     TrainState<T>& state() noexcept { return state_; }
     const TrainState<T>& state() const noexcept { return state_; }
+    Optimizer& optimizer() noexcept { return optimizer_; }
     // The run as it is now, with these observers.
     RunSnapshot snapshot(std::span<TrainObserver* const> observers) const noexcept;
 
@@ -139,7 +148,9 @@ public:
     void set_transforms(TransformChain* chain) noexcept;
 
 private:
-    class Loop; // one call of run()
+    class Loop;      // one call of run()
+    class Evaluator; // the Closure served to an optimizer that needs one
+    std::unique_ptr<Evaluator> evaluator_;
     Tape<T>& tape_;
     Sampler& sampler_;
     Optimizer& optimizer_;

@@ -1,4 +1,4 @@
-/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.2).
+/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.4).
  *
  * This header is the whole contract between the cgp host (cgp-run, cgp-sweep, cgp-bench,
  * cgp-conformance) and an optimizer plugin. It holds only C types: no C++ type, exception or
@@ -87,9 +87,14 @@ extern "C" {
  *   1.2  cgp_step_args.host and .get_host_extension (extensions the host offers a step); the host
  *        extensions "cgp.tensors/1" (the parameters as named tensors, each with its hyperparameters)
  *        and "cgp.step_context/1" (the batch loss, the planned steps, a per-run seed); the plugin
- *        extension "cgp.tensor_hparams/1" and the step flag CGP_STEP_TENSOR_HPARAMS. */
+ *        extension "cgp.tensor_hparams/1" and the step flag CGP_STEP_TENSOR_HPARAMS.
+ *   1.3  the plugin extension "cgp.run_state/1" (scalar state per run and per tensor, declared by
+ *        the plugin) and the host extension "cgp.run_values/1" (that state's storage, per step); the
+ *        hyperparameter flag CGP_HPARAM_DECOUPLED_DECAY.
+ *   1.4  the plugin extension "cgp.needs_closure/1" and the host extension "cgp.closure/1" (the loss
+ *        and gradients at parameters the plugin chooses, inside a step). */
 #define CGP_ABI_MAJOR 1u
-#define CGP_ABI_MINOR 2u
+#define CGP_ABI_MINOR 4u
 
 /* Name of the one symbol a plugin exports: a `const cgp_plugin_entry_t` object (data, not code). */
 #define CGP_PLUGIN_ENTRY_SYMBOL "cgp_plugin_entry"
@@ -124,6 +129,13 @@ extern "C" {
 #define CGP_HPARAM_INTEGER (1u << 0)       /* the value must be a whole number (0/1 for a switch) */
 #define CGP_HPARAM_MIN_EXCLUSIVE (1u << 1) /* the value must be > min_value (not >=) */
 #define CGP_HPARAM_MAX_EXCLUSIVE (1u << 2) /* the value must be < max_value (not <=) */
+/* (ABI 1.3) The value is a decoupled weight decay rate (AdamW's, SGDW's): with a zero gradient the
+ * update moves each parameter by p <- p - lr*value*p (p <- p*(1 - value) when the plugin has no "lr")
+ * and by nothing else; cgp-conformance's zero_gradient holds a plugin that claims no reference
+ * algorithm to that movement. A decay that acts otherwise (inside a normalised direction, at another
+ * point, as schedule-free's) is not flagged, whatever its name. At most one hyperparameter carries it.
+ * (A plugin of ABI 1.0-1.2, which had no flag, declared it by naming the hyperparameter weight_decay.) */
+#define CGP_HPARAM_DECOUPLED_DECAY (1u << 3)
 
 /* One entry of the hyperparameter schema. The host shows `name` as a command-line option, with
  * underscores written as dashes (`eps_inside_sqrt` -> `--eps-inside-sqrt`).
@@ -324,6 +336,104 @@ typedef struct cgp_step_context_ext {
                                is a pure function of (seed, step, element) is deterministic and
                                resumable (counter-based, e.g. Philox or splitmix64 of a sum) */
 } cgp_step_context_ext;
+
+/* ---- extension "cgp.run_state/1": scalar state the host keeps for the plugin ------------------ */
+
+#define CGP_EXT_RUN_STATE "cgp.run_state/1"
+
+/* Most that a plugin may declare, per run and per tensor. */
+#define CGP_RUN_STATE_MAX 64u
+
+/* A plugin that keeps scalar state across steps (a running maximum of the learning rate, a sum of
+ * weights, a step size found by a line search: schedule-free AdamW, D-Adaptation) declares it here
+ * instead of keeping it anywhere of its own. The host owns the storage: per_run doubles for the run,
+ * and per_tensor doubles for each tensor of cgp.tensors/1 (tensor-major), allocated before training
+ * and never inside a step; it hands them to every step through the host extension cgp.run_values/1,
+ * saves them in checkpoints and restores them bit for bit, so a resumed run equals a straight one.
+ *
+ * When called: sizes and initial once per run, after validate() accepted the hyperparameters, on the
+ * thread that sets the run up; never inside a step. initial is not called when a run resumes (the
+ * saved values are restored instead). Threads: like every plugin function. Ownership: every pointer
+ * is the host's; the plugin writes what it is given and keeps no pointer. */
+typedef struct cgp_run_state_ext {
+    uint32_t struct_size; /* sizeof(cgp_run_state_ext) as the plugin knows it */
+    uint32_t version;     /* 1 */
+    /* Writes how many doubles the run (*per_run) and each tensor (*per_tensor) keep for these
+     * hyperparameters (already validated); each at most CGP_RUN_STATE_MAX. Pure; must not allocate. */
+    int (*sizes)(const double* hparams, uint32_t* per_run, uint32_t* per_tensor, char* msg, size_t msg_size);
+    /* Writes the values before step 1: run[0 .. per_run) and tensor[0 .. per_tensor) (the same for
+     * every tensor); each finite. Pure; must not allocate. */
+    int (*initial)(const double* hparams, double* run, uint32_t per_run, double* tensor, uint32_t per_tensor, char* msg,
+                   size_t msg_size);
+} cgp_run_state_ext;
+
+/* ---- host extension "cgp.run_values/1": the run state of this step ---------------------------- */
+
+#define CGP_EXT_RUN_VALUES "cgp.run_values/1"
+
+/* The host's struct for CGP_EXT_RUN_VALUES: the storage cgp.run_state/1 declared, as it stands after
+ * the previous step (or the initial values before step 1). The step reads and writes run[0 ..
+ * run_count) and tensors[k * per_tensor + j] for tensor k of cgp.tensors/1 (tensor_count of them).
+ * When offered: to every step of a plugin that offers cgp.run_state/1, by a 1.3 host (a host that
+ * offers no such struct cannot run the plugin: its step returns CGP_ERR_UNSUPPORTED saying so).
+ * Threads: the step's thread. Ownership: the host's; valid until the step returns; the plugin keeps
+ * no pointer into it. As for the state arrays, a step with the same arguments and the same values
+ * here must give the same result: the run state is the only state a plugin keeps between steps. */
+typedef struct cgp_run_values_ext {
+    uint32_t struct_size; /* sizeof(cgp_run_values_ext) as the host knows it */
+    uint32_t version;     /* 1 */
+    double* run;          /* run_count values (null when run_count is 0) */
+    uint32_t run_count;   /* the per_run the plugin declared */
+    uint32_t per_tensor;  /* the per_tensor the plugin declared */
+    size_t tensor_count;  /* equals cgp.tensors/1's tensor_count for this step */
+    double* tensors;      /* tensor_count * per_tensor values (null when that is 0) */
+} cgp_run_values_ext;
+
+/* ---- extension "cgp.needs_closure/1": the plugin evaluates the loss at points of its own ---------- */
+
+#define CGP_EXT_NEEDS_CLOSURE "cgp.needs_closure/1"
+
+/* (ABI 1.4) A plugin whose step evaluates the loss and gradients at parameters it chooses (SAM's
+ * perturbed point, a line search) offers this struct. Its presence is the declaration: a host that
+ * cannot serve cgp.closure/1 to every step refuses the plugin before training, with one message
+ * naming the plugin path and the program; a host that can allocates the closure's buffers before
+ * training. No functions. Asked while binding a plugin, never inside a step. Threads, ownership: as
+ * cgp.tensor_hparams/1. */
+typedef struct cgp_needs_closure_ext {
+    uint32_t struct_size; /* sizeof(cgp_needs_closure_ext) as the plugin knows it */
+    uint32_t version;     /* 1 */
+} cgp_needs_closure_ext;
+
+/* ---- host extension "cgp.closure/1": evaluate the loss at other parameters -------------------- */
+
+#define CGP_EXT_CLOSURE "cgp.closure/1"
+
+/* The host's struct for CGP_EXT_CLOSURE: the loss and gradient of the step's batch (the batch whose
+ * gradients are args->grads: the same inputs, the same loss) at parameters the plugin chooses, as
+ * often as the step needs (torch.optim's closure). To evaluate: write the point into `point`
+ * (args->count elements of the step's type: float for step_f32, double for step_f64), call
+ * evaluate(self, &loss, msg, msg_size); on CGP_OK `gradient` holds the gradient at the point (the
+ * loss's own: no host transform such as clipping or coupled decay is applied) and loss the batch
+ * loss. The step's params, grads and state are left as they were; only point and gradient are
+ * written by an evaluation.
+ * When offered: to every step of a plugin that offers cgp.needs_closure/1, by a host that serves one
+ * (a 1.4 host in a training run; see docs/writing-a-plugin.md for which programs do). Callable only
+ * inside the step it was given to, from the step's thread: outside a step evaluate returns
+ * CGP_ERR_UNSUPPORTED and does nothing. Each call runs a forward and backward pass and is counted
+ * (`evaluations`, reported by the host); it does not allocate. Ownership: the struct, point and
+ * gradient are the host's, allocated before training (64-byte aligned, padded as every array), valid
+ * until the step returns; the plugin keeps no pointer into them. point and gradient never overlap
+ * params, grads or a state array; their contents are undefined when the step starts. */
+typedef struct cgp_closure_ext {
+    uint32_t struct_size; /* sizeof(cgp_closure_ext) as the host knows it */
+    uint32_t version;     /* 1 */
+    void* point;          /* args->count elements: where to evaluate (the plugin writes it) */
+    const void* gradient; /* args->count elements: the gradient at point after evaluate (read only) */
+    /* Evaluates at point: writes the gradient and *loss. Returns CGP_OK, or a CGP_ERR_* code with a
+     * message (outside a step; a forward pass that failed). self is this struct. */
+    int (*evaluate)(const struct cgp_closure_ext* self, double* loss, char* msg, size_t msg_size);
+    uint64_t evaluations; /* evaluations in this step so far (read only) */
+} cgp_closure_ext;
 
 /* ---- the entry symbol ----------------------------------------------------------------------- */
 

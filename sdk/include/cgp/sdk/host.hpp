@@ -2,6 +2,7 @@
 //
 //   for (const cgp_tensor& t : cgp::sdk::tensors(args)) ...        // the model's tensors, in order
 //   const cgp::sdk::step_context ctx(args);                        // ctx.loss, ctx.planned_steps, ctx.seed
+//   const cgp::sdk::run_values rv(args);                           // rv.run[j], rv.tensor(k)[j] (ABI 1.3)
 //
 // A host that offers an extension less (a 1.0 or 1.1 host, or a direct call without one) still gives
 // an answer: one tensor "params" over the whole array; loss NaN, planned_steps 0, seed 0.
@@ -80,6 +81,34 @@ struct step_context {
             planned_steps = ext->planned_steps;
             seed = ext->seed;
         }
+    }
+};
+
+// cgp.run_values/1: the run state the host keeps for a plugin that declares cgp.run_state/1. offered
+// is false when the host offers none (the step must then refuse: it has nowhere to keep the state).
+struct run_values {
+    bool offered = false;
+    double* run = nullptr;
+    std::uint32_t run_count = 0;
+    std::uint32_t per_tensor = 0;
+    std::size_t tensor_count = 0;
+    double* tensors = nullptr;
+
+    explicit run_values(const cgp_step_args* args) noexcept
+    {
+        if (const auto* ext = host_extension<cgp_run_values_ext>(args, CGP_EXT_RUN_VALUES, 1)) {
+            offered = true;
+            run = ext->run;
+            run_count = ext->run_count;
+            per_tensor = ext->per_tensor;
+            tensor_count = ext->tensor_count;
+            tensors = ext->tensors;
+        }
+    }
+    // Tensor k's per_tensor values (k < tensor_count), or nullptr when there are none.
+    double* tensor(std::size_t k) const noexcept
+    {
+        return per_tensor == 0 || k >= tensor_count ? nullptr : tensors + k * per_tensor;
     }
 };
 

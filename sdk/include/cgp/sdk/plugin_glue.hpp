@@ -150,6 +150,31 @@ concept has_initial_state = requires(const double* hp, initial_values<Opt::max_s
     Opt::initial_state(hp, init);
 };
 
+// A class with run state (cgp.run_state/1) declares
+//   static constexpr unsigned run_state_size = R;        // doubles per run
+//   static constexpr unsigned tensor_state_size = K;     // doubles per tensor (optional, default 0)
+//   static void initial_run_state(const double* hp, double* run, double* tensor);  // optional: 0
+template <class Opt>
+concept has_run_state = requires
+{
+    Opt::run_state_size;
+};
+
+template <class Opt>
+constexpr unsigned tensor_state_size() noexcept
+{
+    if constexpr (requires { Opt::tensor_state_size; })
+        return Opt::tensor_state_size;
+    else
+        return 0;
+}
+
+template <class Opt>
+concept has_initial_run_state = requires(const double* hp, double* run, double* tensor)
+{
+    Opt::initial_run_state(hp, run, tensor);
+};
+
 // What both glues (element-wise here, tensor-wise in tensor_optimizer.hpp) build alike.
 template <class Opt>
 struct glue_common {
@@ -186,6 +211,30 @@ struct glue_common {
         });
     }
     static constexpr cgp_initial_state_ext initial_state_ext = {sizeof(cgp_initial_state_ext), 1u, &initial_state_fn};
+
+    static int run_sizes_fn(const double*, [[maybe_unused]] std::uint32_t* per_run,
+                            [[maybe_unused]] std::uint32_t* per_tensor, char*, std::size_t) noexcept
+    {
+        if constexpr (has_run_state<Opt>) {
+            *per_run = Opt::run_state_size;
+            *per_tensor = tensor_state_size<Opt>();
+        }
+        return CGP_OK;
+    }
+    static int run_initial_fn(const double* hp, double* run, std::uint32_t per_run, double* tensor,
+                              std::uint32_t per_tensor, char* msg, std::size_t msg_size) noexcept
+    {
+        return guarded(msg, msg_size, "unknown exception in initial_run_state", [&]() -> int {
+            for (std::uint32_t j = 0; j < per_run; ++j)
+                run[j] = 0.0;
+            for (std::uint32_t j = 0; j < per_tensor; ++j)
+                tensor[j] = 0.0;
+            if constexpr (has_initial_run_state<Opt>)
+                Opt::initial_run_state(hp, run, tensor);
+            return CGP_OK;
+        });
+    }
+    static constexpr cgp_run_state_ext run_state_ext = {sizeof(cgp_run_state_ext), 1u, &run_sizes_fn, &run_initial_fn};
     static constexpr cgp_tensor_hparams_ext tensor_hparams_ext = {sizeof(cgp_tensor_hparams_ext), 1u};
 
     // The extensions the class declares through its members.
@@ -196,6 +245,9 @@ struct glue_common {
         if constexpr (has_initial_state<Opt>)
             if (std::strcmp(id, CGP_EXT_INITIAL_STATE) == 0)
                 return &initial_state_ext;
+        if constexpr (has_run_state<Opt>)
+            if (std::strcmp(id, CGP_EXT_RUN_STATE) == 0)
+                return &run_state_ext;
         if (std::strcmp(id, CGP_EXT_TENSOR_HPARAMS) == 0)
             return &tensor_hparams_ext; // the step reads each tensor's values (CGP_STEP_TENSOR_HPARAMS)
         return nullptr;
@@ -260,6 +312,8 @@ struct glue_common {
 template <class Opt>
 struct glue : glue_common<Opt> {
     using base = glue_common<Opt>;
+    static_assert(!has_run_state<Opt>, "run state (run_state_size) needs the tensor glue: include "
+                                       "cgp/sdk/tensor_optimizer.hpp and use CGP_REGISTER_TENSOR_OPTIMIZER");
 
     template <class T, unsigned... K>
     static void scalar_tail(std::size_t begin, std::size_t n, T* p, const T* g, T* const* s, unsigned ns,
