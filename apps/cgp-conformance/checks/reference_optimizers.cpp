@@ -2,6 +2,7 @@
 // reference_optimizers.hpp, written for reading, not for speed.
 #include <cgp/io/error.hpp>
 #include "reference_optimizers.hpp"
+#include "reference_tensor_optimizers.hpp"
 
 #include <fmt/format.h>
 
@@ -345,6 +346,15 @@ const Algorithm kAlgorithms[] = {
      &start_adagrad},
     {"lion", {"lr", "beta1", "beta2"}, {"weight_decay"}, {"m"}, &run_lion},
     {"lamb", {"lr", "beta1", "beta2", "eps"}, {"weight_decay"}, {"m", "v"}, &run_lamb},
+    {"lars", {"lr", "trust_coefficient", "momentum"}, {"weight_decay", "eps", "nesterov"}, {"b"},
+     &run_lars},
+    {"adafactor",
+     {"eps1", "eps2", "clip_threshold", "decay_rate"},
+     {"lr", "beta1", "weight_decay", "scale_parameter", "relative_step", "warmup_init"},
+     {"v"},
+     &run_adafactor,
+     nullptr,
+     &adafactor_states},
 };
 
 } // namespace
