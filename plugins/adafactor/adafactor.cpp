@@ -24,9 +24,11 @@
 // [B*R + b*C, B*R + b*C + C) (B*(R + C) <= B*R*C since R, C >= 2); the elements after them stay 0.
 // For an unfactored tensor v is per element. "m" (only with beta1 > 0) is per element. All of it lives
 // in the host's arrays, so a checkpoint saves it and resumes exactly.
-// Hyperparameters (transformers' defaults): lr 1e-2 (used only with relative_step 0), eps1 1e-30,
-// eps2 1e-3, clip_threshold 1, decay_rate -0.8, beta1 0 (0: no first moment, transformers' None),
-// weight_decay 0, scale_parameter 1, relative_step 1, warmup_init 0.
+// Hyperparameters: lr 1e-2 (used only with relative_step 0), eps1 1e-30, eps2 1e-3, clip_threshold 1,
+// decay_rate -0.8, beta1 0 (0: no first moment, transformers' None), weight_decay 0, scale_parameter 1,
+// relative_step 0, warmup_init 0. These are transformers' defaults except relative_step, which
+// transformers sets to True (refusing an explicit lr with it): cgp's default steps by lr, so that --lr
+// and the learning-rate searches of cgp-sweep and cgp-conformance steer the run.
 #include <cgp/sdk/tensor_optimizer.hpp>
 
 #include <algorithm>

@@ -23,15 +23,14 @@
 #include <cstdint>
 
 struct Lars {
-    static constexpr cgp::sdk::info info{"lars", "LARS", "1.0.0",
-                                         "momentum on g + wd*p scaled per tensor by tc*||p||/||u|| (optax.lars)",
-                                         "lars"};
+    static constexpr cgp::sdk::info info{
+        "lars", "LARS", "1.0.0", "momentum on g + wd*p scaled per tensor by tc*||p||/||u|| (optax.lars)", "lars"};
     enum { lr, weight_decay, trust_coefficient, eps, momentum, nesterov, hparam_count };
     static constexpr cgp_hparam hparams[] = {
-        {"lr", "learning rate: a step moves a tensor by lr * trust_coefficient * ||p|| before momentum", 0.1, 0.0,
-         1e3, 0},
-        {"weight_decay", "decay added to the gradient before the trust ratio: u = g + weight_decay * p", 0.0, 0.0,
-         1e3, 0},
+        {"lr", "learning rate: a step moves a tensor by lr * trust_coefficient * ||p|| before momentum", 0.1, 0.0, 1e3,
+         0},
+        {"weight_decay", "decay added to the gradient before the trust ratio: u = g + weight_decay * p", 0.0, 0.0, 1e3,
+         0},
         {"trust_coefficient", "scale of the trust ratio ||p|| / ||u||", 1e-3, 0.0, 1e3, 0},
         {"eps", "term added to ||u|| in the trust ratio", 0.0, 0.0, 1.0, 0},
         {"momentum", "decay of the momentum buffer b", 0.9, 0.0, 1.0, CGP_HPARAM_MAX_EXCLUSIVE},

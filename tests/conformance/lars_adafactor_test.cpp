@@ -25,10 +25,14 @@ const fs::path kPlugins = CGP_PLUGIN_DIR;
 // and a second bias [6].
 std::vector<HostTensor> layout()
 {
-    return {{"w", 0, 12, CGP_TENSOR_WEIGHT, {3, 4}},     {"b", 12, 3, CGP_TENSOR_BIAS, {3}},
-            {"s", 15, 1, CGP_TENSOR_SCALAR, {}},         {"x", 16, 5, CGP_TENSOR_WEIGHT, {5}},
-            {"row", 21, 4, CGP_TENSOR_WEIGHT, {1, 4}},   {"col", 25, 4, CGP_TENSOR_WEIGHT, {4, 1}},
-            {"stack", 29, 12, CGP_TENSOR_WEIGHT, {2, 2, 3}}, {"b2", 41, 9, CGP_TENSOR_BIAS, {9}}};
+    return {{"w", 0, 12, CGP_TENSOR_WEIGHT, {3, 4}},
+            {"b", 12, 3, CGP_TENSOR_BIAS, {3}},
+            {"s", 15, 1, CGP_TENSOR_SCALAR, {}},
+            {"x", 16, 5, CGP_TENSOR_WEIGHT, {5}},
+            {"row", 21, 4, CGP_TENSOR_WEIGHT, {1, 4}},
+            {"col", 25, 4, CGP_TENSOR_WEIGHT, {4, 1}},
+            {"stack", 29, 12, CGP_TENSOR_WEIGHT, {2, 2, 3}},
+            {"b2", 41, 9, CGP_TENSOR_BIAS, {9}}};
 }
 constexpr std::size_t kCount = 50;
 
@@ -133,21 +137,25 @@ AdafactorReference adafactor_reference(const reference::AdafactorSettings& s, st
         for (std::size_t i = 0; i < kCount; ++i)
             g[i] = gradient(t, i);
         for (std::size_t k = 0; k < tensors.size(); ++k)
-            reference::adafactor_step(s, t, tensors[k].shape,
-                                      std::span(r.params).subspan(tensors[k].offset, tensors[k].count),
-                                      std::span<const double>(g).subspan(tensors[k].offset, tensors[k].count),
-                                      r.moments[k]);
+            reference::adafactor_step(
+                s, t, tensors[k].shape, std::span(r.params).subspan(tensors[k].offset, tensors[k].count),
+                std::span<const double>(g).subspan(tensors[k].offset, tensors[k].count), r.moments[k]);
     }
     return r;
 }
 
 std::vector<double> adafactor_hparams(const reference::AdafactorSettings& s)
 {
-    return {s.lr,           s.eps1,
-            s.eps2,         s.clip_threshold,
-            s.decay_rate,   s.beta1,
-            s.weight_decay, s.scale_parameter ? 1.0 : 0.0,
-            s.relative_step ? 1.0 : 0.0, s.warmup_init ? 1.0 : 0.0};
+    return {s.lr,
+            s.eps1,
+            s.eps2,
+            s.clip_threshold,
+            s.decay_rate,
+            s.beta1,
+            s.weight_decay,
+            s.scale_parameter ? 1.0 : 0.0,
+            s.relative_step ? 1.0 : 0.0,
+            s.warmup_init ? 1.0 : 0.0};
 }
 
 // transformers' defaults, and a set with every option away from them.
