@@ -39,5 +39,7 @@ Outcome check_isa_variants(const Plugin& plugin);
 // check_reference.cpp
 Outcome check_reference_trajectory(const Plugin& plugin);
 Outcome check_initial_state(const Plugin& plugin);
+// check_tensor_layouts.cpp
+Outcome check_tensor_layouts(const Plugin& plugin);
 
 } // namespace cgp::conformance

@@ -46,6 +46,9 @@ const Check kChecks[] = {
      "a declared initial state (cgp.initial_state/1) is well formed and pure, and stepping from it "
      "stays finite",
      &check_initial_state},
+    {"tensor_layouts",
+     "a tensor-wise plugin steps each tensor of any layout as that tensor alone, and as its reference does",
+     &check_tensor_layouts},
 };
 
 } // namespace
