@@ -13,8 +13,9 @@ side with the largest relative difference.
 Optimizers: every plugin of cgp's library (docs/optimizers.md), or any plugin claiming one of their
 reference algorithms, with all its hyperparameters mapped (tools/torch_optimizers.py): sgd and sgdplus
 (torch.optim.SGD), adam (torch.optim.Adam; with eps_inside_sqrt=1, the course handout's
-p -= lr*m^/sqrt(v^ + eps), written with torch operations), adamw, adamax, nadam, radam, rmsprop,
-adadelta, rprop and asgd (their torch.optim classes), and lion (written with torch operations). Any model cgp builds is supported: the
+p -= lr*m^/sqrt(v^ + eps) with amsgrad, weight_decay and maximize, written with torch operations),
+adamw, adamax, nadam, radam, rmsprop, adagrad, adadelta, rprop and asgd (their torch.optim classes),
+and lion (written with torch operations). Any model cgp builds is supported: the
 network is evaluated from the trace's graph, so presets, layered models, model files and --expr all
 work. The loss is cgp's per-sample squared error, L = (1/B) sum_b sum_o (y_bo - t_bo)^2.
 
@@ -26,7 +27,8 @@ w*p with the trace's per-parameter weights: biases spared, --group ...:decay=...
 
 Exit status: 0 when the largest relative difference is within --tolerance (default 1e-6 for f64
 traces, 1e-3 for f32), 1 when it is not, 2 for a bad trace or a missing torch.
-Needs Debian's python3-torch (apt-get install python3-torch); it is not part of the test suite.
+Needs Debian's python3-torch (apt-get install python3-torch); the test suite runs it on every
+torch.optim plugin where torch is installed (tests/python/test_torch_check.py) and skips it elsewhere.
 """
 
 import argparse

@@ -46,10 +46,12 @@ def lion_class(torch):
 
 def handout_adam_class(torch):
     class HandoutAdam(torch.optim.Optimizer):
-        """Adam with eps inside the square root (the course handout): p -= lr * m^ / sqrt(v^ + eps)."""
+        """Adam with eps inside the square root (the course handout): p -= lr * m^ / sqrt(u^ + eps), with
+        adam's options: d = (maximize ? -g : g) + weight_decay * p; u = v, or its running maximum with amsgrad."""
 
-        def __init__(self, params, lr, betas, eps):
-            super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
+        def __init__(self, params, lr, betas, eps, weight_decay=0, amsgrad=False, maximize=False):
+            super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                                          maximize=maximize))
 
         @torch.no_grad()
         def step(self):
@@ -61,14 +63,22 @@ def handout_adam_class(torch):
                         state["step"] = 0
                         state["m"] = torch.zeros_like(p)
                         state["v"] = torch.zeros_like(p)
+                        state["w"] = torch.zeros_like(p)
                     state["step"] += 1
                     t = state["step"]
-                    m, v, g = state["m"], state["v"], p.grad
+                    m, v = state["m"], state["v"]
+                    g = -p.grad if group["maximize"] else p.grad
+                    if group["weight_decay"] != 0:
+                        g = g.add(p, alpha=group["weight_decay"])
                     m.mul_(b1).add_(g, alpha=1 - b1)
                     v.mul_(b2).addcmul_(g, g, value=1 - b2)
+                    u = v
+                    if group["amsgrad"]:
+                        torch.maximum(state["w"], v, out=state["w"])
+                        u = state["w"]
                     bc1 = 1 - b1 ** t
                     bc2 = 1 - b2 ** t
-                    p.addcdiv_(m, (v / bc2 + group["eps"]).sqrt(), value=-group["lr"] / bc1)
+                    p.addcdiv_(m, (u / bc2 + group["eps"]).sqrt(), value=-group["lr"] / bc1)
 
     return HandoutAdam
 
@@ -84,10 +94,9 @@ def make(torch, plugin, hp, params):
                      dampening=hp.get("dampening", 0), nesterov=_flag(hp, "nesterov"),
                      weight_decay=hp.get("weight_decay", 0), maximize=_flag(hp, "maximize"))
     if plugin == "adam" and _flag(hp, "eps_inside_sqrt"):
-        if _flag(hp, "amsgrad") or hp.get("weight_decay", 0) or _flag(hp, "maximize"):
-            return None
         return handout_adam_class(torch)(params, lr=hp.get("lr", 1e-3), betas=_betas(hp, 0.9, 0.999),
-                                         eps=hp.get("eps", 1e-8))
+                                         eps=hp.get("eps", 1e-8), weight_decay=hp.get("weight_decay", 0),
+                                         amsgrad=_flag(hp, "amsgrad"), maximize=_flag(hp, "maximize"))
     if plugin in ("adam", "adamw"):
         cls = o.Adam if plugin == "adam" else o.AdamW
         return cls(params, lr=hp.get("lr", 1e-3), betas=_betas(hp, 0.9, 0.999), eps=hp.get("eps", 1e-8),

@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_SUITE(reference_optimizers)
 
 BOOST_AUTO_TEST_CASE(the_host_knows_every_algorithm_of_the_library_with_its_state_arrays)
 {
-    BOOST_TEST(algorithms().size() == 15u);
+    BOOST_TEST(algorithms().size() == 17u);
     const Algorithm* adagrad = find_algorithm("adagrad");
     BOOST_TEST_REQUIRE(adagrad != nullptr);
     BOOST_TEST(adagrad->state_names.size() == 1u);
@@ -33,7 +33,8 @@ BOOST_AUTO_TEST_CASE(the_host_knows_every_algorithm_of_the_library_with_its_stat
     BOOST_TEST(state_names(*rmsprop, {}).size() == 1u);
     BOOST_TEST(state_names(*rmsprop, {{"centered", 1.0}}).size() == 2u);
     BOOST_TEST(state_names(*rmsprop, {{"centered", 1.0}, {"momentum", 0.5}}).size() == 3u);
-    for (const char* name : {"adamw", "adamax", "nadam", "radam", "adadelta", "rprop", "asgd", "lion", "lamb"})
+    for (const char* name :
+         {"adamw", "adamax", "nadam", "radam", "adadelta", "rprop", "asgd", "lion", "lamb", "lars", "adafactor"})
         BOOST_TEST(find_algorithm(name) != nullptr, name);
 }
 

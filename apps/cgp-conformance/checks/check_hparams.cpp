@@ -1,5 +1,5 @@
 // Checks "hparam_defaults" and "hparam_validation": the hyperparameter schema is honest. Defaults are
-// accepted and each value is really read by the step; values outside the schema (out of range, NaN,
+// accepted and each value is really read by the step (alone, or together with another's change); values outside the schema (out of range, NaN,
 // infinite, fractional for integers) are refused with a message naming the option, and the plugin's
 // own validate() copes with any input without crashing and explains every refusal.
 #include "check_support.hpp"
@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
 
 namespace cgp::conformance {
 
@@ -17,12 +19,16 @@ namespace {
 
 // Steps of each run of short_run: enough for hyperparameters a correct plugin reads only late or in
 // extreme states (RAdam's eps from step 6, Rprop's step_size_min/max after dozens of steps of one
-// sign or of alternating signs, ASGD's t0 once t passes it).
+// sign or of alternating signs, ASGD's t0 once t passes it, Adafactor's eps1 = 1e-30 added to g^2
+// and eps2 = 1e-3, its least parameter scale, seen only where gradients and parameters vanish).
 constexpr std::uint64_t kSteps = 20;
 constexpr std::uint64_t kSignSteps = 80;
 constexpr std::uint64_t kLateSteps[] = {1'000,       10'000,        100'000,        1'000'000,        10'000'000,
                                         100'000'000, 1'000'000'000, 10'000'000'000, 1'000'000'000'000};
 constexpr std::size_t kLength = 19;
+// The scale of a vanishing tensor's parameters and gradients: their squares (1e-40) lie below the
+// smallest epsilons.
+constexpr double kVanishing = 1e-20;
 
 bool inside_range(const HyperParam& h, double v)
 {
@@ -59,17 +65,27 @@ std::optional<std::vector<double>> varied_hparams(const Plugin& plugin, std::siz
     return std::nullopt;
 }
 
-// Three runs (f64, SIMD path) from fixed random parameters: kSteps steps of random gradients, then
+// Four runs (f64, SIMD path) from fixed random parameters: kSteps steps of random gradients, then
 // single steps at each t of kLateSteps from there; kSignSteps of one gradient; kSignSteps of that
-// gradient with its sign flipped every step.
+// gradient with its sign flipped every step; kSteps of random gradients from random parameters, both
+// scaled by kVanishing.
 std::vector<Arrays<double>> short_run(const Stepper& stepper)
 {
     std::vector<Arrays<double>> runs;
-    for (int kind = 0; kind < 3; ++kind) {
+    for (int kind = 0; kind < 4; ++kind) {
         Rng rng(11);
         Arrays<double> a(kLength, stepper.state_count());
         fill_normal(a.params.span(), rng);
-        if (kind == 0) {
+        if (kind == 3) {
+            for (std::size_t i = 0; i < kLength; ++i)
+                a.params[i] *= kVanishing;
+            for (std::uint64_t t = 1; t <= kSteps; ++t) {
+                fill_gradients(a.grads.span(), rng);
+                for (std::size_t i = 0; i < kLength; ++i)
+                    a.grads[i] *= kVanishing;
+                stepper.step(t, false, a);
+            }
+        } else if (kind == 0) {
             for (std::uint64_t t = 1; t <= kSteps; ++t) {
                 fill_gradients(a.grads.span(), rng);
                 stepper.step(t, false, a);
@@ -98,6 +114,31 @@ bool same_result(const std::vector<Arrays<double>>& a, const std::vector<Arrays<
         if (a[k].state.size() != b[k].state.size() || !first_difference(a[k], b[k], 0, "a", "b").empty())
             return false;
     return true;
+}
+
+// For hyperparameter i whose change to `value` alone changes nothing: another hyperparameter whose
+// change makes it matter (Adafactor's warmup_init acts only with relative_step = 1), named with its
+// value; nullopt when there is none.
+std::optional<std::string> read_together_with(const Plugin& plugin, std::size_t i, double value)
+{
+    for (std::size_t j = 0; j < plugin.hparams().size(); ++j) {
+        const auto partner = j == i ? std::nullopt : varied_hparams(plugin, j);
+        if (!partner)
+            continue;
+        std::vector<double> both = *partner;
+        both[i] = value;
+        try {
+            plugin.validate(both);
+        } catch (const Error&) {
+            continue; // the plugin refuses this combination
+        }
+        note_progress(fmt::format("stepping with {} = {} and {} = {}", plugin.hparams()[i].name, value,
+                                  plugin.hparams()[j].name, (*partner)[j]));
+        const Stepper alone(plugin, *partner), with(plugin, both);
+        if (alone.state_count() != with.state_count() || !same_result(short_run(alone), short_run(with)))
+            return fmt::format("{}={}", plugin.hparams()[j].name, (*partner)[j]);
+    }
+    return std::nullopt;
 }
 
 // Values of hyperparameter h that the schema forbids.
@@ -152,7 +193,7 @@ Outcome check_hparam_defaults(const Plugin& plugin)
     const Stepper base(plugin, defaults);
     note_progress("stepping with the defaults");
     const std::vector<Arrays<double>> reference = short_run(base);
-    std::vector<std::string> fixed;
+    std::vector<std::string> fixed, together;
     for (std::size_t i = 0; i < plugin.hparams().size(); ++i) {
         const HyperParam& h = plugin.hparams()[i];
         const auto varied = varied_hparams(plugin, i);
@@ -162,17 +203,25 @@ Outcome check_hparam_defaults(const Plugin& plugin)
         }
         note_progress(fmt::format("stepping with {} = {} instead of {}", h.name, (*varied)[i], h.default_value));
         const Stepper other(plugin, *varied);
-        if (other.state_count() == base.state_count() && same_result(short_run(other), reference))
-            fail("changing {} from {} to {} changed neither the parameters nor the state in {} steps of random "
-                 "gradients, single steps at t = 1000 to 10^12, and {} steps of one gradient and of alternating "
-                 "signs: the step ignores it (does it read hparams[{}]?)",
-                 h.name, h.default_value, (*varied)[i], kSteps, kSignSteps, i);
+        if (other.state_count() != base.state_count() || !same_result(short_run(other), reference))
+            continue;
+        if (const auto partner = read_together_with(plugin, i, (*varied)[i])) {
+            together.push_back(fmt::format("{} with {}", h.name, *partner));
+            continue;
+        }
+        fail("changing {} from {} to {} changed neither the parameters nor the state in {} steps of random "
+             "gradients, single steps at t = 1000 to 10^12, {} steps of one gradient and of alternating "
+             "signs, and {} steps from parameters and gradients of size {}, alone or together with another "
+             "hyperparameter's change: the step ignores it (does it read hparams[{}]?)",
+             h.name, h.default_value, (*varied)[i], kSteps, kSignSteps, kSteps, kVanishing, i);
     }
     std::string detail = fmt::format("defaults {} accepted", format_hparams(plugin, defaults));
     const std::size_t varied_count = plugin.hparams().size() - fixed.size();
     if (varied_count > 0)
         detail += varied_count == 1 ? std::string("; changing it changes the result")
                                     : fmt::format("; changing any of the {} changes the result", varied_count);
+    if (!together.empty())
+        detail += fmt::format(" (only together with another's change: {})", fmt::join(together, ", "));
     if (!fixed.empty())
         detail += fmt::format("; no other valid value to try for {}", fmt::join(fixed, ", "));
     return pass(detail);

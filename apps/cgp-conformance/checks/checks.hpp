@@ -40,5 +40,7 @@ Outcome check_isa_variants(const Plugin& plugin);
 Outcome check_reference_trajectory(const Plugin& plugin);
 Outcome check_initial_state(const Plugin& plugin);
 Outcome check_closure(const Plugin& plugin);
+// check_tensor_layouts.cpp
+Outcome check_tensor_layouts(const Plugin& plugin);
 
 } // namespace cgp::conformance

@@ -2,6 +2,7 @@
 // reference_optimizers.hpp, written for reading, not for speed.
 #include <cgp/io/error.hpp>
 #include "reference_optimizers.hpp"
+#include "reference_tensor_optimizers.hpp"
 
 #include <fmt/format.h>
 
@@ -395,6 +396,14 @@ const Algorithm kAlgorithms[] = {
      {"lr_max", "weight_sum"},
      &start_schedulefree_run,
      &run_schedulefree},
+    {"lars", {"lr", "trust_coefficient", "momentum"}, {"weight_decay", "eps", "nesterov"}, {"b"}, &run_lars},
+    {"adafactor",
+     {"eps1", "eps2", "clip_threshold", "decay_rate"},
+     {"lr", "beta1", "weight_decay", "scale_parameter", "relative_step", "warmup_init"},
+     {"v"},
+     &run_adafactor,
+     nullptr,
+     &adafactor_states},
 };
 
 } // namespace

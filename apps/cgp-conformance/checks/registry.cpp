@@ -50,6 +50,9 @@ const Check kChecks[] = {
      "a plugin that needs a closure (cgp.needs_closure/1) evaluates only inside its steps, and refuses a "
      "step without one",
      &check_closure},
+    {"tensor_layouts",
+     "a tensor-wise plugin steps each tensor of any layout as that tensor alone, and as its reference does",
+     &check_tensor_layouts},
 };
 
 } // namespace
