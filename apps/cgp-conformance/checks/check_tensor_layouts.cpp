@@ -189,6 +189,15 @@ Outcome check_tensor_layouts(const Plugin& plugin)
     const reference::Algorithm* algorithm = reference::find_algorithm(plugin.algorithm());
     if (algorithm != nullptr && algorithm->initial != nullptr)
         algorithm = nullptr; // its start is the declared initial state; this check starts from zero
+    {
+        // This check offers a step cgp.tensors/1 alone; run state and closures are the resume,
+        // determinism and closure checks' to exercise.
+        const Stepper probe(plugin, plugin.defaults());
+        if (probe.run_state().declared)
+            return skip("the plugin keeps run state (cgp.run_state/1): its layouts are not stepped here");
+        if (probe.closure() != nullptr)
+            return skip("the plugin needs a closure (cgp.needs_closure/1): its layouts are not stepped here");
+    }
     bool asked = false;
     std::size_t compared = 0, against_reference = 0;
     std::vector<HparamSet> sets = hparam_sets(plugin, 2);
