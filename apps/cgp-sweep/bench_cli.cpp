@@ -132,6 +132,7 @@ BenchSpec build_spec(const Definition& d, const fs::path& dir)
                 RunSettings s;
                 s.iterations = p.steps;
                 s.batch_size = p.batch_size;
+                apply_fit(p, s);
                 const Experiment check(p.model, p.data, o, o->defaults(), s);
                 (void)heldout_data(p, Split::Validation, 0, o);
                 (void)heldout_data(p, Split::Test, 0, o);
@@ -208,7 +209,7 @@ int bench_main(int argc, char** argv)
     // clang-format off
     o.add_options()
         ("help,h", po::bool_switch(&help), "show the options")
-        ("suite", po::value(&suites)->value_name("LIST"), "built-in problem suites, comma-separated: course, conformance "
+        ("suite", po::value(&suites)->value_name("LIST"), "built-in problem suites, comma-separated: course, conformance, real "
                                                   "(default: course, unless --problems is given)")
         ("problems", po::value(&problem_files)->composing()->value_name("FILE"), "a file of problems (repeatable; "
                                                   "docs/benchmarking.md)")

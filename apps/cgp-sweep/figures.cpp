@@ -206,6 +206,7 @@ std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<Point
     std::vector<SweepFigure> figures;
     loss_figures(plan, results, options, figures);
     heat_maps(plan, results, figures);
+    heldout_figures(plan, results, options, figures);
     return figures;
 }
 

@@ -28,11 +28,23 @@ struct SweepFigure {
     std::string note;   // what was chosen for it automatically (a log-scale y axis), or empty
 };
 
-// --log-y and --smooth (the loss curves only).
+// --log-y and --smooth (the loss curves only), --heldout-figures (held-out metrics).
 struct FigureOptions {
     LogY log_y = LogY::Auto;
     double smooth = 0.0;
+    // "validation-accuracy", "test-loss", ...: one figure per model and metric of the final held-out
+    // metric against the first hyperparameter axis of two or more values (log10 of it for lr), a
+    // curve per optimizer and combination of the other axes, the selected points marked in the
+    // legend. Empty: the selection metric and its test counterpart (with held-out data).
+    std::vector<std::string> heldout_metrics;
 };
+
+// Checks --heldout-figures' list: SPLIT-METRIC with SPLIT validation or test and METRIC loss,
+// accuracy, mae or r2. Throws cgp::Error naming the option and the known names.
+std::vector<std::string> parse_heldout_metrics(const std::string& list);
+// The held-out figures (heldout_figures.cpp); none without held-out data or a hyperparameter axis.
+void heldout_figures(const Plan& plan, const std::vector<PointResult>& results, const FigureOptions& options,
+                     std::vector<SweepFigure>& out);
 
 std::vector<SweepFigure> sweep_figures(const Plan& plan, const std::vector<PointResult>& results,
                                        const FigureOptions& options = {});

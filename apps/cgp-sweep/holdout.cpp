@@ -30,6 +30,7 @@ Dataset heldout_data(const BenchProblem& problem, Split split, std::uint64_t run
     settings.batch_size = problem.batch_size;
     settings.iterations = 1;
     settings.seed = mix64({run_seed, text_key(to_string(split))});
+    apply_fit(problem, settings);
     const Experiment e(problem.model, data, plugin, plugin->defaults(), settings);
     return e.dataset();
 }
@@ -49,8 +50,8 @@ template <class T>
 struct BatchesT final : HeldOutMeter::Batches {
     Tape<T> tape;
 
-    BatchesT(const Graph& g, const Dataset& data, std::size_t batch, std::uint64_t seed, std::size_t count)
-        : tape(g, count * batch)
+    BatchesT(const Graph& g, const Dataset& data, std::size_t batch, std::uint64_t seed, std::size_t count, Loss loss)
+        : tape(g, count * batch, SimdPath::Auto, loss)
     {
         const std::unique_ptr<Sampler> sampler =
             data.origin == "generated" ? make_cgp_sampler(data, seed, batch) : make_epoch_sampler(data, seed);
@@ -83,9 +84,9 @@ HeldOutMeter::HeldOutMeter(const Experiment& run, const Dataset& heldout, std::u
     const std::size_t samples = heldout.origin == "generated" ? 4096 : std::min<std::size_t>(heldout.samples, 8192);
     const std::size_t count = std::max<std::size_t>(1, (samples + B - 1) / B);
     if (run.settings().dtype == Dtype::F32)
-        batches_ = std::make_unique<BatchesT<float>>(run.graph(), heldout, B, seed, count);
+        batches_ = std::make_unique<BatchesT<float>>(run.graph(), heldout, B, seed, count, run.settings().loss);
     else
-        batches_ = std::make_unique<BatchesT<double>>(run.graph(), heldout, B, seed, count);
+        batches_ = std::make_unique<BatchesT<double>>(run.graph(), heldout, B, seed, count, run.settings().loss);
     curve_.reserve(run.settings().iterations / every_ + 2);
 }
 

@@ -6,9 +6,9 @@
 //   CSV data        the problem's validation / test file when it names one; otherwise the training
 //                   file itself. (The real-data splits of cgp-run, --validation/--test/--split,
 //                   plug in here: heldout_data() is the only function that needs to know them.)
-// The meter measures the mean squared-error loss over fixed held-out batches of the run's batch
-// size, drawn once by the problem's own sampler (generated data: 4096 samples; CSV: every row, at
-// most 8192), every eval_every steps and after the last step. It allocates only when built:
+// The meter measures the problem's loss (the squared error unless the problem says otherwise) over
+// fixed held-out batches of the run's batch size, drawn once by the problem's own sampler
+// (generated data: 4096 samples; CSV: every row, at most 8192), every eval_every steps and after the last step. It allocates only when built:
 // measuring copies the parameters into its own tape and runs one forward pass.
 #pragma once
 

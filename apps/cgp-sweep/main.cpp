@@ -60,6 +60,7 @@ struct SweepOptions {
     std::string log_y = "auto";
     bool no_log_y = false;
     double smooth = 0.0;
+    std::string heldout_figures;
     bool quiet = false;
     bool force = false;
 };
@@ -93,6 +94,10 @@ po::options_description sweep_options(SweepOptions& o)
         ("no-log-y", po::bool_switch(&o.no_log_y), "linear y axis of the loss curves (same as --log-y off)")
         ("smooth", po::value(&o.smooth)->default_value(0.0)->value_name("W"),
          "draw each loss curve as its exponential moving average with weight W in [0, 1), the raw curve faint")
+        ("heldout-figures", po::value(&o.heldout_figures)->value_name("LIST"),
+         "with --validation/--test or --split: figures of these final held-out metrics against the first gridded "
+         "hyperparameter, e.g. validation-accuracy,test-loss (SPLIT-METRIC; METRIC loss, accuracy, mae or r2; "
+         "default: the selection metric on validation and test)")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr");
     // clang-format on
     return d;
@@ -187,6 +192,7 @@ FigureOptions figure_options(const SweepOptions& o)
     try {
         f.log_y = o.no_log_y ? LogY::Off : parse_log_y(o.log_y, "--log-y");
         check_smooth(o.smooth, "--smooth");
+        f.heldout_metrics = parse_heldout_metrics(o.heldout_figures);
     } catch (const Error& e) {
         throw cli::UsageError(e.what());
     }
@@ -263,7 +269,9 @@ int run(int argc, char** argv)
                "usage: cgp-sweep [--optimizers LIST] [--models LIST] [--grid KEY=V1,V2,...]... [options]\n"
             << all << '\n'
             << "A hyperparameter axis applies to the optimizers that have it (sgd ignores beta1); a\n"
-               "one-value axis sets that value for every run. Results table on stdout, progress on stderr.\n\n"
+               "one-value axis sets that value for every run. Results table on stdout, progress on stderr.\n"
+               "With --validation/--test or --split, each optimizer's configuration is selected on the\n"
+               "validation metric and reported on the test split (docs/benchmarking.md).\n\n"
                "The optimizer benchmark (tuning with the same budget, seeds, performance profiles):\n"
                "  cgp-sweep bench --help     cgp-sweep report DIR\n";
         return cli::kOk;

@@ -201,7 +201,7 @@ const char* kKeys = "model, data, labels, standardize, validation, test, dataset
 
 const std::vector<std::string>& suite_names()
 {
-    static const std::vector<std::string> names{"course", "conformance"};
+    static const std::vector<std::string> names{"course", "conformance", "real"};
     return names;
 }
 
@@ -214,8 +214,16 @@ std::vector<BenchProblem> suite_problems(const std::string& suite, const fs::pat
                               "CGP's multi-neuron model (4-2-1, sigmoid) on its generated two-class data")};
     if (suite == "conformance")
         return conformance_suite(data_dir);
-    throw cli::UsageError(
-        fmt::format("--suite {}: unknown suite; the suites are course and conformance (or --problems FILE)", suite));
+    if (suite == "real")
+        return real_suite(data_dir, default_datasets());
+    throw cli::UsageError(fmt::format(
+        "--suite {}: unknown suite; the suites are course, conformance and real (or --problems FILE)", suite));
+}
+
+void apply_fit(const BenchProblem& problem, RunSettings& settings)
+{
+    settings.loss = problem.loss;
+    settings.init = problem.init;
 }
 
 std::vector<BenchProblem> parse_problem_text(const std::string& text, const std::string& origin, const fs::path& base)

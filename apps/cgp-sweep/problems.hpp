@@ -4,6 +4,8 @@
 //   course       CGP's one-neuron and multi-neuron models on generated data
 //   conformance  Rosenbrock, Booth and logistic regression written as cgp models (their data files
 //                are written into the benchmark folder's data/)
+//   real         the datasets of examples/data (breast cancer, iris, wine, digits) with layered
+//                models and classification losses, split once with a fixed seed (real_suite.cpp)
 // Users add problems in a file of [problem NAME] sections of KEY = VALUE lines (read_problem_file);
 // errors name file:line:column.
 #pragma once
@@ -29,7 +31,18 @@ struct BenchProblem {
     double target = 0.0;           // the held-out loss a run must reach
     std::uint64_t eval_every = 50; // held-out evaluation interval, in steps
     std::string note;              // what the problem is, for the report
+    Loss loss = Loss::Mse;         // the training loss, also the held-out loss measured
+    InitSettings init;             // the initialisation (the real suite: auto, as cgp-run's default)
 };
+
+// The problem's loss and initialisation in a run's settings.
+void apply_fit(const BenchProblem& problem, RunSettings& settings);
+
+// The real suite: examples/data's datasets, read from `datasets` (CGP_DATASETS, or the source
+// tree's examples/data), split and standardised once into data_dir.
+std::vector<BenchProblem> real_suite(const std::filesystem::path& data_dir, const std::filesystem::path& datasets);
+// Where the real suite reads its datasets: $CGP_DATASETS, else the source tree's examples/data.
+std::filesystem::path default_datasets();
 
 // The suite's problems; data files a suite needs are written into data_dir (created when missing).
 // Throws cli::UsageError for an unknown suite, listing the known ones.

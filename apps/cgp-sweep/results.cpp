@@ -14,23 +14,6 @@
 namespace cgp::sweep {
 namespace {
 
-Stat stat(const std::vector<double>& v)
-{
-    Stat s;
-    if (v.empty())
-        return s;
-    for (double x : v)
-        s.mean += x;
-    s.mean /= static_cast<double>(v.size());
-    if (v.size() > 1) {
-        double sq = 0.0;
-        for (double x : v)
-            sq += (x - s.mean) * (x - s.mean);
-        s.sd = std::sqrt(sq / static_cast<double>(v.size() - 1));
-    }
-    return s;
-}
-
 std::string exact(double v)
 {
     return std::isfinite(v) ? fmt::format("{:.17g}", v) : "nan";
@@ -80,10 +63,63 @@ std::vector<PointResult> summarize(const Plan& plan, const SweepOutcome& outcome
         r.stop = early == 0        ? "completed"
                  : plan.seeds == 1 ? std::string(to_string(reason))
                                    : fmt::format("{} {}/{}", std::string(to_string(reason)), early, plan.seeds);
+        r.heldout = heldout_result(r.runs);
         results.push_back(std::move(r));
     }
+    // The honest protocol: per model and optimizer, the point with the best validation metric.
+    for (std::size_t m = 0; m < plan.models.size(); ++m)
+        for (std::size_t o = 0; o < plan.optimizers.size(); ++o) {
+            PointResult* best = nullptr;
+            for (PointResult& r : results) {
+                const Point& p = plan.points[r.point];
+                if (p.model != m || p.optimizer != o || !r.heldout.has_validation)
+                    continue;
+                if (best == nullptr || selection_score(r.heldout) > selection_score(best->heldout))
+                    best = &r;
+            }
+            if (best != nullptr)
+                best->heldout.selected = true;
+        }
     return results;
 }
+
+namespace {
+
+// "selected on validation accuracy, reported on test": one row per model and optimizer.
+std::string selection_table(const Plan& plan, const std::vector<PointResult>& results)
+{
+    const HeldOutResult& h = results.front().heldout;
+    std::vector<std::string> header{"model", "optimizer"};
+    for (const Axis& a : plan.axes)
+        header.push_back(a.key);
+    const std::string metric = h.classification ? "accuracy" : "loss";
+    header.push_back(h.classification ? "val acc" : "val loss");
+    const std::vector<std::string> reported = h.has_test ? metric_names(h) : std::vector<std::string>{};
+    for (const std::string& m : reported)
+        header.push_back("test " + (m == "accuracy" ? std::string("acc") : m == "r2" ? std::string("R²") : m));
+    Table rows{header};
+    for (const PointResult& r : results) {
+        if (!r.heldout.selected)
+            continue;
+        const Point& p = plan.points[r.point];
+        std::vector<std::string> row{plan.models[p.model].name, plan.optimizers[p.optimizer]->id()};
+        for (std::size_t a = 0; a < plan.axes.size(); ++a)
+            row.push_back(value_text(plan, p, a));
+        const auto cell = [&](const Stat& st) {
+            const std::string mean = std::isfinite(st.mean) ? fmt::format("{:.4f}", st.mean) : "nan";
+            return plan.seeds > 1 ? fmt::format("{} ± {:.4f}", mean, st.sd) : mean;
+        };
+        row.push_back(cell(split_metric(r.heldout.validation, metric)));
+        for (const std::string& m : reported)
+            row.push_back(cell(split_metric(r.heldout.test, m)));
+        rows.push_back(std::move(row));
+    }
+    return fmt::format("\nselected on {} (final), reported on {}:\n", selection_metric(h),
+                       h.has_test ? "test" : "validation (no test split)") +
+           aligned(rows, 2 + plan.axes.size());
+}
+
+} // namespace
 
 std::string results_table(const Plan& plan, const std::vector<PointResult>& results)
 {
@@ -93,6 +129,11 @@ std::string results_table(const Plan& plan, const std::vector<PointResult>& resu
         header.push_back(a.key);
     for (const char* h : {"final loss", "min loss", "min at", "time s", "it/s"})
         header.emplace_back(h);
+    const HeldOutResult* heldout =
+        !results.empty() && results.front().heldout.present ? &results.front().heldout : nullptr;
+    if (heldout != nullptr)
+        for (std::string& h : heldout_header(*heldout))
+            header.push_back(std::move(h));
     const std::size_t numeric_from = 2 + plan.axes.size();
     bool any_stopped = false;
     Table rows{header};
@@ -109,9 +150,16 @@ std::string results_table(const Plan& plan, const std::vector<PointResult>& resu
         row.push_back(fmt::format("{:.0f}", r.min_iteration.mean));
         row.push_back(fmt::format("{:.4f}", r.seconds.mean));
         row.push_back(rate_text(r.rate.mean));
+        if (heldout != nullptr)
+            for (std::string& c : heldout_cells(r.heldout, spread))
+                row.push_back(std::move(c));
         rows.push_back(std::move(row));
     }
     std::string out = aligned(rows, numeric_from);
+    if (heldout != nullptr && heldout->has_validation)
+        out += selection_table(plan, results);
+    else if (heldout != nullptr)
+        out += "no validation split: nothing selected (give --validation FILE or --split T,V,S)\n";
     if (spread)
         out += fmt::format("losses: mean ± sample standard deviation over {} seeds; min at, time, it/s: means\n",
                            plan.seeds);
@@ -125,8 +173,9 @@ std::string results_csv(const Plan& plan, const std::vector<PointResult>& result
     std::string out = "model,optimizer";
     for (const Axis& a : plan.axes)
         out += "," + csv_field(a.key);
-    out +=
-        ",seeds,final_loss,final_loss_sd,min_loss,min_loss_sd,min_iteration,seconds,iterations_per_second,stop,runs\n";
+    out += ",seeds,final_loss,final_loss_sd,min_loss,min_loss_sd,min_iteration,seconds,iterations_per_second,stop,runs";
+    const bool heldout = !results.empty() && results.front().heldout.present;
+    out += (heldout ? heldout_csv_header(results.front().heldout) : std::string()) + "\n";
     for (const PointResult& r : results) {
         const Point& p = plan.points[r.point];
         out += csv_field(plan.models[p.model].name) + "," + csv_field(plan.optimizers[p.optimizer]->id());
@@ -138,6 +187,8 @@ std::string results_csv(const Plan& plan, const std::vector<PointResult>& result
         out += fmt::format(",{},{},{},{},{},{:.1f},{:.6f},{:.0f},{},{}\n", plan.seeds, exact(r.final_loss.mean),
                            exact(r.final_loss.sd), exact(r.min_loss.mean), exact(r.min_loss.sd), r.min_iteration.mean,
                            r.seconds.mean, r.rate.mean, csv_field(r.stop), csv_field(files));
+        if (heldout)
+            out.insert(out.size() - 1, heldout_csv_values(r.heldout));
     }
     return out;
 }
@@ -191,6 +242,9 @@ std::string results_json(const Plan& plan, const std::vector<PointResult>& resul
                             {"iterations_per_second", run->summary.iterations_per_second},
                             {"stop", std::string(to_string(run->summary.reason))},
                             {"file", run_file_name(plan, p, run->seed)}});
+        if (r.heldout.present)
+            for (std::size_t k = 0; k < r.runs.size(); ++k)
+                runs[k]["heldout"] = run_heldout_json(*r.runs[k]->evaluation);
         j["points"].push_back(
             {{"model", plan.models[p.model].name},
              {"optimizer", plugin.id()},
@@ -206,6 +260,17 @@ std::string results_json(const Plan& plan, const std::vector<PointResult>& resul
              {"iterations_per_second", r.rate.mean},
              {"stop", r.stop},
              {"runs", runs}});
+        if (r.heldout.present)
+            j["points"].back()["heldout"] = heldout_json(r.heldout);
+    }
+    if (!results.empty() && results.front().heldout.has_validation) {
+        j["selection"] = {{"metric", selection_metric(results.front().heldout)},
+                          {"reported_on", results.front().heldout.has_test ? "test" : "validation"}};
+        nlohmann::ordered_json selected = nlohmann::ordered_json::array();
+        for (const PointResult& r : results)
+            if (r.heldout.selected)
+                selected.push_back(static_cast<std::size_t>(&r - results.data()));
+        j["selection"]["points"] = selected; // indices into points
     }
     return json_text(j, 2) + "\n";
 }

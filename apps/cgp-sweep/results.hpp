@@ -11,22 +11,19 @@
 
 #include "grid.hpp"
 #include "runner.hpp"
+#include "selection.hpp"
 
 #include <string>
 #include <vector>
 
 namespace cgp::sweep {
 
-struct Stat {
-    double mean = 0.0;
-    double sd = 0.0; // sample standard deviation; 0 for a single value
-};
-
 struct PointResult {
     std::size_t point = 0;
     Stat final_loss, min_loss, min_iteration, seconds, rate;
     std::string stop;                   // "completed", "non-finite 2/5", ...
     std::vector<const RunResult*> runs; // one per seed
+    HeldOutResult heldout;              // with held-out data (selection.hpp)
 };
 
 std::vector<PointResult> summarize(const Plan& plan, const SweepOutcome& outcome);

@@ -119,7 +119,9 @@ SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress)
                 Experiment run(plan.models[p.model].spec, p.data, plan.optimizers[p.optimizer], p.hparams, settings);
                 RunCounter counter(progress);
                 TrainObserver* observers[] = {&counter};
-                outcome.runs[t] = RunResult{point, settings.seed, run.run(observers)};
+                outcome.runs[t] = RunResult{point, settings.seed, run.run(observers), std::nullopt};
+                if (const EvalReport* e = run.evaluation())
+                    outcome.runs[t].evaluation = *e;
             } catch (const std::exception& e) {
                 const std::lock_guard lock(failure_mutex);
                 if (!failure)

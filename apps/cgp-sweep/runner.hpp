@@ -7,6 +7,7 @@
 
 #include "grid.hpp"
 
+#include <cgp/training/evaluation.hpp>
 #include <cgp/training/trainer.hpp>
 
 #include <cstdint>
@@ -19,6 +20,7 @@ struct RunResult {
     std::size_t point = 0;
     std::uint64_t seed = 0;
     TrainSummary summary;
+    std::optional<EvalReport> evaluation; // with --validation, --test or --split: the held-out evaluation
 };
 
 struct SweepOutcome {

@@ -30,6 +30,7 @@ TrialResult run_trial(const BenchProblem& problem, const std::shared_ptr<const P
         settings.seed = key.seed;
         settings.train.log_every = std::max<std::uint64_t>(1, problem.eval_every);
         settings.train.stop_signal = stop;
+        apply_fit(problem, settings);
         const Dataset heldout = heldout_data(problem, key.split, key.seed, plugin);
         Experiment run(problem.model, problem.data, plugin, hparams, settings);
         HeldOutMeter meter(run, heldout, problem.eval_every, key.seed);

@@ -23,8 +23,10 @@ from ._options import option_text, to_args
 from ._programs import conformance, sweep
 from ._progress import Progress
 from ._result import Result
+from ._model import Model, Predictions, load
 
-__all__ = ["train", "train_options", "plugins", "sweep", "conformance", "Result", "ArrayOptimizer", "Error", "SourceError",
+__all__ = ["train", "train_options", "plugins", "sweep", "conformance", "load", "Result", "Model", "Predictions",
+           "ArrayOptimizer", "Error", "SourceError",
            "UsageError", "DataError", "TensorError"]
 __version__ = _config.VERSION
 

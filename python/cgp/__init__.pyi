@@ -1,6 +1,6 @@
 # Type stubs of the package cgp, for editors and type checkers.
 import os
-from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -51,12 +51,44 @@ class Result:
     message: str
     transforms: str
     notes: list[str]
+    # Held-out data: fields iteration (uint64), validation_loss, validation_accuracy or
+    # validation_mae, validation_r2, the same for test (float64); None without held-out data.
+    evaluation: Optional[np.ndarray]
+    best: Optional[dict[str, Any]]  # iteration, validation: {metric: value}, test: {metric: value}
+    classes: list[str]
     @property
     def loss(self) -> npt.NDArray[np.float64]: ...
     @property
     def metrics(self) -> dict[str, float]: ...
     def param_dict(self) -> dict[str, float]: ...
     def to_frame(self) -> Any: ...  # pandas.DataFrame
+    def evaluation_frame(self) -> Any: ...  # pandas.DataFrame
+    def save(self, path: PathLike) -> None: ...
+    def to_model(self) -> Model: ...
+    def predict(self, X: Any) -> Predictions: ...  # numpy array (samples, inputs) or pandas.DataFrame
+
+class Predictions:
+    values: npt.NDArray[np.float64]  # samples x columns: outputs after the link, or class probabilities
+    columns: list[str]  # the labels, or "p(CLASS)" per class
+    class_index: Optional[npt.NDArray[np.int64]]
+    classes: Optional[np.ndarray]  # class names (object array)
+    @property
+    def probabilities(self) -> npt.NDArray[np.float64]: ...
+    def to_frame(self) -> Any: ...  # pandas.DataFrame
+    def __len__(self) -> int: ...
+
+class Model:
+    origin: str
+    columns: list[str]
+    labels: list[str]
+    class_names: list[str]
+    outputs: list[str]
+    params: npt.NDArray[np.float64]
+    param_names: list[str]
+    loss: str
+    def predict(self, X: Any) -> Predictions: ...  # numpy array (samples, columns) or pandas.DataFrame
+
+def load(path: PathLike) -> Model: ...
 
 def train(
     data: Data = "generated",

@@ -29,14 +29,14 @@ def _numeric(values, what):
     return a.astype(np.float64, copy=False)
 
 
-def _check_finite(a, what, column_names, row_labels=None):
+def _check_finite(a, what, column_names, row_labels=None, before="training"):
     bad = ~np.isfinite(a)
     if bad.any():
         row, col = (int(i) for i in np.argwhere(bad)[0])
         value = "NaN" if np.isnan(a[row, col]) else str(a[row, col])
         where = f"row {row}" if row_labels is None else f"row {row} (index {row_labels[row]!r})"
         raise DataError(f"{what}: {value} at {where}, column '{column_names[col]}' ({int(bad.sum())} non-finite "
-                        f"values in all)\nhint: drop or fill the missing values before training")
+                        f"values in all)\nhint: drop or fill the missing values before {before}")
 
 
 def _from_frame(frame, label, inputs, outputs):

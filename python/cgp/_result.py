@@ -1,6 +1,13 @@
 """The result of cgp.train: the loss record and the parameters as numpy arrays (the record also as
-a pandas DataFrame), the summary cgp-run prints, and what identifies the run."""
+a pandas DataFrame), the held-out evaluations, the summary cgp-run prints, what identifies the run,
+and the trained model (save, predict)."""
+import os
+import tempfile
+
 import numpy as np
+
+from . import _cgp
+from ._errors import Error
 
 RECORD_DTYPE = np.dtype([("iteration", np.uint64), ("loss", np.float64), ("window", np.uint64),
                          ("seconds", np.float64)])
@@ -15,6 +22,14 @@ class Result:
     params      the trained parameters (float64), in the model's parameter order; param_names
     metrics     final_loss, min_loss, min_iteration
     stop        "completed", "early-stop", "non-finite" or "interrupted"; message says why
+    evaluation  with held-out data (validation=, test=, split=): a structured array, one row per
+                evaluation (every eval_every iterations and at the end), fields iteration and
+                validation_loss, validation_accuracy (or validation_mae, validation_r2), the same
+                for test; None without held-out data. evaluation_frame() as a DataFrame
+    best        the best validation point: dict(iteration, validation={...}, test={...}), or None
+    classes     a class model's class names (empty otherwise)
+    save(path)  the trained model in the saved-model format (cgp-run --save-model's)
+    predict(X)  predictions of the trained model (cgp.Predictions), as cgp-run --predict gives
     """
 
     def __init__(self, raw, data_description=None):
@@ -48,6 +63,22 @@ class Result:
         self.message = raw["message"]
         self.transforms = raw["transforms"]
         self.notes = list(raw["notes"])
+        self._document = raw["saved_model"]
+        self._document_error = raw.get("saved_model_error", "")
+        self._model = None
+        e = raw["evaluation"]
+        self.evaluation = None
+        self.best = None
+        self.classes = []
+        if e is not None:
+            columns = e["columns"]
+            names = list(columns.keys())
+            dtype = np.dtype([(n, np.uint64 if n == "iteration" else np.float64) for n in names])
+            self.evaluation = np.empty(len(columns["iteration"]), dtype=dtype)
+            for n in names:
+                self.evaluation[n] = columns[n]
+            self.best = None if e["best"] is None else dict(e["best"])
+            self.classes = list(e["classes"])
 
     @property
     def loss(self):
@@ -69,6 +100,35 @@ class Result:
             raise ImportError("Result.to_frame needs pandas (apt-get install python3-pandas); the record is "
                               "also result.record, a numpy array") from e
         return pandas.DataFrame({name: self.record[name] for name in RECORD_DTYPE.names})
+
+    def evaluation_frame(self):
+        """The held-out evaluations as a pandas DataFrame (the columns of result.evaluation)."""
+        if self.evaluation is None:
+            raise Error("the run had no held-out data; give validation=, test= or split= to cgp.train")
+        import pandas
+        return pandas.DataFrame({name: self.evaluation[name] for name in self.evaluation.dtype.names})
+
+    def save(self, path):
+        """Writes the trained model (the last parameters) in the saved-model format, atomically;
+        cgp.load(path) and cgp-run --predict --saved-model read it."""
+        if self._document is None:
+            raise Error(f"this run's model cannot be saved: {self._document_error}")
+        _cgp.write_saved_model(self._document, os.fspath(path))
+
+    def to_model(self):
+        """The trained model as a cgp.Model (what cgp.load gives for the saved file)."""
+        if self._model is None:
+            from ._model import Model
+            with tempfile.TemporaryDirectory(prefix="cgp-model-") as folder:
+                path = os.path.join(folder, "model.json")
+                self.save(path)
+                self._model = Model(_cgp.read_saved_model(path), "cgp.train's result")
+        return self._model
+
+    def predict(self, X):
+        """Predictions of the trained model for X (a DataFrame with the model's columns, or an array
+        of shape (samples, inputs)): cgp.Predictions with values, and classes for a class model."""
+        return self.to_model().predict(X)
 
     def __repr__(self):
         return (f"<cgp.Result {self.model} with {self.optimizer['id']}: {self.iterations} iterations, final loss "

@@ -25,6 +25,8 @@ void bind_train(py::module_& m);
 // cgp.plugins() (plugins.cpp) and the plugin step cgp.torch uses (plugin_step.cpp).
 void bind_plugins(py::module_& m);
 void bind_plugin_step(py::module_& m);
+// cgp.load and Result.save / predict (saved_model.cpp).
+void bind_saved_model(py::module_& m);
 
 // The plugin search path of cgp-run (each dir, CGP_PLUGIN_PATH, next to the program), then the
 // folder of the plugins built or installed with this module (set once at import).

@@ -96,6 +96,7 @@ PYBIND11_MODULE(_cgp, m)
     bind_train(m);
     bind_plugins(m);
     bind_plugin_step(m);
+    bind_saved_model(m);
     m.def(
         "set_default_plugin_dir", [](const std::string& dir) { cgp::python::default_plugin_dir() = dir; },
         "The folder searched for plugins after the user's folders and CGP_PLUGIN_PATH.");

@@ -8,6 +8,7 @@
 // 64-byte line, so inside its page.
 #include "bindings.hpp"
 
+#include <cgp/host/host_extensions.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/host/plugin_optimizer.hpp>
 #include <cgp/host/plugin_paths.hpp>
@@ -80,13 +81,13 @@ public:
     }
 
     // One step t of `count` elements in place. state: one address per state array (aligned and
-    // padded). shape: the tensor's shape (its element count is checked; the tensor extension of
-    // the contract will carry it to plugins that ask for it).
+    // padded). shape: the tensor's shape (its element count is checked), offered to the plugin as
+    // the step's one tensor of the contract's "cgp.tensors/1" (None: [count]).
     template <class T>
     void step(std::uint64_t t, std::uintptr_t params, std::uintptr_t grads, const py::tuple& state, std::size_t count,
               const py::handle& shape, bool scalar)
     {
-        check_shape(shape, count);
+        offer_tensor(shape, count);
         std::vector<T*>& ptrs = state_ptrs<T>();
         if (state.size() != ptrs.size())
             throw Error(fmt::format("plugin '{}' steps with {} state arrays, {} were given", plugin_->id(), ptrs.size(),
@@ -117,15 +118,36 @@ public:
 private:
     static constexpr std::size_t kReleaseAbove = 1u << 16; // elements: longer steps let other threads run
 
-    static void check_shape(const py::handle& shape, std::size_t count)
+    // The step's tensor for cgp.tensors/1: "tensor" with the shape (ranks above 4 keep their first
+    // three sizes and fold the rest into the fourth), a weight of rank 2 or more, a bias of rank 1
+    // (torch's convention for the 1-d parameters of Linear and norm layers), a scalar of rank 0.
+    // Set again only when the shape changes from the last step's.
+    void offer_tensor(const py::handle& shape, std::size_t count)
     {
+        std::vector<std::size_t> dims;
         if (shape.is_none())
-            return;
+            dims = {count};
+        else
+            for (const py::handle d : shape)
+                dims.push_back(d.cast<std::size_t>());
         std::size_t n = 1;
-        for (const py::handle d : shape)
-            n *= d.cast<std::size_t>();
+        for (const std::size_t d : dims)
+            n *= d;
         if (n != count)
             throw Error(fmt::format("the tensor's shape holds {} elements but {} were given", n, count));
+        if (count == 0 || (dims == offered_shape_ && count == offered_count_))
+            return;
+        offered_shape_ = dims;
+        offered_count_ = count;
+        if (dims.size() > 4) {
+            for (std::size_t k = 4; k < dims.size(); ++k)
+                dims[3] *= dims[k];
+            dims.resize(4);
+        }
+        const std::uint32_t kind = dims.size() >= 2   ? CGP_TENSOR_WEIGHT
+                                   : dims.size() == 1 ? CGP_TENSOR_BIAS
+                                                      : CGP_TENSOR_SCALAR;
+        optimizer_.host_extensions().set_tensors({HostTensor{"tensor", 0, count, kind, dims}});
     }
 
     template <class T>
@@ -153,6 +175,8 @@ private:
     std::vector<float*> state_f32_;
     std::vector<double*> state_f64_;
     AlignedArray<std::uint8_t> staged_params_, staged_grads_;
+    std::vector<std::size_t> offered_shape_; // the tensor cgp.tensors/1 offers now
+    std::size_t offered_count_ = 0;
 };
 
 } // namespace

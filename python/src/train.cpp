@@ -6,7 +6,9 @@
 
 #include <cgp/graph/graph.hpp>
 #include <cgp/io/error.hpp>
+#include <cgp/training/evaluation.hpp>
 #include <cgp/training/observers.hpp>
+#include <cgp/training/saved_model.hpp>
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -69,6 +71,53 @@ py::dict records_dict(const std::vector<LossRecord>& records)
     return d;
 }
 
+// The held-out evaluations as arrays: iteration and, per split, loss and accuracy or mae and r2;
+// the best validation point with the test metrics there; None without held-out data.
+py::object evaluation_dict(const Experiment& ex)
+{
+    const EvalReport* r = ex.evaluation();
+    if (r == nullptr)
+        return py::none();
+    std::vector<std::uint64_t> iteration;
+    for (const EvalPoint& p : r->points)
+        iteration.push_back(p.iteration);
+    const std::vector<std::string> names = r->classification ? std::vector<std::string>{"loss", "accuracy"}
+                                                             : std::vector<std::string>{"loss", "mae", "r2"};
+    const auto value = [](const SplitMetrics& m, const std::string& name) {
+        return name == "loss" ? m.loss : name == "accuracy" ? m.accuracy : name == "mae" ? m.mae : m.r2;
+    };
+    py::dict columns;
+    columns["iteration"] = numpy_of(iteration);
+    py::dict best;
+    for (const bool validation : {true, false}) {
+        if (validation ? !r->has_validation : !r->has_test)
+            continue;
+        const std::string split = validation ? "validation" : "test";
+        py::dict at_best;
+        for (const std::string& name : names) {
+            std::vector<double> v;
+            for (const EvalPoint& p : r->points)
+                v.push_back(value(validation ? p.validation : p.test, name));
+            columns[py::str(split + "_" + name)] = numpy_of(v);
+            at_best[py::str(name)] = value(validation ? r->best.validation : r->best.test, name);
+        }
+        best[py::str(split)] = at_best;
+    }
+    py::dict d;
+    d["classification"] = r->classification;
+    d["classes"] = r->class_names;
+    d["columns"] = columns;
+    d["validation_samples"] = r->validation_samples;
+    d["test_samples"] = r->test_samples;
+    if (r->has_best) {
+        best["iteration"] = r->best.iteration;
+        d["best"] = best;
+    } else {
+        d["best"] = py::none();
+    }
+    return d;
+}
+
 py::dict result_dict(const Experiment& ex, const TrainSummary& s, const std::string& model_name,
                      const std::vector<std::string>& notes)
 {
@@ -108,6 +157,13 @@ py::dict result_dict(const Experiment& ex, const TrainSummary& s, const std::str
     d["transforms"] = ex.transforms().empty() ? std::string() : ex.transforms().describe();
     d["records"] = records_dict(s.records);
     d["notes"] = notes;
+    d["evaluation"] = evaluation_dict(ex);
+    try {
+        d["saved_model"] = saved_model_json(ex, s, SavedParams::Final).dump();
+    } catch (const Error& e) {
+        d["saved_model"] = py::none();
+        d["saved_model_error"] = std::string(e.what());
+    }
     return d;
 }
 

@@ -7,7 +7,7 @@ import sys
 import time
 import unittest
 
-from support import SOURCE
+from support import BUILD, SOURCE
 
 import cgp
 
@@ -168,6 +168,61 @@ class State(unittest.TestCase):
         self.assertLess((ours - theirs).abs().max().item(), 1e-12)
         self.assertEqual(base[0].item(), 0.0)
         self.assertEqual(base[6:].abs().sum().item(), 0.0)
+
+
+def lamb_reference(params, grads_per_step, lr, beta1, beta2, eps, weight_decay):
+    """LAMB per tensor in float64 (plugins/lamb/lamb.cpp's formulas, optax.lamb), written here."""
+    params = [p.detach().double().clone() for p in params]
+    m = [torch.zeros_like(p) for p in params]
+    v = [torch.zeros_like(p) for p in params]
+    for t, grads in enumerate(grads_per_step, start=1):
+        for k, (p, g) in enumerate(zip(params, grads)):
+            g = g.double()
+            m[k] = beta1 * m[k] + (1 - beta1) * g
+            v[k] = beta2 * v[k] + (1 - beta2) * g * g
+            u = (m[k] / (1 - beta1 ** t)) / ((v[k] / (1 - beta2 ** t)).sqrt() + eps) + weight_decay * p
+            p_norm, u_norm = p.norm().item(), u.norm().item()
+            ratio = p_norm / u_norm if p_norm > 0 and u_norm > 0 else 1.0
+            params[k] = p - lr * ratio * u
+    return params
+
+
+@unittest.skipIf(torch is None, NO_TORCH)
+class TensorShapes(unittest.TestCase):
+    def test_each_tensor_is_offered_to_the_plugin_with_its_shape_and_kind(self):
+        weight = torch.zeros(3, 4, dtype=torch.float64, requires_grad=True)
+        bias = torch.zeros(5, dtype=torch.float64, requires_grad=True)
+        scalar = torch.zeros((), dtype=torch.float64, requires_grad=True)
+        cube = torch.zeros(2, 2, 2, 2, 2, dtype=torch.float64, requires_grad=True)
+        opt = cgp.torch.Optimizer([weight, bias, scalar, cube], plugin="shape_probe",
+                                  plugin_dir=os.path.join(BUILD, "tests", "plugins"))
+        for p in (weight, bias, scalar, cube):
+            p.grad = torch.ones_like(p)
+        opt.step()
+        # rank, shape[0..3], kind (0 weight, 1 bias, 2 scalar), tensors offered to the step
+        self.assertEqual(weight.flatten()[:7].tolist(), [2, 3, 4, 0, 0, 0, 1])
+        self.assertEqual(bias.tolist(), [1, 5, 0, 0, 0])
+        self.assertEqual(scalar.item(), 0.0)  # rank 0: one element, the rank
+        self.assertEqual(cube.flatten()[:7].tolist(), [4, 2, 2, 2, 4, 0, 1])  # rank 5 folded into 4
+
+    def test_lamb_steps_each_torch_tensor_with_its_own_trust_ratio_as_the_reference_does(self):
+        torch.manual_seed(0)
+        net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1)).double()
+        start = [p.detach().clone() for p in net.parameters()]
+        x, y = torch.randn(16, 3, dtype=torch.float64), torch.randn(16, 1, dtype=torch.float64)
+        hp = dict(lr=0.05, beta1=0.9, beta2=0.99, eps=1e-6, weight_decay=0.01)
+        opt = cgp.torch.Optimizer(net.parameters(), plugin="lamb", **hp)
+        grads_per_step = []
+        for _ in range(20):
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(net(x), y).backward()
+            grads_per_step.append([p.grad.detach().clone() for p in net.parameters()])
+            opt.step()
+        reference = lamb_reference(start, grads_per_step, **hp)
+        for ours, theirs in zip(net.parameters(), reference):
+            torch.testing.assert_close(ours.detach(), theirs, rtol=1e-12, atol=1e-14)
+        # One trust ratio over the whole model would move them differently.
+        self.assertGreater((reference[0] - start[0]).norm().item(), 0.0)
 
 
 @unittest.skipIf(torch is None, NO_TORCH)

@@ -245,4 +245,64 @@ BOOST_AUTO_TEST_CASE(a_run_with_held_out_data_reports_its_best_validation_point)
     BOOST_TEST(r->best_params.size() == ex->param_count());
 }
 
+// Regression data where a = 1.5 fits best: evaluations at a = 1, 2, 1.5 give a history, a best
+// point and metrics of both splits that a checkpoint's state must carry.
+BOOST_AUTO_TEST_CASE(evaluation_state_carries_the_history_and_the_best_point_through_a_checkpoint)
+{
+    const TempCsv f("state.csv", "xx,t\n1,1.5\n2,3\n3,4.5\n");
+    const Dataset d = load_csv(f.path, {{"t"}, false});
+    const Graph g = build_graph(expr_model({"xy = a*xx"}));
+    const EvalOptions options{10, 0, 10, 100};
+    std::vector<double> a{1.0};
+    EvaluationT<double> straight(g, d, d, Loss::Mse, Link::None, SimdPath::Scalar, a, options);
+    for (const double value : {1.0, 2.0, 1.5}) {
+        a[0] = value;
+        straight.on_record({10 * straight.report().points.size() + 10, 0.0, 10, 0.0}, {});
+    }
+    const std::string state = straight.save_state();
+    std::vector<double> b{0.0};
+    EvaluationT<double> resumed(g, d, d, Loss::Mse, Link::None, SimdPath::Scalar, b, options);
+    resumed.restore_state(state);
+    const EvalReport& r = resumed.report();
+    BOOST_TEST_REQUIRE(r.points.size() == 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST(r.points[i].iteration == straight.report().points[i].iteration);
+        BOOST_TEST(r.points[i].validation.loss == straight.report().points[i].validation.loss);
+        BOOST_TEST(r.points[i].test.mae == straight.report().points[i].test.mae);
+        BOOST_TEST(r.points[i].test.r2 == straight.report().points[i].test.r2);
+        BOOST_TEST(std::isnan(r.points[i].test.accuracy)); // regression: no accuracy, kept as such
+    }
+    BOOST_TEST(r.has_best);
+    BOOST_TEST(r.best.iteration == 30u);
+    BOOST_TEST(r.best.validation.loss == 0.0);
+    BOOST_TEST(r.best.test.r2 == 1.0);
+    BOOST_TEST(r.best_params == std::vector<double>{1.5});
+    BOOST_TEST(resumed.save_state() == state);
+    // Later evaluations go on after the restored ones.
+    b[0] = 1.0;
+    resumed.on_record({40, 0.0, 10, 0.0}, {});
+    BOOST_TEST(r.points.size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(evaluation_state_of_an_older_checkpoint_restores_the_best_point_without_history)
+{
+    const TempCsv f("old-state.csv", "xx,t\n1,1.5\n2,3\n");
+    const Dataset d = load_csv(f.path, {{"t"}, false});
+    const Graph g = build_graph(expr_model({"xy = a*xx"}));
+    std::vector<double> a{0.0};
+    EvaluationT<double> e(g, d, d, Loss::Mse, Link::None, SimdPath::Scalar, a, EvalOptions{10, 0, 10, 100});
+    // As cgp wrote it before the history was kept: iteration, loss, accuracy, evaluations since, parameters.
+    e.restore_state("20 0.25 nan 1 1.25");
+    BOOST_TEST(e.report().has_best);
+    BOOST_TEST(e.report().best.iteration == 20u);
+    BOOST_TEST(e.report().best.validation.loss == 0.25);
+    BOOST_TEST(e.report().best_params == std::vector<double>{1.25});
+    BOOST_TEST(e.report().points.empty());
+    EvaluationT<double> none(g, d, d, Loss::Mse, Link::None, SimdPath::Scalar, a, EvalOptions{10, 0, 10, 100});
+    none.restore_state("none");
+    BOOST_TEST(!none.report().has_best);
+    BOOST_TEST(error_of([&] { none.restore_state("none history 2 10"); }).find("evaluation history is malformed") !=
+               std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -102,39 +103,110 @@ void SplitEvaluator<T>::evaluate(std::span<const T> params, SplitMetrics& out, s
     }
 }
 
+// The state string: the best validation point as cgp has always written it ("none", or its
+// iteration, validation loss and accuracy, the evaluations since it and the parameters there),
+// then, appended, " history N" and the N evaluations (iteration and the four metrics of each split),
+// and " best" with the best point's remaining metrics. A state without the appended part (an older
+// checkpoint) restores the best point alone and an empty history.
+namespace {
+
+void put_metrics(std::string& out, const SplitMetrics& m, bool loss_and_accuracy)
+{
+    if (loss_and_accuracy)
+        out += fmt::format(" {:.17g} {:.17g}", m.loss, m.accuracy);
+    out += fmt::format(" {:.17g} {:.17g}", m.mae, m.r2);
+}
+
+// A number as written by put_metrics ("nan" included, which operator>> does not read).
+double take_number(std::istream& in)
+{
+    std::string token;
+    in >> token;
+    char* end = nullptr;
+    const double v = std::strtod(token.c_str(), &end);
+    if (token.empty() || *end != '\0')
+        in.setstate(std::ios::failbit);
+    return v;
+}
+
+void take_metrics(std::istream& in, SplitMetrics& m, bool loss_and_accuracy)
+{
+    if (loss_and_accuracy) {
+        m.loss = take_number(in);
+        m.accuracy = take_number(in);
+    }
+    m.mae = take_number(in);
+    m.r2 = take_number(in);
+}
+
+} // namespace
+
 std::string Evaluation::save_state() const
 {
-    if (!report_.has_best)
-        return "none";
-    std::ostringstream s;
-    s.precision(17);
-    s << report_.best.iteration << ' ' << report_.best.validation.loss << ' ' << report_.best.validation.accuracy << ' '
-      << since_best_;
-    for (double p : report_.best_params)
-        s << ' ' << p;
-    return s.str();
+    std::string s = "none";
+    if (report_.has_best) {
+        s = fmt::format("{} {:.17g} {:.17g} {}", report_.best.iteration, report_.best.validation.loss,
+                        report_.best.validation.accuracy, since_best_);
+        for (double p : report_.best_params)
+            s += fmt::format(" {:.17g}", p);
+    }
+    s += fmt::format(" history {}", report_.points.size());
+    for (const EvalPoint& p : report_.points) {
+        s += fmt::format(" {}", p.iteration);
+        put_metrics(s, p.validation, true);
+        put_metrics(s, p.test, true);
+    }
+    s += " best";
+    put_metrics(s, report_.best.validation, false);
+    put_metrics(s, report_.best.test, true);
+    return s;
 }
 
 void Evaluation::restore_state(const std::string& state)
 {
-    if (state == "none")
-        return;
     std::istringstream in(state);
-    EvalPoint best;
-    std::string loss, accuracy; // "nan" is not read back by operator>>
-    std::uint64_t since = 0;
-    in >> best.iteration >> loss >> accuracy >> since;
-    std::vector<double> params(report_.best_params.size());
-    for (double& p : params)
-        in >> p;
-    if (!in)
-        throw Error("the checkpoint's evaluation state is malformed");
-    best.validation.loss = std::strtod(loss.c_str(), nullptr);
-    best.validation.accuracy = std::strtod(accuracy.c_str(), nullptr);
-    report_.has_best = true;
-    report_.best = best;
-    report_.best_params = std::move(params);
-    since_best_ = since;
+    std::string first;
+    in >> first;
+    if (first != "none") {
+        EvalPoint best;
+        std::uint64_t since = 0;
+        in.str(state);
+        in.clear();
+        in >> best.iteration;
+        best.validation.loss = take_number(in);
+        best.validation.accuracy = take_number(in);
+        in >> since;
+        std::vector<double> params(report_.best_params.size());
+        for (double& p : params)
+            in >> p;
+        if (!in)
+            throw Error("the checkpoint's evaluation state is malformed");
+        report_.has_best = true;
+        report_.best = best;
+        report_.best_params = std::move(params);
+        since_best_ = since;
+    }
+    std::string word;
+    if (!(in >> word))
+        return; // written before the history was kept
+    std::size_t count = 0;
+    in >> count;
+    if (word != "history" || !in)
+        throw Error("the checkpoint's evaluation history is malformed");
+    std::vector<EvalPoint> points(count);
+    for (EvalPoint& p : points) {
+        in >> p.iteration;
+        take_metrics(in, p.validation, true);
+        take_metrics(in, p.test, true);
+    }
+    in >> word;
+    take_metrics(in, report_.best.validation, false);
+    take_metrics(in, report_.best.test, true);
+    if (!in || word != "best")
+        throw Error("the checkpoint's evaluation history is malformed");
+    // Kept within the capacity reserved for the run (a longer run reserves more).
+    report_.points.reserve(std::max(report_.points.capacity(), points.size() + 2));
+    report_.points.assign(points.begin(), points.end());
 }
 
 template <class T>

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -155,9 +156,12 @@ void LossCsvWriter::row(const LossRecord& r, std::span<const double> scheduled)
     for (std::size_t k = 0; k < n; ++k)
         line += k < scheduled.size() ? fmt::format(",{:.17g}", scheduled[k]) : std::string(",");
     if (evaluation_ != nullptr) {
-        const EvalPoint* p = !evaluation_->points.empty() && evaluation_->points.back().iteration == r.iteration
-                                 ? &evaluation_->points.back()
-                                 : nullptr;
+        // The evaluation at this record: the latest while training, an earlier one for the records
+        // a resumed run writes first.
+        const auto& points = evaluation_->points;
+        const auto at = std::lower_bound(points.begin(), points.end(), r.iteration,
+                                         [](const EvalPoint& e, std::uint64_t it) { return e.iteration < it; });
+        const EvalPoint* p = at != points.end() && at->iteration == r.iteration ? &*at : nullptr;
         if (evaluation_->has_validation)
             line += metric_values(*evaluation_, p != nullptr ? &p->validation : nullptr);
         if (evaluation_->has_test)

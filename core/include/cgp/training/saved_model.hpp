@@ -8,6 +8,7 @@
 #include <cgp/data/data.hpp>
 #include <cgp/graph/graph.hpp>
 #include <cgp/language/ops.hpp>
+#include <cgp/tape/simd.hpp>
 
 #include <nlohmann/json.hpp>
 
