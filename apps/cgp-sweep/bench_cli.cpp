@@ -242,10 +242,14 @@ int bench_main(int argc, char** argv)
         throw cli::UsageError(e.what());
     }
     if (help) {
+        if (!is_rank0())
+            return cli::kOk;
         std::cout << "cgp-sweep bench: every optimizer tuned with the same budget on every problem, measured over "
                      "seeds,\nsummarised by performance profiles. Results table on stdout, progress on stderr.\n\n"
                      "usage: cgp-sweep bench [--suite LIST] [--problems FILE]... [--search KEY=DIST]... --out DIR\n"
-                  << o << '\n';
+                  << o << '\n'
+                  << "On MPI ranks (mpirun -np N cgp-sweep bench ...), each stage's trials are handed out to the\n"
+                     "ranks and rank 0 writes the folder, with the same table (docs/sweeps-at-scale.md).\n";
         return cli::kOk;
     }
     if (out.empty())
@@ -273,6 +277,8 @@ int bench_main(int argc, char** argv)
         throw cli::UsageError("--optimizers needs at least one optimizer, e.g. --optimizers sgd,sgdplus,adam");
 
     // The folder: new, or holding this benchmark (resume), or another benchmark (--force).
+    if (plan_shared(false))
+        return cli::kOk; // rank 0 failed to plan, says why and gives the exit status
     const fs::path dir(out);
     // Rank 0 alone (or the one process) checks and locks the folder and writes bench.json; the other
     // MPI ranks build the same benchmark once it has.
@@ -330,7 +336,7 @@ int bench_main(int argc, char** argv)
         share_verdict(on_ranks, 0);
     } else {
         if (share_verdict(on_ranks, 0) != 0)
-            return cli::kFailure; // rank 0 said why
+            return cli::kOk; // rank 0 failed, says why and gives the exit status
         spec = build_spec(d, dir);
     }
     const Journal journal(dir / "trials");
@@ -401,6 +407,7 @@ int report_main(int argc, char** argv)
                   << o << '\n';
         return cli::kOk;
     }
+    plan_was_shared() = true; // nothing to compare: rank 0 does it all
     if (!is_rank0())
         return cli::kOk; // a report reads and writes files only: rank 0 does it
     if (dir_text.empty())

@@ -268,12 +268,19 @@ int run_grid(int argc, char** argv, const ShardSet* merged)
     po::variables_map vm;
     cli::parse_strict(argc, argv, all, o.config, vm);
     if (o.help) {
+        if (!is_rank0())
+            return cli::kOk;
         std::cout
             << "cgp-sweep: a grid of training runs, run in parallel, with a results table, CSV/JSON and plots.\n\n"
                "usage: cgp-sweep [--optimizers LIST] [--models LIST] [--grid KEY=V1,V2,...]... [options]\n"
             << all << '\n'
             << "A hyperparameter axis applies to the optimizers that have it (sgd ignores beta1); a\n"
                "one-value axis sets that value for every run. Results table on stdout, progress on stderr.\n\n"
+               "With --out, finished runs are kept in a journal beside DIR: after Ctrl-C or a time limit, the\n"
+               "same command resumes. Across machines (docs/sweeps-at-scale.md):\n"
+               "  mpirun -np N cgp-sweep ...             the runs handed out to N ranks; rank 0 writes DIR\n"
+               "  cgp-sweep ... --shard I/N --out FILE   one shard of the runs, for array jobs\n"
+               "  cgp-sweep merge FILE... --out DIR      the N shards joined into the sweep's folder\n\n"
                "The optimizer benchmark (tuning with the same budget, seeds, performance profiles):\n"
                "  cgp-sweep bench --help     cgp-sweep report DIR\n";
         return cli::kOk;
@@ -303,6 +310,8 @@ int run_grid(int argc, char** argv, const ShardSet* merged)
             throw cli::UsageError("--shard needs --out FILE: the shard file to write");
     }
     const SweepIdentity identity = sweep_identity(argc, argv, all, o.config, plan);
+    if (merged == nullptr && plan_shared(false))
+        return cli::kOk; // rank 0 failed to plan, says why and gives the exit status
     const bool on_ranks = merged == nullptr && ranks_active();
     if (on_ranks && !is_rank0())
         o.quiet = true; // rank 0 speaks for the sweep
@@ -398,7 +407,7 @@ int run_grid(int argc, char** argv, const ShardSet* merged)
         }
         share_verdict(on_ranks, 0);
     } else if (share_verdict(on_ranks, 0) != 0) {
-        return cli::kFailure; // rank 0 said why
+        return cli::kOk; // rank 0 failed, says why and gives the exit status
     }
     cli::install_signal_handlers();
     SweepOutcome outcome;
@@ -466,6 +475,7 @@ int run_grid(int argc, char** argv, const ShardSet* merged)
 // cgp-sweep merge SHARD... --out DIR: the folder of the sweep the shards are of.
 int merge_main(const char* program, int argc, char** argv)
 {
+    plan_was_shared() = true; // nothing to compare: rank 0 does it all
     if (ranks_active() && !is_rank0())
         return cli::kOk; // a merge reads and writes files only: rank 0 does it
     std::vector<std::string> files;
@@ -517,7 +527,7 @@ int merge_main(const char* program, int argc, char** argv)
     return run_grid(static_cast<int>(args.size()), argv2.data(), &set);
 }
 
-int run(int argc, char** argv)
+int dispatch(int argc, char** argv)
 {
     if (argc > 1 && std::string_view(argv[1]) == "bench")
         return bench_main(argc - 1, argv + 1);
@@ -526,6 +536,18 @@ int run(int argc, char** argv)
     if (argc > 1 && std::string_view(argv[1]) == "merge")
         return merge_main(argv[0], argc - 1, argv + 1);
     return run_grid(argc, argv, nullptr);
+}
+
+int run(int argc, char** argv)
+{
+    try {
+        return dispatch(argc, argv);
+    } catch (...) {
+        // Failed before the ranks compared their plans: rank 0 says why, the others follow it.
+        if (ranks_active() && !plan_was_shared() && plan_shared(true) && !is_rank0())
+            return cli::kOk; // rank 0 gives the exit status
+        throw;
+    }
 }
 
 } // namespace
@@ -537,5 +559,11 @@ int main(int argc, char** argv)
     if (cgp::sweep::mpi::launched())
         mpi.emplace(argc, argv);
 #endif
-    return cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
+    const int status = cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
+#if CGP_MPI
+    // A rank that fails alone may leave the others waiting for it in a collective call: end them all.
+    if (status != cgp::cli::kOk && cgp::sweep::mpi::active() && !cgp::sweep::mpi::failure_shared())
+        cgp::sweep::mpi::abort_all(status);
+#endif
+    return status;
 }

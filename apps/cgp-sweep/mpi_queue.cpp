@@ -27,6 +27,7 @@ namespace {
 
 int g_rank = 0, g_size = 1;
 bool g_active = false;
+bool g_failure_shared = false;
 
 // Message kinds (the MPI tag). Every message is an 8-byte task number and a text.
 enum Tag : int {
@@ -259,7 +260,7 @@ QueueOutcome lead(std::size_t count, unsigned threads, const Work& work,
                 break;
             }
     int status = failure ? -1 : std::max(0, stop.load());
-    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    share_status(status);
     if (failure)
         throw Error(*failure);
     outcome.signal = status;
@@ -348,8 +349,7 @@ QueueOutcome follow(unsigned threads, const Work& work)
         t.join();
     send(0, kDone, 0);
     while (receive(0, true)->tag != kFinish) {}
-    int status = 0;
-    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    const int status = share_status(0);
     QueueOutcome outcome;
     outcome.failed = status < 0;
     outcome.signal = status > 0 ? status : 0;
@@ -360,11 +360,13 @@ QueueOutcome follow(unsigned threads, const Work& work)
 
 bool launched()
 {
-    for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"})
-        if (const char* v = std::getenv(name); v != nullptr && std::atoi(v) > 1)
-            return true;
-    return std::getenv("SLURM_NTASKS") != nullptr && std::getenv("SLURM_STEP_ID") != nullptr &&
-           std::atoi(std::getenv("SLURM_NTASKS")) > 1 && std::getenv("PMI_RANK") != nullptr;
+    const auto more_than_one = [](const char* name) {
+        const char* v = std::getenv(name);
+        return v != nullptr && std::atoi(v) > 1;
+    };
+    // mpirun/mpiexec of Open MPI; a PMI-2 launcher (MPICH's, srun --mpi=pmi2); srun --mpi=pmix.
+    return more_than_one("OMPI_COMM_WORLD_SIZE") || more_than_one("PMI_SIZE") ||
+           (std::getenv("PMIX_RANK") != nullptr && more_than_one("SLURM_STEP_NUM_TASKS"));
 }
 
 Session::Session(int& argc, char**& argv)
@@ -397,10 +399,22 @@ int size()
     return g_size;
 }
 
+void abort_all(int status)
+{
+    MPI_Abort(MPI_COMM_WORLD, status);
+    std::_Exit(status); // MPI_Abort does not return; this keeps the promise if it did
+}
+
 int share_status(int status)
 {
     MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    g_failure_shared = g_failure_shared || status != 0;
     return status;
+}
+
+bool failure_shared()
+{
+    return g_failure_shared;
 }
 
 std::string share_text(const std::string& text)

@@ -31,6 +31,12 @@ public:
 };
 
 bool active(); // a Session with more than one rank
+// Whether every rank knows that the sweep failed or stopped (a shared status or queue outcome
+// that was not 0), so each can end on its own.
+bool failure_shared();
+// Ends every rank with this exit status (MPI_Abort): after a failure on one rank, when the others
+// may be waiting for it.
+[[noreturn]] void abort_all(int status);
 int rank();
 int size();
 

@@ -45,4 +45,18 @@ inline int share_verdict([[maybe_unused]] bool on_ranks, int status)
 #endif
 }
 
+// Every rank plans the sweep from the same arguments, so a bad option fails on all of them. Each
+// rank calls plan_shared once its plan is made (failed: it threw) and gets whether rank 0 failed:
+// then rank 0 alone says why, and the others end quietly. Without ranks: false.
+inline bool& plan_was_shared()
+{
+    static bool shared = false;
+    return shared;
+}
+inline bool plan_shared(bool failed)
+{
+    plan_was_shared() = true;
+    return share_verdict(ranks_active(), failed ? 1 : 0) != 0;
+}
+
 } // namespace cgp::sweep
