@@ -8,6 +8,8 @@ packages=(
   libboost-dev libboost-test-dev libboost-program-options-dev
   libxsimd-dev libfmt-dev nlohmann-json3-dev
   gnuplot-nox graphviz
+  # cgp-sweep across MPI ranks (mpirun -np N cgp-sweep ...)
+  openmpi-bin libopenmpi-dev
   # the Python module (import cgp), its tests and the example notebooks
   python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest python3-matplotlib python3-nbformat
 )

@@ -3,6 +3,10 @@
 
 #include "../common/cli.hpp"
 #include "halving.hpp"
+#include "ranks.hpp"
+#if CGP_MPI
+#include "mpi_bench.hpp"
+#endif
 
 #include <cgp/io/error.hpp>
 
@@ -37,6 +41,10 @@ struct Pool {
     // when interrupted.
     bool run(const std::vector<Job>& todo, std::vector<TrialResult>& results, const std::string& stage)
     {
+#if CGP_MPI
+        if (ranks_active())
+            return run_on_ranks(todo, results, stage);
+#endif
         results.assign(todo.size(), {});
         std::atomic<std::size_t> next{0}, done{0}, reused{0};
         std::atomic<int> stop{0};
@@ -111,6 +119,38 @@ struct Pool {
         }
         return true;
     }
+
+#if CGP_MPI
+    // The same stage across MPI ranks (mpi_bench.hpp); every rank gets every result.
+    bool run_on_ranks(const std::vector<Job>& todo, std::vector<TrialResult>& results, const std::string& stage)
+    {
+        StageOnRanks s = run_stage_on_ranks(
+            todo.size(), jobs, [&](std::size_t i) { return journal.find(todo[i].key); },
+            [&](std::size_t i, const std::atomic<int>* stop) -> std::optional<TrialResult> {
+                const Cell& cell = outcome.cells[todo[i].cell];
+                TrialResult r = run_trial(spec.problems[cell.problem], spec.optimizers[cell.optimizer], todo[i].key,
+                                          todo[i].config.hparams, stop);
+                if (r.interrupted)
+                    return std::nullopt;
+                r.values = todo[i].config.values;
+                return r;
+            },
+            [&](const TrialResult& r) { journal.write(r); },
+            [&](std::size_t i) { return fmt::format("trial {}", todo[i].key.id()); });
+        outcome.jobs = std::max(outcome.jobs, jobs * static_cast<unsigned>(rank_count()));
+        if (s.signal != 0) {
+            outcome.signal = s.signal;
+            return false;
+        }
+        if (show_progress && is_rank0())
+            fmt::print(stderr, "cgp-sweep: {}: {}/{} trials on {} ranks{}\n", stage, todo.size(), todo.size(),
+                       rank_count(), s.reused ? fmt::format(" ({} from the journal)", s.reused) : std::string());
+        outcome.trials_reused += s.reused;
+        outcome.trials_run += todo.size() - s.reused;
+        results = std::move(s.results);
+        return true;
+    }
+#endif
 };
 
 } // namespace

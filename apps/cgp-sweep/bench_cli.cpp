@@ -3,6 +3,7 @@
 
 #include "../common/cli.hpp"
 #include "bench.hpp"
+#include "ranks.hpp"
 #include "report.hpp"
 #include "runner.hpp"
 #include "text.hpp"
@@ -20,6 +21,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <iostream>
+#include <optional>
 #include <sys/file.h>
 #include <thread>
 #include <unistd.h>
@@ -241,10 +243,14 @@ int bench_main(int argc, char** argv)
         throw cli::UsageError(e.what());
     }
     if (help) {
+        if (!is_rank0())
+            return cli::kOk;
         std::cout << "cgp-sweep bench: every optimizer tuned with the same budget on every problem, measured over "
                      "seeds,\nsummarised by performance profiles. Results table on stdout, progress on stderr.\n\n"
                      "usage: cgp-sweep bench [--suite LIST] [--problems FILE]... [--search KEY=DIST]... --out DIR\n"
-                  << o << '\n';
+                  << o << '\n'
+                  << "On MPI ranks (mpirun -np N cgp-sweep bench ...), each stage's trials are handed out to the\n"
+                     "ranks and rank 0 writes the folder, with the same table (docs/sweeps-at-scale.md).\n";
         return cli::kOk;
     }
     if (out.empty())
@@ -272,45 +278,68 @@ int bench_main(int argc, char** argv)
         throw cli::UsageError("--optimizers needs at least one optimizer, e.g. --optimizers sgd,sgdplus,adam");
 
     // The folder: new, or holding this benchmark (resume), or another benchmark (--force).
+    if (plan_shared(false))
+        return cli::kOk; // rank 0 failed to plan, says why and gives the exit status
     const fs::path dir(out);
-    check_output_folder(dir, "--out", "bench.json");
-    std::error_code ec;
-    const bool existed = fs::exists(dir, ec);
-    if (existed && !fs::exists(dir / "bench.json") && !fs::is_empty(dir, ec))
-        throw Error(fmt::format("--out {}: the folder holds files that are not a benchmark's\nhint: give the benchmark "
+    // Rank 0 alone (or the one process) checks and locks the folder and writes bench.json; the other
+    // MPI ranks build the same benchmark once it has.
+    const bool on_ranks = ranks_active();
+    if (!is_rank0())
+        quiet = true;
+    std::optional<FolderLock> lock;
+    BenchSpec spec;
+    if (is_rank0()) {
+        try {
+            check_output_folder(dir, "--out", "bench.json");
+            std::error_code ec;
+            const bool existed = fs::exists(dir, ec);
+            if (existed && !fs::exists(dir / "bench.json") && !fs::is_empty(dir, ec))
+                throw Error(
+                    fmt::format("--out {}: the folder holds files that are not a benchmark's\nhint: give the benchmark "
                                 "a new or empty folder",
                                 out));
-    for (const std::string& text : d.search) // a command-line mistake: usage status, before any file is made
-        try {
-            parse_distribution(text);
-        } catch (const SourceError& e) {
-            throw cli::UsageError(e.what());
-        }
-    fs::create_directory(dir, ec);
-    const FolderLock lock(dir);
-    BenchSpec spec;
-    try {
-        spec = build_spec(d, dir);
-    } catch (...) {
-        if (!existed) // refused before anything ran: leave nothing behind
-            fs::remove_all(dir, ec);
-        throw;
-    }
-    const std::string definition = json_text(definition_json(d, spec), 2) + "\n";
-    if (fs::exists(dir / "bench.json")) {
-        const std::string earlier = read_input_file(dir / "bench.json", "benchmark definition", kConfigFileLimit);
-        if (earlier != definition) {
-            if (!force)
-                throw Error(fmt::format("--out {}: the folder holds another benchmark (its bench.json differs)\nhint: "
+            for (const std::string& text : d.search) // a command-line mistake: usage status, before any file is made
+                try {
+                    parse_distribution(text);
+                } catch (const SourceError& e) {
+                    throw cli::UsageError(e.what());
+                }
+            fs::create_directory(dir, ec);
+            lock.emplace(dir);
+            try {
+                spec = build_spec(d, dir);
+            } catch (...) {
+                if (!existed) // refused before anything ran: leave nothing behind
+                    fs::remove_all(dir, ec);
+                throw;
+            }
+            const std::string definition = json_text(definition_json(d, spec), 2) + "\n";
+            if (fs::exists(dir / "bench.json")) {
+                const std::string earlier =
+                    read_input_file(dir / "bench.json", "benchmark definition", kConfigFileLimit);
+                if (earlier != definition) {
+                    if (!force)
+                        throw Error(
+                            fmt::format("--out {}: the folder holds another benchmark (its bench.json differs)\nhint: "
                                         "rerun its own command to resume it, give this one another --out folder, or "
                                         "add --force to start over",
                                         out));
-            fs::remove_all(dir / "trials", ec);
-        } else if (!quiet) {
-            fmt::print(stderr, "cgp-sweep: resuming the benchmark in {}\n", out);
+                    fs::remove_all(dir / "trials", ec);
+                } else if (!quiet) {
+                    fmt::print(stderr, "cgp-sweep: resuming the benchmark in {}\n", out);
+                }
+            }
+            write_text_file(dir / "bench.json", definition);
+        } catch (...) {
+            share_verdict(on_ranks, 1);
+            throw;
         }
+        share_verdict(on_ranks, 0);
+    } else {
+        if (share_verdict(on_ranks, 0) != 0)
+            return cli::kOk; // rank 0 failed, says why and gives the exit status
+        spec = build_spec(d, dir);
     }
-    write_text_file(dir / "bench.json", definition);
     const Journal journal(dir / "trials");
 
     const unsigned threads = jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs;
@@ -320,11 +349,17 @@ int bench_main(int argc, char** argv)
                          estimate_run_memory(p.model, p.data).total());
     check_parallel_memory(estimates, threads, available_memory());
     if (!quiet)
-        fmt::print(stderr, "cgp-sweep: {} problems x {} optimizers, {} configurations each, {} seeds, on {} thread{}\n",
-                   spec.problems.size(), spec.optimizers.size(), spec.budget, spec.seeds, threads,
-                   threads == 1 ? "" : "s");
+        fmt::print(
+            stderr, "cgp-sweep: {} problems x {} optimizers, {} configurations each, {} seeds, on {}{} thread{}\n",
+            spec.problems.size(), spec.optimizers.size(), spec.budget, spec.seeds,
+            on_ranks ? fmt::format("{} ranks x ", rank_count()) : std::string(), threads, threads == 1 ? "" : "s");
     cli::install_signal_handlers();
     const BenchOutcome outcome = run_bench(spec, journal, threads, !quiet);
+    if (!is_rank0()) // rank 0 reports and writes
+        return outcome.signal == 0         ? cli::kOk
+               : outcome.signal < 0        ? cli::kFailure
+               : outcome.signal == SIGTERM ? cli::kSigterm
+                                           : cli::kSigint;
     if (outcome.signal != 0) {
         fmt::print(stderr,
                    "cgp-sweep: interrupted; {} finished trials are in {}\nhint: run the same command again to resume\n",
@@ -373,6 +408,9 @@ int report_main(int argc, char** argv)
                   << o << '\n';
         return cli::kOk;
     }
+    plan_was_shared() = true; // nothing to compare: rank 0 does it all
+    if (!is_rank0())
+        return cli::kOk; // a report reads and writes files only: rank 0 does it
     if (dir_text.empty())
         throw cli::UsageError("cgp-sweep report needs the benchmark folder: cgp-sweep report DIR");
     const fs::path dir(dir_text);

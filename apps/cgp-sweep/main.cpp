@@ -16,9 +16,16 @@
 #include "bench_cli.hpp"
 #include "figures.hpp"
 #include "grid.hpp"
+#include "grid_journal.hpp"
+#if CGP_MPI
+#include "mpi_grid.hpp"
+#endif
 #include "results.hpp"
 #include "out_folder.hpp"
+#include "ranks.hpp"
 #include "runner.hpp"
+#include "shard.hpp"
+#include "sweep_identity.hpp"
 #include "text.hpp"
 
 #include <cgp/io/atomic_file.hpp>
@@ -31,7 +38,9 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <algorithm>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <thread>
 #include <unistd.h>
@@ -63,6 +72,7 @@ struct SweepOptions {
     std::string heldout_figures;
     bool quiet = false;
     bool force = false;
+    std::string shard;
 };
 
 po::options_description sweep_options(SweepOptions& o)
@@ -89,6 +99,8 @@ po::options_description sweep_options(SweepOptions& o)
         ("formats", po::value(&o.formats)->default_value(o.formats), "image formats of the plots: png, svg or both")
         ("no-plots", po::bool_switch(&o.no_plots), "write no figures")
         ("force", po::bool_switch(&o.force), "replace the results of an earlier sweep in the --out folder")
+        ("shard", po::value(&o.shard)->value_name("I/N"), "run only the runs whose number is I modulo N and write "
+                                         "them to the shard file --out FILE; cgp-sweep merge joins the N shards")
         ("log-y", po::value(&o.log_y)->implicit_value("on")->value_name("WHEN"),
          "log-scale y axis of the loss curves: on, off or auto (the default: when they span more than two decades)")
         ("no-log-y", po::bool_switch(&o.no_log_y), "linear y axis of the loss curves (same as --log-y off)")
@@ -243,12 +255,10 @@ void write_outputs(const SweepOptions& o, OutFolder& out, const Plan& plan, cons
     }
 }
 
-int run(int argc, char** argv)
+// One grid sweep: every run here, one shard of the runs (--shard), or the runs of a merged set of
+// shards (merged, from cgp-sweep merge). Finished runs go to the journal beside --out.
+int run_grid(int argc, char** argv, const ShardSet* merged)
 {
-    if (argc > 1 && std::string_view(argv[1]) == "bench")
-        return bench_main(argc - 1, argv + 1);
-    if (argc > 1 && std::string_view(argv[1]) == "report")
-        return report_main(argc - 1, argv + 1);
     SweepOptions o;
     po::options_description sweep = sweep_options(o);
     po::options_description training = training_options(o);
@@ -264,6 +274,8 @@ int run(int argc, char** argv)
     po::variables_map vm;
     cli::parse_strict(argc, argv, all, o.config, vm);
     if (o.help) {
+        if (!is_rank0())
+            return cli::kOk;
         std::cout
             << "cgp-sweep: a grid of training runs, run in parallel, with a results table, CSV/JSON and plots.\n\n"
                "usage: cgp-sweep [--optimizers LIST] [--models LIST] [--grid KEY=V1,V2,...]... [options]\n"
@@ -271,7 +283,13 @@ int run(int argc, char** argv)
             << "A hyperparameter axis applies to the optimizers that have it (sgd ignores beta1); a\n"
                "one-value axis sets that value for every run. Results table on stdout, progress on stderr.\n"
                "With --validation/--test or --split, each optimizer's configuration is selected on the\n"
-               "validation metric and reported on the test split (docs/benchmarking.md).\n\n"
+               "validation metric and reported on the test split (docs/benchmarking.md).\n"
+               "\n"
+               "With --out, finished runs are kept in a journal beside DIR: after Ctrl-C or a time limit, the\n"
+               "same command resumes. Across machines (docs/sweeps-at-scale.md):\n"
+               "  mpirun -np N cgp-sweep ...             the runs handed out to N ranks; rank 0 writes DIR\n"
+               "  cgp-sweep ... --shard I/N --out FILE   one shard of the runs, for array jobs\n"
+               "  cgp-sweep merge FILE... --out DIR      the N shards joined into the sweep's folder\n\n"
                "The optimizer benchmark (tuning with the same budget, seeds, performance profiles):\n"
                "  cgp-sweep bench --help     cgp-sweep report DIR\n";
         return cli::kOk;
@@ -293,49 +311,160 @@ int run(int argc, char** argv)
     const RunSettings base = cli::run_settings(o.common);
     const DataChoice data = cli::data_choice(o.common, vm);
     plan.points = expand(plan, base, data);
-    std::optional<OutFolder> out;
-    if (!o.out.empty()) {
-        check_output_folder(o.out, "--out", "results.csv");
-        if (!o.no_plots) {
-            image_formats(o);
-            figure_options(o);
-        }
-        std::vector<NamedFile> inputs{{"--config", o.config}};
-        if (o.common.data != "generated")
-            inputs.push_back({"--data", o.common.data});
-        for (const SweepModel& m : plan.models)
-            if (std::error_code ec; !is_preset(m.name) && fs::is_regular_file(m.name, ec))
-                inputs.push_back({"--models", m.name});
-        for (const auto& p : plan.optimizers)
-            inputs.push_back({"--optimizers", p->path()});
-        check_outputs_apart(inputs, {}, {{"--out", o.out}});
-        out.emplace(o.out, o.force);
+    const std::size_t runs = plan.points.size() * plan.seeds;
+    std::optional<ShardSpec> shard;
+    if (!o.shard.empty()) {
+        shard = parse_shard(o.shard);
+        if (o.out.empty())
+            throw cli::UsageError("--shard needs --out FILE: the shard file to write");
     }
-    preflight(plan);
-
+    const SweepIdentity identity = sweep_identity(argc, argv, all, o.config, plan);
+    if (merged == nullptr && plan_shared(false))
+        return cli::kOk; // rank 0 failed to plan, says why and gives the exit status
+    const bool on_ranks = merged == nullptr && ranks_active();
+    if (on_ranks && !is_rank0())
+        o.quiet = true; // rank 0 speaks for the sweep
+    if (merged != nullptr && (merged->fingerprint != identity.fingerprint || merged->tasks != runs))
+        throw Error(
+            fmt::format("the shards are of sweep {} but their arguments now plan sweep {}: a --config, model, "
+                        "data or plugin file changed since the shards ran\nhint: merge in the folder the shards "
+                        "ran in, with the files they read",
+                        merged->fingerprint, identity.fingerprint));
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const unsigned jobs = o.jobs == 0 ? cores : o.jobs;
-    const std::size_t runs = plan.points.size() * plan.seeds;
-    if (!o.quiet) {
-        const std::size_t threads = std::min<std::size_t>(jobs, runs);
-        fmt::print(stderr, "{}: {} grid points{} = {} runs on {} thread{}\n", kProgram, plan.points.size(),
-                   plan.seeds > 1 ? fmt::format(" x {} seeds", plan.seeds) : std::string(), runs, threads,
-                   threads == 1 ? "" : "s");
+    std::optional<OutFolder> out;
+    std::optional<GridJournal> journal;
+    SweepWork work;
+    std::map<std::size_t, RunResult> known;
+    // Rank 0 alone (or the one process) checks the output, runs the preflight and reads the journal;
+    // the other ranks wait for its verdict.
+    const bool lead = !on_ranks || is_rank0();
+    if (lead) {
+        try {
+            if (!o.out.empty()) {
+                std::vector<NamedFile> inputs{{"--config", o.config}};
+                if (o.common.data != "generated")
+                    inputs.push_back({"--data", o.common.data});
+                for (const SweepModel& m : plan.models)
+                    if (std::error_code ec; !is_preset(m.name) && fs::is_regular_file(m.name, ec))
+                        inputs.push_back({"--models", m.name});
+                for (const auto& p : plan.optimizers)
+                    inputs.push_back({"--optimizers", p->path()});
+                if (shard) {
+                    std::error_code ec;
+                    if (fs::is_directory(o.out, ec))
+                        throw Error(
+                            fmt::format("--out {}: a folder; with --shard, --out names the shard file to write\nhint: "
+                                        "give a file name, e.g. --out shard-{}-of-{}.jsonl",
+                                        o.out, shard->index, shard->count));
+                    if (fs::exists(o.out, ec) && !o.force)
+                        throw Error(
+                            fmt::format("--out {}: the file exists\nhint: add --force to replace it, or give another "
+                                        "shard file",
+                                        o.out));
+                } else {
+                    check_output_folder(o.out, "--out", "results.csv");
+                    if (!o.no_plots) {
+                        image_formats(o);
+                        figure_options(o);
+                    }
+                }
+                check_outputs_apart(inputs, {}, {{"--out", o.out}});
+                if (!shard)
+                    out.emplace(o.out, o.force);
+            }
+            if (merged == nullptr) {
+                preflight(plan);
+                if (!o.out.empty()) {
+                    try {
+                        journal.emplace(o.out, identity.fingerprint);
+                        known = journal->read(runs);
+                        work.finished = [&](std::size_t t, const RunResult& r) { journal->write(t, r); };
+                    } catch (const Error& e) { // the sweep runs on; only a resume is lost
+                        journal.reset();
+                        known.clear();
+                        fmt::print(stderr, "{}: no journal, so an interrupted sweep will not resume: {}\n", kProgram,
+                                   e.what());
+                    }
+                }
+                work.tasks.emplace();
+                for (std::size_t t : shard ? shard_tasks(*shard, runs) : shard_tasks({0, 1}, runs))
+                    if (known.count(t) == 0)
+                        work.tasks->push_back(t);
+            }
+            if (!o.quiet && merged == nullptr) {
+                const std::size_t mine = shard ? shard_tasks(*shard, runs).size() : runs;
+                const std::size_t threads = std::min<std::size_t>(jobs, mine);
+                fmt::print(stderr, "{}: {} grid points{} = {} runs{} on {}{} thread{}\n", kProgram, plan.points.size(),
+                           plan.seeds > 1 ? fmt::format(" x {} seeds", plan.seeds) : std::string(), runs,
+                           shard ? fmt::format(", shard {}/{}: {} runs,", shard->index, shard->count, mine)
+                                 : std::string(),
+                           on_ranks ? fmt::format("{} ranks x ", rank_count()) : std::string(), threads,
+                           threads == 1 ? "" : "s");
+                if (journal && journal->cleared())
+                    fmt::print(stderr, "{}: cleared the journal {} of another sweep\n", kProgram,
+                               journal->folder().string());
+                if (mine != work.tasks->size())
+                    fmt::print(stderr, "{}: resuming: {} finished runs read back from the journal {}\n", kProgram,
+                               mine - work.tasks->size(), journal->folder().string());
+            }
+            if (merged == nullptr)
+                check_parallel_memory(run_estimates(plan), jobs, available_memory());
+        } catch (...) {
+            share_verdict(on_ranks, 1);
+            throw;
+        }
+        share_verdict(on_ranks, 0);
+    } else if (share_verdict(on_ranks, 0) != 0) {
+        return cli::kOk; // rank 0 failed, says why and gives the exit status
     }
-    check_parallel_memory(run_estimates(plan), jobs, available_memory());
     cli::install_signal_handlers();
-    const SweepOutcome outcome = run_sweep(plan, jobs, !o.quiet);
-    if (outcome.signal != 0) {
-        fmt::print(stderr, "{}: interrupted; no results written\n", kProgram);
-        return outcome.signal == SIGTERM ? cli::kSigterm : cli::kSigint;
+    SweepOutcome outcome;
+    if (merged != nullptr) {
+        outcome.runs = merged->runs;
+    } else {
+#if CGP_MPI
+        if (on_ranks) {
+            RankOutcome ranked = run_sweep_on_ranks(plan, jobs, work);
+            if (!lead)
+                return ranked.failed                      ? cli::kFailure
+                       : ranked.outcome.signal == 0       ? cli::kOk
+                       : ranked.outcome.signal == SIGTERM ? cli::kSigterm
+                                                          : cli::kSigint;
+            outcome = std::move(ranked.outcome);
+        }
+#endif
+        if (!on_ranks)
+            outcome = run_sweep(plan, jobs, !o.quiet, work);
+        if (outcome.signal != 0) {
+            if (journal)
+                fmt::print(stderr,
+                           "{}: interrupted; no results written; the finished runs are in {}\nhint: run the same "
+                           "command again to resume\n",
+                           kProgram, journal->folder().string());
+            else
+                fmt::print(stderr, "{}: interrupted; no results written\n", kProgram);
+            return outcome.signal == SIGTERM ? cli::kSigterm : cli::kSigint;
+        }
+        std::uint64_t iterations = 0;
+        for (std::size_t t : *work.tasks)
+            iterations += outcome.runs[t].summary.iterations;
+        if (!o.quiet)
+            fmt::print(stderr, "{}: {} runs, {} iterations in {:.3f} s ({:.2f}M iterations/s)\n", kProgram,
+                       work.tasks->size(), iterations, outcome.wall_seconds,
+                       outcome.wall_seconds > 0 ? static_cast<double>(iterations) / outcome.wall_seconds / 1e6 : 0.0);
+        for (auto& [t, r] : known)
+            outcome.runs[t] = std::move(r);
     }
-    std::uint64_t iterations = 0;
-    for (const RunResult& r : outcome.runs)
-        iterations += r.summary.iterations;
-    if (!o.quiet)
-        fmt::print(stderr, "{}: {} runs, {} iterations in {:.3f} s ({:.2f}M iterations/s)\n", kProgram, runs,
-                   iterations, outcome.wall_seconds,
-                   outcome.wall_seconds > 0 ? static_cast<double>(iterations) / outcome.wall_seconds / 1e6 : 0.0);
+    if (shard) {
+        write_text_file(o.out, shard_text(*shard, identity, runs, outcome.runs));
+        if (journal)
+            journal->remove();
+        if (!o.quiet)
+            fmt::print(stderr, "{}: wrote shard {}/{} ({} runs) to {}\n", kProgram, shard->index, shard->count,
+                       shard_tasks(*shard, runs).size(), o.out);
+        return cli::kOk;
+    }
 
     const std::vector<PointResult> results = summarize(plan, outcome);
     const std::string table = results_table(plan, results);
@@ -346,12 +475,104 @@ int run(int argc, char** argv)
     std::cout << table << std::flush;
     if (out)
         write_outputs(o, *out, plan, results, outcome, table, command);
+    if (journal)
+        if (journal)
+            journal->remove();
     return cli::kOk;
+}
+
+// cgp-sweep merge SHARD... --out DIR: the folder of the sweep the shards are of.
+int merge_main(const char* program, int argc, char** argv)
+{
+    plan_was_shared() = true; // nothing to compare: rank 0 does it all
+    if (ranks_active() && !is_rank0())
+        return cli::kOk; // a merge reads and writes files only: rank 0 does it
+    std::vector<std::string> files;
+    std::string out;
+    bool help = false, force = false, quiet = false;
+    po::options_description o("cgp-sweep merge");
+    // clang-format off
+    o.add_options()
+        ("help,h", po::bool_switch(&help), "show the options")
+        ("out,o", po::value(&out)->value_name("DIR"), "the sweep's folder to write (required)")
+        ("force", po::bool_switch(&force), "replace the results of an earlier sweep in the --out folder")
+        ("quiet,q", po::bool_switch(&quiet), "no progress on stderr");
+    // clang-format on
+    po::options_description hidden;
+    hidden.add_options()("shard-file", po::value(&files)->composing());
+    po::options_description every;
+    every.add(o).add(hidden);
+    po::positional_options_description pos;
+    pos.add("shard-file", -1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(every).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw cli::UsageError(e.what());
+    }
+    if (help) {
+        std::cout << "cgp-sweep merge SHARD... --out DIR: the N shard files of one sweep (cgp-sweep ... --shard I/N "
+                     "--out FILE)\njoined into the folder the sweep writes on one machine. Run it in the folder the "
+                     "shards ran in.\n\n"
+                  << o << '\n';
+        return cli::kOk;
+    }
+    if (out.empty())
+        throw cli::UsageError("cgp-sweep merge needs --out DIR: the folder to write the sweep's results to");
+    const ShardSet set = read_shards(files);
+    std::vector<std::string> args{program};
+    args.insert(args.end(), set.args.begin(), set.args.end());
+    args.insert(args.end(), {"--out", out});
+    if (force)
+        args.emplace_back("--force");
+    if (quiet && std::find(args.begin(), args.end(), "-q") == args.end() &&
+        std::find(args.begin(), args.end(), "--quiet") == args.end())
+        args.emplace_back("--quiet");
+    std::vector<char*> argv2;
+    for (std::string& a : args)
+        argv2.push_back(a.data());
+    argv2.push_back(nullptr);
+    return run_grid(static_cast<int>(args.size()), argv2.data(), &set);
+}
+
+int dispatch(int argc, char** argv)
+{
+    if (argc > 1 && std::string_view(argv[1]) == "bench")
+        return bench_main(argc - 1, argv + 1);
+    if (argc > 1 && std::string_view(argv[1]) == "report")
+        return report_main(argc - 1, argv + 1);
+    if (argc > 1 && std::string_view(argv[1]) == "merge")
+        return merge_main(argv[0], argc - 1, argv + 1);
+    return run_grid(argc, argv, nullptr);
+}
+
+int run(int argc, char** argv)
+{
+    try {
+        return dispatch(argc, argv);
+    } catch (...) {
+        // Failed before the ranks compared their plans: rank 0 says why, the others follow it.
+        if (ranks_active() && !plan_was_shared() && plan_shared(true) && !is_rank0())
+            return cli::kOk; // rank 0 gives the exit status
+        throw;
+    }
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    return cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
+#if CGP_MPI
+    std::optional<cgp::sweep::mpi::Session> mpi;
+    if (cgp::sweep::mpi::launched())
+        mpi.emplace(argc, argv);
+#endif
+    const int status = cgp::cli::finish_stdout(kProgram, cgp::cli::guard(kProgram, [&] { return run(argc, argv); }));
+#if CGP_MPI
+    // A rank that fails alone may leave the others waiting for it in a collective call: end them all.
+    if (status != cgp::cli::kOk && cgp::sweep::mpi::active() && !cgp::sweep::mpi::failure_shared())
+        cgp::sweep::mpi::abort_all(status);
+#endif
+    return status;
 }

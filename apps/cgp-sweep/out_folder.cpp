@@ -24,14 +24,6 @@ namespace {
 // What a sweep writes into its folder; a folder holding only these is an earlier sweep's.
 constexpr std::array<std::string_view, 5> kSweepEntries = {"results.csv", "results.json", "table.txt", "runs", "plots"};
 
-fs::path beside(const fs::path& dir, const std::string& suffix)
-{
-    const fs::path clean = dir.lexically_normal();
-    const fs::path name = clean.has_filename() ? clean.filename() : clean.parent_path().filename();
-    const fs::path parent = clean.has_filename() ? clean.parent_path() : clean.parent_path().parent_path();
-    return (parent.empty() ? fs::path(".") : parent) / ("." + name.string() + suffix);
-}
-
 // Removes .NAME.staging-PID folders of sweeps that no longer run.
 void remove_stale_staging(const fs::path& dir)
 {
@@ -50,6 +42,14 @@ void remove_stale_staging(const fs::path& dir)
 }
 
 } // namespace
+
+fs::path beside(const fs::path& dir, const std::string& suffix)
+{
+    const fs::path clean = dir.lexically_normal();
+    const fs::path name = clean.has_filename() ? clean.filename() : clean.parent_path().filename();
+    const fs::path parent = clean.has_filename() ? clean.parent_path() : clean.parent_path().parent_path();
+    return (parent.empty() ? fs::path(".") : parent) / ("." + name.string() + suffix);
+}
 
 OutFolder::OutFolder(fs::path dir, bool force) : dir_(std::move(dir))
 {

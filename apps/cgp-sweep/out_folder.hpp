@@ -9,8 +9,12 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace cgp::sweep {
+
+// ".NAME<suffix>" in the folder that holds dir: where a sweep keeps its lock, staging folder and journal.
+std::filesystem::path beside(const std::filesystem::path& dir, const std::string& suffix);
 
 class OutFolder {
 public:

@@ -83,18 +83,47 @@ std::vector<std::uint64_t> run_estimates(const Plan& plan)
     return out;
 }
 
-SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress)
+RunResult run_task(const Plan& plan, std::size_t task, const std::atomic<int>* stop,
+                   std::span<TrainObserver* const> observers)
+{
+    const std::size_t point = task / plan.seeds;
+    const Point& p = plan.points[point];
+    RunSettings settings = p.settings;
+    settings.seed += task % plan.seeds;
+    settings.train.stop_signal = stop;
+    try {
+        Experiment run(plan.models[p.model].spec, p.data, plan.optimizers[p.optimizer], p.hparams, settings);
+        RunResult result{point, settings.seed, run.run(observers), std::nullopt};
+        if (const EvalReport* e = run.evaluation())
+            result.evaluation = *e;
+        return result;
+    } catch (const std::exception& e) {
+        throw Error(fmt::format("{}: {}", describe_task(plan, task), e.what()));
+    }
+}
+
+std::string describe_task(const Plan& plan, std::size_t task)
+{
+    const Point& p = plan.points[task / plan.seeds];
+    return fmt::format("run '{}' seed {}", describe(plan, p), p.settings.seed + task % plan.seeds);
+}
+
+SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress, const SweepWork& work)
 {
     const std::size_t seeds = plan.seeds;
-    const std::size_t tasks = plan.points.size() * seeds;
+    std::vector<std::size_t> todo = work.tasks.value_or(std::vector<std::size_t>{});
+    if (!work.tasks)
+        for (std::size_t t = 0; t < plan.points.size() * seeds; ++t)
+            todo.push_back(t);
+    const std::size_t tasks = todo.size();
     std::uint64_t iterations = 0;
-    for (const Point& p : plan.points)
-        iterations += p.settings.iterations * seeds;
+    for (std::size_t t : todo)
+        iterations += plan.points[t / seeds].settings.iterations;
     SweepProgress progress(stderr, tasks, iterations, show_progress);
 
     SweepOutcome outcome;
     outcome.jobs = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, tasks)));
-    outcome.runs.resize(tasks);
+    outcome.runs.resize(plan.points.size() * seeds);
     std::atomic<std::size_t> next{0};
     // The main thread sleeps until every worker is done, waking at the progress line's rate to
     // redraw it and to pass on a signal (a signal handler cannot notify a condition variable).
@@ -107,26 +136,20 @@ SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress)
 
     auto worker = [&] {
         while (stop.load(std::memory_order_relaxed) == 0) {
-            const std::size_t t = next.fetch_add(1);
-            if (t >= tasks)
+            const std::size_t i = next.fetch_add(1);
+            if (i >= tasks)
                 break;
-            const std::size_t point = t / seeds;
-            const Point& p = plan.points[point];
-            RunSettings settings = p.settings;
-            settings.seed += t % seeds;
-            settings.train.stop_signal = &stop;
+            const std::size_t t = todo[i];
             try {
-                Experiment run(plan.models[p.model].spec, p.data, plan.optimizers[p.optimizer], p.hparams, settings);
                 RunCounter counter(progress);
                 TrainObserver* observers[] = {&counter};
-                outcome.runs[t] = RunResult{point, settings.seed, run.run(observers), std::nullopt};
-                if (const EvalReport* e = run.evaluation())
-                    outcome.runs[t].evaluation = *e;
+                outcome.runs[t] = run_task(plan, t, &stop, observers);
+                if (work.finished && outcome.runs[t].summary.reason != StopReason::Interrupted)
+                    work.finished(t, outcome.runs[t]);
             } catch (const std::exception& e) {
                 const std::lock_guard lock(failure_mutex);
                 if (!failure)
-                    failure = std::make_exception_ptr(
-                        Error(fmt::format("run '{}' seed {}: {}", describe(plan, p), settings.seed, e.what())));
+                    failure = std::make_exception_ptr(Error(e.what()));
                 stop.store(-1);
             }
         }

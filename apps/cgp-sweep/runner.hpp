@@ -10,8 +10,12 @@
 #include <cgp/training/evaluation.hpp>
 #include <cgp/training/trainer.hpp>
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 namespace cgp::sweep {
@@ -43,7 +47,22 @@ void check_parallel_memory(const std::vector<std::uint64_t>& estimates, unsigned
 // The estimates of every run of the plan (each point once per seed).
 std::vector<std::uint64_t> run_estimates(const Plan& plan);
 
+// Task t of a plan is point t / seeds with seed number t % seeds. Trains that run; throws cgp::Error
+// naming the run when it fails. `stop` is the run's stop flag (a signal number stops it).
+RunResult run_task(const Plan& plan, std::size_t task, const std::atomic<int>* stop,
+                   std::span<TrainObserver* const> observers = {});
+// "run 'multi-neuron adam lr=1e-2' seed 3": task t for messages.
+std::string describe_task(const Plan& plan, std::size_t task);
+
+// Which tasks a sweep runs (nullopt: all of them; the others' results stay default, for the caller
+// to fill from a journal or shards), and a callback for each run that finishes (not interrupted),
+// called from the worker threads.
+struct SweepWork {
+    std::optional<std::vector<std::size_t>> tasks;
+    std::function<void(std::size_t task, const RunResult& run)> finished;
+};
+
 // Runs everything on `jobs` threads (at most one per run), with one progress display on stderr.
-SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress);
+SweepOutcome run_sweep(const Plan& plan, unsigned jobs, bool show_progress, const SweepWork& work = {});
 
 } // namespace cgp::sweep

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# sweep_mpi.sh PART MPIEXEC SWEEP WORK: cgp-sweep on 3 MPI ranks on this machine.
+#   grid:   writes the folder a one-process sweep writes (the same bytes but for times)
+#   bench:  the benchmark's tables equal one process's; a rerun reads every trial back
+#   killed: a rank killed mid-sweep makes the sweep exit non-zero, rank 0 names the runs that were
+#           out and no folder is written; the same command on the ranks resumes from the journal
+# Runs as root too (CI): Open MPI refuses root unless told it is meant.
+set -euo pipefail
+part=$1
+mpiexec=$2
+sweep=$3
+work=$4
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work" && mkdir -p "$work"
+cd "$work"
+fail() { echo "FAILED: $*" >&2; exit 1; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+ranks=("$mpiexec" --oversubscribe -np 3)
+args=(--models one-neuron,multi-neuron --optimizers sgd,adam --grid lr=1e-2,1e-3 --seeds 2 --iterations 1000)
+
+if [[ $part == grid ]]; then
+  env PATH=/nonexistent "$sweep" "${args[@]}" --out one -q >one.txt 2>/dev/null
+  "${ranks[@]}" /usr/bin/env PATH=/nonexistent "$sweep" "${args[@]}" --out three -j 1 >three.txt 2>three.err ||
+    fail "3 ranks: $(cat three.err)"
+  grep -q '16 runs on 3 ranks x 1 thread' three.err || fail "rank 0 should say the ranks: $(cat three.err)"
+  python3 "$here/same_sweep.py" one three || fail "3 ranks wrote another folder than one process"
+  cmp -s one/runs/multi-neuron_adam_lr=1e-2_seed1.csv three/runs/multi-neuron_adam_lr=1e-2_seed1.csv ||
+    fail "a run's loss record differs"
+  echo "ok: 3 ranks wrote the folder one process writes"
+fi
+
+if [[ $part == bench ]]; then
+  bench=(bench --suite course --optimizers sgd,adam --budget 3 --seeds 2 --seed 11 --no-plots)
+  "$sweep" "${bench[@]}" --out bench1 -q >bench1.txt
+  "${ranks[@]}" "$sweep" "${bench[@]}" --out bench3 -j 1 >bench3.txt 2>bench3.err || fail "bench: $(cat bench3.err)"
+  cmp -s bench1.txt bench3.txt || { diff bench1.txt bench3.txt >&2; fail "bench tables differ between 1 process and 3 ranks"; }
+  [[ $(ls bench3/trials | wc -l) -eq 20 ]] || fail "rank 0 should journal all 20 trials"
+  "${ranks[@]}" "$sweep" "${bench[@]}" --out bench3 -j 1 >bench3b.txt 2>bench3b.err
+  grep -q '0 trials run, 20 from the journal' bench3b.err || fail "bench resume on ranks: $(cat bench3b.err)"
+  echo "ok: 3 ranks gave the tables of one process; the rerun read every trial back"
+fi
+
+if [[ $part == killed ]]; then
+  long=(--models multi-neuron --optimizers sgd,adam --grid lr=1e-2,1e-3 --seeds 2 --iterations 450000 --no-plots)
+  "$sweep" "${long[@]}" --out ref -q >/dev/null
+  "${ranks[@]}" "$sweep" "${long[@]}" --out killed -j 1 >killed.txt 2>killed.err &
+  launcher=$!
+  for _ in $(seq 1 1000); do
+    [[ $(ls .killed.journal 2>/dev/null | grep -c '^run-') -ge 1 ]] && break
+    sleep 0.01
+  done
+  victim=$(pgrep -f -- "--out killed -j 1" | while read -r p; do
+    [[ $(cat /proc/"$p"/comm 2>/dev/null) == cgp-sweep ]] && echo "$p"; done | tail -n 1)
+  [[ -n "$victim" ]] || fail "no rank to kill"
+  kill -KILL "$victim"
+  status=0
+  wait "$launcher" || status=$?
+  [[ $status -ne 0 ]] || fail "a sweep that lost a rank exited 0"
+  grep -q 'exited on signal 9' killed.err || fail "the launcher should name the killed rank: $(cat killed.err)"
+  # Rank 0 names the runs the ranks had out (none when every rank was between two runs).
+  grep -q 'stopping every rank on signal 15' killed.err || fail "rank 0 should say it stops: $(cat killed.err)"
+  if grep -q 'unfinished:' killed.err; then
+    grep -q "  rank [0-9]: run '" killed.err || fail "rank 0 should name the runs that were out: $(cat killed.err)"
+  fi
+  [[ ! -e killed ]] || fail "a sweep that lost a rank wrote its folder"
+  kept=$(ls .killed.journal | grep -c '^run-')
+  "${ranks[@]}" "$sweep" "${long[@]}" --out killed -j 1 >resumed.txt 2>resumed.err || fail "resume: $(cat resumed.err)"
+  grep -q "resuming: $kept finished runs read back from the journal" resumed.err ||
+    fail "the resume on ranks did not read back the $kept runs: $(cat resumed.err)"
+  python3 "$here/same_sweep.py" ref killed || fail "the resumed sweep on ranks differs from a straight run"
+  echo "ok: a killed rank reported, nothing written; $kept runs read back on resume"
+fi
