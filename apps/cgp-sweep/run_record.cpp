@@ -38,7 +38,6 @@ StopReason reason_from(const std::string& text)
     throw Error(fmt::format("unknown stop reason '{}'", text));
 }
 
-
 json hexes(const std::vector<double>& values)
 {
     json out = json::array();
@@ -123,20 +122,20 @@ std::string run_record_json(std::size_t task, const RunResult& run)
     for (const LossRecord& r : s.records)
         records.push_back({r.iteration, hex(r.loss), r.window, hex(r.seconds)});
     json j{{"task", task},
-                 {"point", run.point},
-                 {"seed", run.seed},
-                 {"iterations", s.iterations},
-                 {"steps", s.steps},
-                 {"skipped", s.skipped},
-                 {"final_loss", hex(s.final_loss)},
-                 {"min_loss", hex(s.min_loss)},
-                 {"min_iteration", s.min_iteration},
-                 {"seconds", hex(s.seconds)},
-                 {"iterations_per_second", hex(s.iterations_per_second)},
-                 {"reason", std::string(to_string(s.reason))},
-                 {"message", s.message},
-                 {"advises_learning_rate", s.advises_learning_rate},
-                 {"records", records}};
+           {"point", run.point},
+           {"seed", run.seed},
+           {"iterations", s.iterations},
+           {"steps", s.steps},
+           {"skipped", s.skipped},
+           {"final_loss", hex(s.final_loss)},
+           {"min_loss", hex(s.min_loss)},
+           {"min_iteration", s.min_iteration},
+           {"seconds", hex(s.seconds)},
+           {"iterations_per_second", hex(s.iterations_per_second)},
+           {"reason", std::string(to_string(s.reason))},
+           {"message", s.message},
+           {"advises_learning_rate", s.advises_learning_rate},
+           {"records", records}};
     if (run.evaluation)
         j["evaluation"] = evaluation_json(*run.evaluation);
     return j.dump();
