@@ -6,7 +6,7 @@ GENERATOR ?= Ninja
 CMAKE_ARGS ?=
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := expression model_file csv checkpoint schedule
+FUZZ_TARGETS := expression model_file csv checkpoint schedule optimizer_file
 # Sanitizer runs: stop at the first error; the conformance checks' own crashing children must die
 # by their signal, so ASan leaves SIGSEGV/SIGBUS to them.
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:handle_segv=0:handle_sigbus=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -40,7 +40,8 @@ test-asan: deps
 	@cmake --build $(BUILD_ASAN)
 	$(ASAN_ENV) ctest --test-dir $(BUILD_ASAN) --output-on-failure
 
-# libFuzzer on the parser, the model-file loader, the CSV loader and the checkpoint loader,
+# libFuzzer on the parser, the model-file loader, the CSV loader, the checkpoint loader, the
+# schedule spelling and the optimizer-file parser,
 # FUZZ_SECONDS each; new corpus entries and crash artifacts stay in build-fuzz/.
 fuzz:
 	@scripts/install-deps.sh fuzz
