@@ -3,7 +3,7 @@
 the fields that are times or say how the sweep ran: the seconds and iterations_per_second columns
 and fields, results.json's command, jobs and wall_seconds, and table.txt's "time s" and "it/s"
 columns. Every other file (runs/*.csv, plots/) must be identical. Exit 1 with the difference."""
-import csv, io, json, os, sys
+import csv, io, json, os, re, sys
 
 TIMES = {"seconds", "iterations_per_second", "wall_seconds", "jobs", "command"}
 
@@ -31,11 +31,15 @@ def normal(name, text):
     if name == "results.json":
         return strip_json(json.loads(text))
     if name == "table.txt":
+        # Columns are separated by two spaces or more; a value ("0.92 ± 0.10") has single spaces.
         lines = text.splitlines()
+        header = re.split(r"\s{2,}", lines[0].strip())
+        drop = {i for i, h in enumerate(header) if h in ("time s", "it/s")}
         out, rows = [], True
         for line in lines:
-            rows = rows and not (line.startswith("losses:") or line.startswith("* "))
-            out.append(" ".join(line.split()[:-2]) if rows else line)
+            rows = rows and line.strip() != "" and not (line.startswith("losses:") or line.startswith("* "))
+            cells = re.split(r"\s{2,}", line.strip())
+            out.append([c for i, c in enumerate(cells) if i not in drop] if rows else line)
         return out
     return text
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # sweep_mpi.sh PART MPIEXEC SWEEP WORK: cgp-sweep on 3 MPI ranks on this machine.
 #   grid:   writes the folder a one-process sweep writes (the same bytes but for times)
+#   heldout: a grid on held-out data (--split) selects and reports on 3 ranks as one process does
 #   bench:  the benchmark's tables equal one process's; a rerun reads every trial back
 #   killed: a rank killed mid-sweep makes the sweep exit non-zero, rank 0 names the runs that were
 #           out and no folder is written; the same command on the ranks resumes from the journal
@@ -27,6 +28,18 @@ if [[ $part == grid ]]; then
   cmp -s one/runs/multi-neuron_adam_lr=1e-2_seed1.csv three/runs/multi-neuron_adam_lr=1e-2_seed1.csv ||
     fail "a run's loss record differs"
   echo "ok: 3 ranks wrote the folder one process writes"
+fi
+
+if [[ $part == heldout ]]; then
+  held=(--optimizers sgd,adam --grid lr=0.01,0.1 --seeds 2 --iterations 300 --data "$here/../../examples/data/iris.csv"
+    --label species --layers 4 8 3 --loss cross-entropy --output-activation softmax --split 0.6,0.2,0.2 --no-plots)
+  "$sweep" "${held[@]}" --out one -q >one.txt 2>/dev/null
+  "${ranks[@]}" "$sweep" "${held[@]}" --out three -j 1 >three.txt 2>three.err || fail "3 ranks: $(cat three.err)"
+  grep -q 'selected on validation' three.txt || fail "3 ranks lost the held-out selection: $(cat three.txt)"
+  diff <(sed -n '/selected on validation/,$p' one.txt) <(sed -n '/selected on validation/,$p' three.txt) >&2 ||
+    fail "the selected configurations differ between 1 process and 3 ranks"
+  python3 "$here/same_sweep.py" one three || fail "3 ranks wrote another held-out folder than one process"
+  echo "ok: 3 ranks selected on validation and reported on test as one process does"
 fi
 
 if [[ $part == bench ]]; then
