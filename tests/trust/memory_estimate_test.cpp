@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(a_model_of_expressions_is_bounded_by_its_text)
     BOOST_TEST(e.parameters >= 3u); // ab, bc, cd
 }
 
-BOOST_AUTO_TEST_CASE(available_memory_is_at_most_the_machines_and_refuses_what_exceeds_it)
+BOOST_AUTO_TEST_CASE(available_memory_is_at_most_the_machines)
 {
     const auto available = available_memory();
     BOOST_REQUIRE(available.has_value());
@@ -52,17 +52,40 @@ BOOST_AUTO_TEST_CASE(available_memory_is_at_most_the_machines_and_refuses_what_e
     BOOST_TEST(key == "MemTotal:");
     BOOST_TEST(*available > 0u);
     BOOST_TEST(*available <= total_kib * 1024);
-    MemoryEstimate huge;
-    huge.parameters = *available / kBytesPerParameter + 1;
-    huge.model_bytes = huge.parameters * kBytesPerParameter;
+}
+
+BOOST_AUTO_TEST_CASE(a_run_one_parameter_beyond_the_memory_available_is_refused)
+{
+    // The boundary against a fixed amount: what the system reports moves between two readings.
+    const std::uint64_t available = 1000 * kBytesPerParameter;
+    MemoryEstimate fits;
+    fits.parameters = 1000;
+    fits.model_bytes = fits.parameters * kBytesPerParameter;
+    check_run_memory(fits, available);
+    MemoryEstimate over = fits;
+    over.data_bytes = 1;
     try {
-        check_run_memory(huge);
+        check_run_memory(over, available);
         BOOST_FAIL("a run larger than the memory available was accepted");
     } catch (const Error& e) {
         const std::string m = e.what();
         BOOST_TEST(m.find("this run needs about") != std::string::npos);
         BOOST_TEST(m.find("hint: a smaller model") != std::string::npos);
     }
+    check_run_memory(over, std::nullopt); // unknown: accepted
+}
+
+BOOST_AUTO_TEST_CASE(the_system_check_refuses_twice_the_machines_memory)
+{
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key, unit;
+    std::uint64_t total_kib = 0;
+    meminfo >> key >> total_kib >> unit;
+    BOOST_REQUIRE(key == "MemTotal:");
+    MemoryEstimate huge;
+    huge.parameters = 2 * total_kib * 1024 / kBytesPerParameter;
+    huge.model_bytes = huge.parameters * kBytesPerParameter;
+    BOOST_CHECK_THROW(check_run_memory(huge), Error);
     check_run_memory(estimate_layers_memory({4, 3, 1}));
 }
 

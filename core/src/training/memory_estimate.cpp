@@ -125,7 +125,11 @@ void check_run_memory(const MemoryEstimate& e)
 {
     if (const char* off = std::getenv("CGP_NO_MEMORY_CHECK"); off != nullptr && std::string_view(off) == "1")
         return;
-    const auto available = available_memory();
+    check_run_memory(e, available_memory());
+}
+
+void check_run_memory(const MemoryEstimate& e, std::optional<std::uint64_t> available)
+{
     if (available && e.total() > *available)
         throw Error(fmt::format(
             "this run needs about {} of memory, more than the {} available: {} for the model ({}{} parameters at "

@@ -42,5 +42,8 @@ std::optional<std::uint64_t> available_memory();
 // before the model is built.
 const ModelSpec& check_run_memory(const ModelSpec& model, const DataChoice& data);
 void check_run_memory(const MemoryEstimate& estimate);
+// The same check against a given amount available (nullopt: unknown, always accepted); the
+// environment variable is not read.
+void check_run_memory(const MemoryEstimate& estimate, std::optional<std::uint64_t> available);
 
 } // namespace cgp
