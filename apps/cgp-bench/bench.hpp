@@ -40,6 +40,8 @@ double triad_bandwidth(const Settings& s);
 void bench_graph(const Settings& s, Report& r);
 void bench_optimizers(const Settings& s, Report& r, double triad_bytes_per_second);
 void bench_training(const Settings& s, Report& r);
+// One run on several threads: fork-join cost, dense layers split by rows, training on 1 and 2 threads.
+void bench_threads(const Settings& s, Report& r);
 // Training on CSV data without held-out data, and with a split evaluated at the end or every N.
 void bench_evaluation(const Settings& s, Report& r);
 

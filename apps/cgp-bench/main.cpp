@@ -52,7 +52,7 @@ int run(int argc, char** argv)
         ("help,h", po::bool_switch(&help), "show this help")
         ("quick", po::bool_switch(&s.quick), "fewer and smaller cases, shorter samples")
         ("filter", po::value(&s.filter), "run only cases whose name contains this text, e.g. 'graph multi', 'adam'")
-        ("section", po::value(&sections)->composing(), "graph, optimizer or training (repeatable; default all)")
+        ("section", po::value(&sections)->composing(), "graph, optimizer, training or threads (repeatable; default all)")
         ("json", po::bool_switch(&json), "print the results as JSON instead of tables")
         ("samples", cli::whole(&s.harness.samples)->default_value(9), "timed samples per case (the median is reported)")
         ("plugin-dir", po::value(&plugin_dirs)->composing(), "a folder to search for plugins")
@@ -74,8 +74,8 @@ int run(int argc, char** argv)
             s.harness.samples = 3;
     }
     for (const auto& sec : sections)
-        if (sec != "graph" && sec != "optimizer" && sec != "training")
-            throw cli::UsageError(fmt::format("--section {}: use graph, optimizer or training", sec));
+        if (sec != "graph" && sec != "optimizer" && sec != "training" && sec != "threads")
+            throw cli::UsageError(fmt::format("--section {}: use graph, optimizer, training or threads", sec));
     auto wanted = [&](const char* sec) {
         return sections.empty() || std::find(sections.begin(), sections.end(), sec) != sections.end();
     };
@@ -103,6 +103,8 @@ int run(int argc, char** argv)
         bench::bench_optimizers(s, report, triad);
     if (wanted("training"))
         bench::bench_training(s, report);
+    if (wanted("threads"))
+        bench::bench_threads(s, report);
     if (json)
         std::cout << json_text(report.json, 2) << '\n';
     return cli::kOk;

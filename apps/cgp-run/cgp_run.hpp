@@ -39,7 +39,8 @@ struct RunOptions {
     std::string plot, draw, trace;         // --plot FILE, --draw FILE, --trace DIR
     std::string log_y = "auto";            // --log-y on|off|auto (--no-log-y: off)
     bool no_log_y = false;
-    double smooth = 0.0; // --smooth W
+    double smooth = 0.0;  // --smooth W
+    unsigned threads = 0; // --threads N; 0: the cores the process may use
 };
 
 // The option groups (options.cpp). The bootstrap group is parsed first, so the plugin named by
@@ -47,6 +48,8 @@ struct RunOptions {
 po::options_description bootstrap_options(RunOptions& o);
 po::options_description main_options(RunOptions& o);
 
+// "threads 2 (2 of 3 dense layers split ...)": the threads of the run and what runs on them (report.cpp).
+std::string threads_text(const Experiment& ex);
 // Results on stdout (report.cpp).
 void print_text(const Experiment& ex, const TrainSummary& s, const std::string& model_name);
 void print_json(const Experiment& ex, const TrainSummary& s, const std::string& model_name);

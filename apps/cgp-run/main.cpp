@@ -23,6 +23,7 @@
 #include <cgp/training/saved_model.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/host/plugin_paths.hpp>
+#include <cgp/tape/threads.hpp>
 
 #include <fmt/format.h>
 
@@ -121,6 +122,7 @@ int run(int argc, char** argv)
     const ModelChoice model_choice = cli::model_choice(o.common, vm);
     const DataChoice data_choice = cli::data_choice(o.common, vm);
     RunSettings settings = cli::run_settings(o.common);
+    settings.threads = resolve_threads(o.threads);
     const std::vector<double> hp = cli::hparam_values(*plugin, vm);
     check_figure_outputs(o);
     if (!o.loss_csv.empty())
@@ -181,9 +183,9 @@ int run(int argc, char** argv)
     std::optional<LossCsvWriter> csv;
     std::optional<EarlyStop> early;
     if (!o.quiet) {
-        fmt::print(stderr, "{}: training {} ({} parameters) with {}, {} iterations, batch {}, {}, simd {}\n", kProgram,
-                   spec.name, ex.param_count(), plugin->id(), ex.settings().iterations, settings.batch_size,
-                   to_string(settings.dtype), to_string(ex.simd_path()));
+        fmt::print(stderr, "{}: training {} ({} parameters) with {}, {} iterations, batch {}, {}, simd {}, {}\n",
+                   kProgram, spec.name, ex.param_count(), plugin->id(), ex.settings().iterations, settings.batch_size,
+                   to_string(settings.dtype), to_string(ex.simd_path()), threads_text(ex));
         progress.emplace(stderr);
         observers.push_back(&*progress);
     }

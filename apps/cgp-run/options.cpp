@@ -85,6 +85,9 @@ po::options_description main_options(RunOptions& o)
     for (const auto& opt : run.options())
         if (opt->long_name() != "plugin-dir")
             run_without_dir.add(opt);
+    run_without_dir.add_options()("threads", cli::whole(&o.threads)->default_value(0)->value_name("N"),
+                                  "threads for this run's wide layers and optimizer steps (0: the cores the process "
+                                  "may use); results are the same for every N");
     d.add(run_without_dir).add(output_options(o)).add(figure_options(o));
     return d;
 }

@@ -54,6 +54,16 @@ nlohmann::ordered_json transforms_json(const TransformChain& chain)
 
 } // namespace
 
+std::string threads_text(const Experiment& ex)
+{
+    const TapeStats& t = ex.tape_stats();
+    if (ex.settings().threads <= 1)
+        return "threads 1";
+    return fmt::format("threads {} ({} of {} dense layers split across them: those of at least {} multiply-adds a "
+                       "pass)",
+                       t.threads, t.threaded_layers, t.dense_layers, kMinThreadedWork);
+}
+
 void print_text(const Experiment& ex, const TrainSummary& s, const std::string& model_name)
 {
     const auto& opt = ex.optimizer();
@@ -81,6 +91,7 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
     fmt::print("rate            {:.0f} iterations/s\n", s.iterations_per_second);
     fmt::print("simd            graph {}, optimizer {} ({} form)\n", to_string(ex.simd_path()), optimizer_path(ex),
                to_string(st.train.optimizer_form));
+    fmt::print("threads         {}\n", threads_text(ex).substr(std::string_view("threads ").size()));
     if (!ex.transforms().empty())
         fmt::print("transforms      {}\n", ex.transforms().describe());
     if (opt.needs_closure())
@@ -113,6 +124,9 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["simd"] = {{"graph", std::string(to_string(ex.simd_path()))},
                  {"optimizer", optimizer_path(ex)},
                  {"optimizer_form", std::string(to_string(st.train.optimizer_form))}};
+    j["threads"] = {{"count", ex.tape_stats().threads},
+                    {"split_layers", ex.tape_stats().threaded_layers},
+                    {"min_layer_work", kMinThreadedWork}};
     j["batch_size"] = st.batch_size;
     j["seed"] = st.seed;
     j["iterations"] = s.iterations;

@@ -36,6 +36,7 @@ class Result:
     data: str
     dtype: Literal["f32", "f64"]
     simd: dict[str, str]
+    threads: dict[str, int]
     batch_size: int
     seed: int
     log_every: int
@@ -114,6 +115,7 @@ def train(
     optimizer_form: Union[Literal["simd", "scalar"], None] = None,
     log_every: Union[int, None] = None,
     on_nonfinite: Union[Literal["stop", "skip"], None] = None,
+    threads: Union[int, None] = None,
     schedule: Union[str, Sequence[str], None] = None,
     decay: Union[float, None] = None,
     decay_mode: Union[Literal["coupled", "decoupled"], None] = None,

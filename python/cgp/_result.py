@@ -48,6 +48,7 @@ class Result:
         self.data = data_description or raw["data"]
         self.dtype = raw["dtype"]
         self.simd = dict(raw["simd"])
+        self.threads = dict(raw["threads"])
         self.batch_size = raw["batch_size"]
         self.seed = raw["seed"]
         self.log_every = raw["log_every"]

@@ -141,6 +141,8 @@ py::dict result_dict(const Experiment& ex, const TrainSummary& s, const std::str
         py::dict(py::arg("graph") = std::string(to_string(ex.simd_path())),
                  py::arg("optimizer") = opt.plugin().simd_path(st.train.optimizer_form == OptimizerForm::Scalar),
                  py::arg("optimizer_form") = std::string(to_string(st.train.optimizer_form)));
+    d["threads"] =
+        py::dict(py::arg("count") = ex.tape_stats().threads, py::arg("split_layers") = ex.tape_stats().threaded_layers);
     d["batch_size"] = st.batch_size;
     d["seed"] = st.seed;
     d["log_every"] = st.train.log_every;

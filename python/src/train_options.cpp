@@ -10,6 +10,7 @@
 #include <cgp/io/read_file.hpp>
 #include <cgp/language/model.hpp>
 #include <cgp/host/plugin_paths.hpp>
+#include <cgp/tape/threads.hpp>
 
 #include <fmt/format.h>
 
@@ -119,6 +120,7 @@ TrainRequest parse_train(const std::vector<std::string>& args)
     r.model = cli::model_choice(o.common, vm);
     r.data = cli::data_choice(o.common, vm);
     r.settings = cli::run_settings(o.common);
+    r.settings.threads = resolve_threads(o.threads);
     r.hparams = cli::hparam_values(*r.plugin, vm);
     if (!o.loss_csv.empty())
         check_output_path(o.loss_csv, "loss_csv");

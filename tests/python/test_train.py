@@ -40,6 +40,13 @@ class TrainLikeCgpRun(unittest.TestCase):
         self.assertEqual(r.hyperparameters["momentum"], 0.8)
         self.assertIn("clip", r.transforms)
 
+    def test_threads_split_the_wide_layers_and_end_at_the_parameters_of_one_thread(self):
+        kw = dict(layers=[2, 128, 64, 1], batch_size=64, iterations=40, progress=False)
+        one, two = cgp.train(threads=1, **kw), cgp.train(threads=2, **kw)
+        np.testing.assert_array_equal(one.params, two.params)
+        self.assertEqual(one.threads, {"count": 1, "split_layers": 0})
+        self.assertEqual(two.threads, {"count": 2, "split_layers": 1})
+
     def test_layers_statements_and_model_files_choose_the_model(self):
         layered = cgp.train(layers=[4, 3, 1], activation="tanh", iterations=200, progress=False)
         self.assertEqual(len(layered.params), 4 * 3 + 3 + 3 * 1 + 1)

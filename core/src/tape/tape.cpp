@@ -1,6 +1,9 @@
 // Running a compiled Tape: the forward pass, the loss, and the reverse-mode backward pass through
 // the kernel table of the chosen SIMD path. Compilation is in tape_compile.cpp.
+#include "parallel.hpp"
 #include "tape_impl.hpp"
+
+#include <cgp/tape/threads.hpp>
 
 #include <fmt/format.h>
 
@@ -49,12 +52,19 @@ double Tape<T>::Impl::forward()
                     d.w_scratch[i] = params[static_cast<std::size_t>(d.weight_index[i])];
                 W = d.w_scratch;
             }
-            k->gemm(d.M, N, d.K, W, static_cast<std::ptrdiff_t>(d.K), 1, d.x_rows.data(), d.y_rows.data(), false);
             if (d.has_bias)
                 for (std::size_t j = 0; j < d.M; ++j)
                     d.bias_values[j] = d.bias_index[j] >= 0 ? params[static_cast<std::size_t>(d.bias_index[j])] : T(0);
-            if (d.has_bias || d.act != Op::Identity)
-                k->op(d.act).bias_act(d.M, N, d.y_rows.data(), d.has_bias ? d.bias_values : nullptr);
+            // Output rows in blocks, one per thread.
+            parallel::team(d.M > parallel::kRowAlign ? d.threads : 1u, [&](parallel::Member me) {
+                const auto [j0, j1] = me.rows(d.M);
+                if (j0 == j1)
+                    return;
+                k->gemm(j1 - j0, N, d.K, W + j0 * d.K, static_cast<std::ptrdiff_t>(d.K), 1, d.x_rows.data(),
+                        d.y_rows.data() + j0, false);
+                if (d.has_bias || d.act != Op::Identity)
+                    k->op(d.act).bias_act(j1 - j0, N, d.y_rows.data() + j0, d.has_bias ? d.bias_values + j0 : nullptr);
+            });
             break;
         }
         case Kind::Unary:
@@ -103,37 +113,52 @@ void Tape<T>::Impl::backward()
         switch (in.kind) {
         case Kind::Dense: {
             Dense& d = denses[static_cast<std::size_t>(in.dense)];
-            k->op(d.act).act_backward(d.M, N, B, d.y_rows_c.data(), d.dy_rows.data(), d.dz_rows.data(),
-                                      d.has_bias ? d.sums : nullptr);
+            // The output rows' dZ (and the input transposed) in blocks, one per thread ...
+            parallel::team(d.threads, [&](parallel::Member me) {
+                const auto [j0, j1] = me.rows(d.M);
+                if (j0 < j1)
+                    k->op(d.act).act_backward(j1 - j0, N, B, d.y_rows_c.data() + j0, d.dy_rows.data() + j0,
+                                              d.dz_rows.data() + j0, d.has_bias ? d.sums + j0 : nullptr);
+                const auto [i0, i1] = me.rows(d.K);
+                if (d.transposed && i0 < i1)
+                    transpose(d.x_rows.data() + i0, i1 - i0, B, d.xt + i0, d.Kp);
+            });
             if (d.has_bias)
                 for (std::size_t j = 0; j < d.M; ++j)
                     if (d.bias_index[j] >= 0)
                         grads[static_cast<std::size_t>(d.bias_index[j])] += d.sums[j];
             const T* W = d.direct ? params.data() + d.base : d.w_scratch;
-            if (d.transposed) {
-                transpose(d.x_rows.data(), d.K, B, d.xt, d.Kp);
-                k->gemm(d.M, d.Kp, B, d.dz_rows_c.front(), static_cast<std::ptrdiff_t>(N), 1, d.xt_rows.data(),
-                        d.dw_rows.data(), d.dw_in_place);
-                if (!d.dw_in_place)
-                    for (std::size_t j = 0; j < d.M; ++j)
-                        for (std::size_t i = 0; i < d.K; ++i) {
-                            const std::size_t w = d.direct ? static_cast<std::size_t>(d.base) + j * d.K + i
-                                                           : static_cast<std::size_t>(d.weight_index[j * d.K + i]);
-                            grads[w] += d.dw_scratch[j * d.Kp + i];
-                        }
-            } else if (d.direct) {
-                k->gemm_dot(d.M, d.K, B, d.dz_rows_c.data(), d.x_rows.data(), grads.data() + d.base,
-                            static_cast<std::ptrdiff_t>(d.K), 1);
-            } else {
-                std::fill(d.dw_scratch, d.dw_scratch + d.M * d.K, T(0));
-                k->gemm_dot(d.M, d.K, B, d.dz_rows_c.data(), d.x_rows.data(), d.dw_scratch,
-                            static_cast<std::ptrdiff_t>(d.K), 1);
+            // ... then the weight gradient by its rows and the input gradient by input columns.
+            parallel::team(d.threads, [&](parallel::Member me) {
+                const auto [j0, j1] = me.rows(d.M);
+                if (j0 < j1) {
+                    if (d.transposed)
+                        k->gemm(j1 - j0, d.Kp, B, d.dz_rows_c[j0], static_cast<std::ptrdiff_t>(N), 1, d.xt_rows.data(),
+                                d.dw_rows.data() + j0, d.dw_in_place);
+                    else if (d.direct)
+                        k->gemm_dot(j1 - j0, d.K, B, d.dz_rows_c.data() + j0, d.x_rows.data(),
+                                    grads.data() + d.base + j0 * d.K, static_cast<std::ptrdiff_t>(d.K), 1);
+                    else {
+                        std::fill(d.dw_scratch + j0 * d.K, d.dw_scratch + j1 * d.K, T(0));
+                        k->gemm_dot(j1 - j0, d.K, B, d.dz_rows_c.data() + j0, d.x_rows.data(), d.dw_scratch + j0 * d.K,
+                                    static_cast<std::ptrdiff_t>(d.K), 1);
+                    }
+                }
+                const auto [i0, i1] = me.rows(d.K);
+                if (d.need_dx && i0 < i1)
+                    k->gemm(i1 - i0, N, d.M, W + i0, 1, static_cast<std::ptrdiff_t>(d.K), d.dz_rows_c.data(),
+                            d.dx_rows.data() + i0, true);
+            });
+            if (d.transposed && !d.dw_in_place)
+                for (std::size_t j = 0; j < d.M; ++j)
+                    for (std::size_t i = 0; i < d.K; ++i) {
+                        const std::size_t w = d.direct ? static_cast<std::size_t>(d.base) + j * d.K + i
+                                                       : static_cast<std::size_t>(d.weight_index[j * d.K + i]);
+                        grads[w] += d.dw_scratch[j * d.Kp + i];
+                    }
+            else if (!d.transposed && !d.direct)
                 for (std::size_t i = 0; i < d.M * d.K; ++i)
                     grads[static_cast<std::size_t>(d.weight_index[i])] += d.dw_scratch[i];
-            }
-            if (d.need_dx)
-                k->gemm(d.K, N, d.M, W, 1, static_cast<std::ptrdiff_t>(d.K), d.dz_rows_c.data(), d.dx_rows.data(),
-                        true);
             break;
         }
         case Kind::Unary: {
@@ -216,6 +241,22 @@ template <class T>
 std::size_t Tape<T>::padded_batch() const noexcept
 {
     return impl_->N;
+}
+template <class T>
+void Tape<T>::set_threads(unsigned n, std::size_t min_work)
+{
+    Impl& m = *impl_;
+    m.stats.threads = threads_supported() ? std::max(1u, n) : 1u;
+    m.stats.threaded_layers = 0;
+    for (auto& d : m.denses) {
+        // Input gradients without a column of their own share one junk column: never split those.
+        std::vector<T*> dx = d.dx_rows;
+        std::sort(dx.begin(), dx.end());
+        const bool distinct = !d.need_dx || std::adjacent_find(dx.begin(), dx.end()) == dx.end();
+        const bool wide = d.M * d.K * m.N >= min_work && std::max(d.M, d.K) > parallel::kRowAlign;
+        d.threads = m.stats.threads > 1 && wide && distinct ? m.stats.threads : 1u;
+        m.stats.threaded_layers += d.threads > 1 ? 1 : 0;
+    }
 }
 template <class T>
 SimdPath Tape<T>::simd_path() const noexcept

@@ -50,6 +50,7 @@ struct Tape<T>::Impl {
         T* dw_scratch = nullptr;
         T* bias_values = nullptr;
         T* sums = nullptr;
+        unsigned threads = 1; // Tape::set_threads
     };
 
     const Graph* graph = nullptr;

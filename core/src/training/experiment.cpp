@@ -92,6 +92,10 @@ SimdPath Experiment::simd_path() const noexcept
 {
     return engine_->path();
 }
+const TapeStats& Experiment::tape_stats() const noexcept
+{
+    return engine_->tape_stats();
+}
 std::size_t Experiment::param_count() const noexcept
 {
     return graph_.params.size();

@@ -19,6 +19,7 @@ EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, Plugi
                           : make_epoch_sampler(data, Seeds::from(s.seed).sample)),
       trainer(tape, *sampler, opt)
 {
+    tape.set_threads(s.threads);
     const std::vector<double> initial = initial_values(g, s.init, Seeds::from(s.seed).init);
     for (std::size_t i = 0; i < initial.size(); ++i)
         tape.params()[i] = static_cast<T>(initial[i]);

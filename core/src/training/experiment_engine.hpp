@@ -37,6 +37,7 @@ struct Experiment::Engine {
     virtual TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
                              std::span<TrainObserver* const> observers) = 0;
     virtual SimdPath path() const noexcept = 0;
+    virtual const TapeStats& tape_stats() const noexcept = 0;
     virtual std::vector<double> params() const = 0;
     // The run as it is now (without observers), and a checkpoint's state put back.
     virtual RunSnapshot snapshot() const = 0;
@@ -50,6 +51,7 @@ struct EngineT final : Experiment::Engine {
     TrainSummary run(std::uint64_t iterations, const TrainOptions& options,
                      std::span<TrainObserver* const> observers) override;
     SimdPath path() const noexcept override { return tape.simd_path(); }
+    const TapeStats& tape_stats() const noexcept override { return tape.stats(); }
     std::vector<double> params() const override;
     RunSnapshot snapshot() const override { return trainer.snapshot({}); }
     void restore(const Checkpoint& c) override;

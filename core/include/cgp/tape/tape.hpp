@@ -29,7 +29,13 @@ struct TapeStats {
     std::size_t elementwise = 0;     // element-wise instructions over columns
     std::size_t scalar_ops = 0;      // once-per-batch scalar instructions
     std::size_t gathered_layers = 0; // dense layers whose weights are not one contiguous block
+    unsigned threads = 1;            // set_threads(): the threads a wide dense layer runs on
+    std::size_t threaded_layers = 0; // dense layers split across those threads
 };
+
+// A dense layer is split across threads when a pass over it takes at least this many multiply-adds
+// (outputs x inputs x padded batch); below, a fork-join costs more than it saves (docs/threads.md).
+inline constexpr std::size_t kMinThreadedWork = std::size_t{1} << 17;
 
 template <class T>
 class Tape {
@@ -42,7 +48,12 @@ public:
 
     std::size_t batch_size() const noexcept;
     std::size_t padded_batch() const noexcept; // columns' length: a multiple of 64 bytes
-    SimdPath simd_path() const noexcept;       // the resolved path
+    // Runs the dense layers of at least min_work multiply-adds on n threads (0 and 1: one; without
+    // OpenMP in the build, always one). Rows are split in fixed blocks and every value is computed
+    // the same way in any block, so forward() and backward() give bitwise the same results for
+    // every n. Not while forward() or backward() runs. (cgp-bench measures the split with min_work 0.)
+    void set_threads(unsigned n, std::size_t min_work = kMinThreadedWork);
+    SimdPath simd_path() const noexcept; // the resolved path
     const TapeStats& stats() const noexcept;
 
     // Parameters and gradients in the graph's parameter order; 64-byte aligned, padded with zeros.

@@ -11,6 +11,7 @@
 #include <cgp/host/plugin.hpp>
 #include <cgp/training/trainer.hpp>
 #include <cgp/host/plugin_optimizer.hpp>
+#include <cgp/tape/tape.hpp>
 #include <cgp/training/transforms.hpp>
 
 #include <cstdint>
@@ -74,6 +75,9 @@ struct RunSettings {
     std::uint64_t seed = 0;
     Dtype dtype = Dtype::F32;
     SimdPath simd = SimdPath::Auto;
+    // Threads for this run's wide dense layers and optimizer steps (cgp-run --threads); results do
+    // not depend on it. 1 here, so runs side by side (cgp-sweep --jobs) do not oversubscribe.
+    unsigned threads = 1;
     TrainOptions train;            // the loop's behaviour: log_every, on_nonfinite, ...
     CheckpointSettings checkpoint; // a CheckpointWriter joins the observers when a path is set
     TransformSettings transforms;  // schedules, weight decay, clipping (transforms.hpp)
@@ -123,7 +127,8 @@ public:
     const PluginOptimizer& optimizer() const noexcept;
     const TransformChain& transforms() const noexcept; // bound and checked before training
     const RunSettings& settings() const noexcept;
-    SimdPath simd_path() const noexcept; // the graph kernels' resolved path
+    SimdPath simd_path() const noexcept;          // the graph kernels' resolved path
+    const TapeStats& tape_stats() const noexcept; // with the threads the dense layers run on
     std::size_t param_count() const noexcept;
     std::string data_description() const; // "generated: 5000 samples, CGP sampler"
 
