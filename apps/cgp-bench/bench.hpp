@@ -4,8 +4,10 @@
 
 #include "harness.hpp"
 
+#include <cgp/data/rng.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/tape/simd.hpp>
+#include <cgp/tape/tape.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -46,5 +48,21 @@ void bench_threads(const Settings& s, Report& r);
 void bench_evaluation(const Settings& s, Report& r);
 
 std::string format_seconds(double seconds);
+
+// Inputs uniform in [0, 1), targets 0 or 1, parameters uniform in [-0.1, 0.1]: a tape ready to time.
+template <class T>
+void fill_for_timing(Tape<T>& tape)
+{
+    const std::size_t batch = tape.batch_size();
+    Rng rng(1);
+    for (std::size_t k = 0; k < tape.input_count(); ++k)
+        for (std::size_t b = 0; b < batch; ++b)
+            tape.input(k)[b] = static_cast<T>(rng.uniform());
+    for (std::size_t o = 0; o < tape.output_count(); ++o)
+        for (std::size_t b = 0; b < batch; ++b)
+            tape.target(o)[b] = static_cast<T>(rng.coin());
+    for (T& p : tape.params())
+        p = static_cast<T>(rng.uniform(-0.1, 0.1));
+}
 
 } // namespace cgp::bench

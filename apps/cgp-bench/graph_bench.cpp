@@ -42,15 +42,7 @@ template <class T>
 Timing time_tape(const Graph& g, std::size_t batch, SimdPath path, const Settings& s)
 {
     Tape<T> tape(g, batch, path);
-    Rng rng(1);
-    for (std::size_t k = 0; k < tape.input_count(); ++k)
-        for (std::size_t b = 0; b < batch; ++b)
-            tape.input(k)[b] = static_cast<T>(rng.uniform());
-    for (std::size_t o = 0; o < tape.output_count(); ++o)
-        for (std::size_t b = 0; b < batch; ++b)
-            tape.target(o)[b] = static_cast<T>(rng.coin());
-    for (T& p : tape.params())
-        p = static_cast<T>(rng.uniform(-0.1, 0.1));
+    fill_for_timing(tape);
     HarnessOptions h = s.harness;
     return measure([&] { keep(tape.forward_backward()); }, h);
 }

@@ -25,15 +25,7 @@ Timing time_split(const Graph& g, std::size_t batch, unsigned threads, const Set
 {
     Tape<float> tape(g, batch);
     tape.set_threads(threads, 0);
-    Rng rng(1);
-    for (std::size_t k = 0; k < tape.input_count(); ++k)
-        for (std::size_t b = 0; b < batch; ++b)
-            tape.input(k)[b] = static_cast<float>(rng.uniform());
-    for (std::size_t o = 0; o < tape.output_count(); ++o)
-        for (std::size_t b = 0; b < batch; ++b)
-            tape.target(o)[b] = static_cast<float>(rng.coin());
-    for (float& p : tape.params())
-        p = static_cast<float>(rng.uniform(-0.1, 0.1));
+    fill_for_timing(tape);
     return measure([&] { keep(tape.forward_backward()); }, s.harness);
 }
 
@@ -131,7 +123,7 @@ void training(const Settings& s, Report& r)
             settings.iterations = std::max<std::uint64_t>(s.quick ? 5 : 20, (s.quick ? 2000 : 20000) / c.batch);
             settings.train.log_every = 1000;
             std::vector<double> per_iteration;
-            for (int k = 0; k < std::min(s.harness.samples, 5); ++k) {
+            for (int k = 0; k < std::min(s.harness.samples, 3); ++k) {
                 Experiment ex(spec, DataChoice{}, plugin, plugin->defaults(), settings);
                 split = std::max(split, ex.tape_stats().threaded_layers);
                 const TrainSummary sum = ex.run({});

@@ -1,8 +1,9 @@
 // peer_libtorch: the workloads of cgp-bench written in libtorch (C++), timed the way cgp-bench
-// times its cases (warm-up, calibrated repetitions, median of samples), on one thread. Prints one
-// JSON document on stdout; progress on stderr. Run by bench/compare_peers.py.
+// times its cases (warm-up, calibrated repetitions, median of samples), on one thread unless
+// --threads says more. Prints one JSON document on stdout; progress on stderr. Run by
+// bench/compare_peers.py.
 //
-//   peer_libtorch [--samples N] [--filter TEXT]
+//   peer_libtorch [--samples N] [--filter TEXT] [--threads N]
 //
 // Case names are shared with bench/peer_pytorch.py and the comparison script:
 //   optimizer adam|sgdplus N            one optimizer step on N float parameters
@@ -30,6 +31,7 @@ struct Options {
     int samples = 9;
     double sample_seconds = 0.02;
     std::string filter;
+    int threads = 1; // at::set_num_threads: cgp-bench's threads section compares 2
 };
 
 // The median seconds per call of `work`, measured by cgp-bench's own harness (warm-up, calibrated
@@ -115,12 +117,14 @@ int main(int argc, char** argv)
             opt.samples = std::max(1, std::stoi(argv[++i]));
         else if (arg == "--filter" && i + 1 < argc)
             opt.filter = argv[++i];
+        else if (arg == "--threads" && i + 1 < argc)
+            opt.threads = std::max(1, std::stoi(argv[++i]));
         else {
-            std::cerr << "usage: peer_libtorch [--samples N] [--filter TEXT]\n";
+            std::cerr << "usage: peer_libtorch [--samples N] [--filter TEXT] [--threads N]\n";
             return 2;
         }
     }
-    at::set_num_threads(1);
+    at::set_num_threads(opt.threads);
     at::set_num_interop_threads(1);
     torch::manual_seed(1);
     auto wanted = [&](const std::string& name) {
@@ -151,7 +155,8 @@ int main(int argc, char** argv)
         }
     }
 
-    const std::vector<NetworkCase> networks = {{"multi-neuron", {4, 2, 1}}, {"64-256-256-1", {64, 256, 256, 1}}};
+    const std::vector<NetworkCase> networks = {
+        {"multi-neuron", {4, 2, 1}}, {"64-256-256-1", {64, 256, 256, 1}}, {"1024-1024-1024-1", {1024, 1024, 1024, 1}}};
 
     // (2) Forward + backward of one batch; gradients accumulate into existing .grad tensors.
     for (const auto& [net_name, batch] :
@@ -173,8 +178,15 @@ int main(int argc, char** argv)
     }
 
     // (3) Whole training iterations with Adam over a pool of pre-made batches.
-    for (const auto& [net_name, batch] : std::vector<std::pair<std::string, int64_t>>{
-             {"multi-neuron", 8}, {"multi-neuron", 32}, {"64-256-256-1", 256}}) {
+    for (const auto& [net_name, batch] : std::vector<std::pair<std::string, int64_t>>{{"multi-neuron", 8},
+                                                                                      {"multi-neuron", 32},
+                                                                                      {"64-256-256-1", 8},
+                                                                                      {"64-256-256-1", 64},
+                                                                                      {"64-256-256-1", 256},
+                                                                                      {"64-256-256-1", 1024},
+                                                                                      {"64-256-256-1", 4096},
+                                                                                      {"1024-1024-1024-1", 8},
+                                                                                      {"1024-1024-1024-1", 256}}) {
         const std::string name = "training " + net_name + " batch " + std::to_string(batch) + " adam";
         if (!wanted(name))
             continue;

@@ -41,7 +41,7 @@ class TrainLikeCgpRun(unittest.TestCase):
         self.assertIn("clip", r.transforms)
 
     def test_threads_split_the_wide_layers_and_end_at_the_parameters_of_one_thread(self):
-        kw = dict(layers=[2, 128, 64, 1], batch_size=64, iterations=40, progress=False)
+        kw = dict(layers=[2, 256, 128, 1], batch_size=64, iterations=40, progress=False)
         one, two = cgp.train(threads=1, **kw), cgp.train(threads=2, **kw)
         np.testing.assert_array_equal(one.params, two.params)
         self.assertEqual(one.threads, {"count": 1, "split_layers": 0})

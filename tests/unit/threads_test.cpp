@@ -17,7 +17,8 @@ using namespace cgp;
 
 namespace {
 
-// K = 8 (the dot-product weight gradient), K = 300 (the transposed one), M = 2 (too narrow to split).
+// K = 8 (the dot-product weight gradient), K = 300 (the transposed one), M = 2 (its forward pass too
+// narrow to split, its input gradient split by columns).
 const std::vector<int> kShape = {8, 300, 40, 2};
 
 template <class T>
@@ -31,9 +32,9 @@ template <class T>
 Pass<T> pass(const Graph& g, std::size_t batch, SimdPath path, unsigned threads)
 {
     Tape<T> tape(g, batch, path);
-    tape.set_threads(threads);
+    tape.set_threads(threads, 0); // every layer, however small
     if (threads > 1 && threads_supported())
-        BOOST_TEST(tape.stats().threaded_layers == 2u, "the two wide layers split, the narrow one not");
+        BOOST_TEST(tape.stats().threaded_layers == 3u);
     test::fill_random(tape, 7);
     Pass<T> p;
     p.loss = tape.forward_backward();
@@ -66,7 +67,7 @@ const char* const kDigits = CGP_EXAMPLE_DATA_DIR "/digits.csv";
 std::unique_ptr<Experiment> digits_run(unsigned threads, std::uint64_t iterations, Dtype dtype = Dtype::F32)
 {
     ModelChoice model;
-    model.layers = {64, 96, 48, 1};
+    model.layers = {64, 256, 128, 1}; // two layers of at least kMinThreadedWork at batch 64
     DataChoice data;
     data.source = kDigits;
     data.labels = {"digit"};
@@ -95,11 +96,26 @@ BOOST_AUTO_TEST_CASE(dense_layers_give_bitwise_the_same_pass_on_one_two_and_thre
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_layer_splits_from_the_measured_work_a_pass_and_never_on_one_thread)
+{
+    // 256 outputs x 64 inputs: 64 padded samples are exactly kMinThreadedWork, 48 are below.
+    const Graph g = build_graph(layered_model({64, 256}));
+    static_assert(256u * 64u * 64u == kMinThreadedWork);
+    Tape<float> at(g, 64), below(g, 48), alone(g, 64);
+    at.set_threads(2);
+    below.set_threads(2);
+    alone.set_threads(1);
+    BOOST_TEST(at.stats().threaded_layers == (threads_supported() ? 1u : 0u));
+    BOOST_TEST(below.stats().threaded_layers == 0u);
+    BOOST_TEST(alone.stats().threaded_layers == 0u);
+    BOOST_TEST(alone.stats().threads == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(split_layers_match_finite_differences)
 {
     const Graph g = build_graph(layered_model(kShape));
     Tape<double> tape(g, 61);
-    tape.set_threads(3);
+    tape.set_threads(3, 0);
     test::fill_random(tape, 11);
     tape.forward_backward();
     const std::vector<double> grads(tape.grads().begin(), tape.grads().end());
@@ -120,7 +136,7 @@ BOOST_AUTO_TEST_CASE(training_on_two_or_three_threads_ends_at_the_parameters_of_
         for (unsigned threads : {2u, 3u}) {
             auto many = digits_run(threads, 60, dtype);
             if (threads_supported())
-                BOOST_TEST(many->tape_stats().threaded_layers >= 1u, "a layer is wide enough to split");
+                BOOST_TEST(many->tape_stats().threaded_layers == 2u, "the two wide layers split, the output not");
             many->run({});
             const Checkpoint a = one->checkpoint(), b = many->checkpoint();
             BOOST_TEST_CONTEXT(fmt::format("{} on {} threads", to_string(dtype), threads))

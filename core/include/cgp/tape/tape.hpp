@@ -35,7 +35,7 @@ struct TapeStats {
 
 // A dense layer is split across threads when a pass over it takes at least this many multiply-adds
 // (outputs x inputs x padded batch); below, a fork-join costs more than it saves (docs/threads.md).
-inline constexpr std::size_t kMinThreadedWork = std::size_t{1} << 17;
+inline constexpr std::size_t kMinThreadedWork = std::size_t{1} << 20;
 
 template <class T>
 class Tape {
