@@ -15,7 +15,8 @@ reference algorithms, with all its hyperparameters mapped (tools/torch_optimizer
 (torch.optim.SGD), adam (torch.optim.Adam; with eps_inside_sqrt=1, the course handout's
 p -= lr*m^/sqrt(v^ + eps) with amsgrad, weight_decay and maximize, written with torch operations),
 adamw, adamax, nadam, radam, rmsprop, adagrad, adadelta, rprop and asgd (their torch.optim classes),
-and lion (written with torch operations). Any model cgp builds is supported: the
+lion (written with torch operations) and lbfgs (torch.optim.LBFGS, stepped with a closure that
+evaluates the network's loss on the iteration's batch, as cgp's host does). Any model cgp builds is supported: the
 network is evaluated from the trace's graph, so presets, layered models, model files and --expr all
 work. The loss is cgp's per-sample squared error, L = (1/B) sum_b sum_o (y_bo - t_bo)^2.
 
@@ -23,7 +24,8 @@ The host's transforms recorded in the trace are applied around optimizer.step() 
 --clip-value (torch.nn.utils.clip_grad_value_), --clip-norm (clip_grad_norm_'s rule, the norm summed
 in float64 as cgp sums it), --clip-norm-per-tensor (the same on each of the trace's tensors), coupled --decay (g +=
 w*p with the trace's per-parameter weights: biases spared, --group ...:decay=...), decoupled decay
-(p *= 1 - lr*w). A trace with --schedule or with groups on plugin hyperparameters is refused (exit 2).
+(p *= 1 - lr*w). A trace with --schedule or with groups on plugin hyperparameters is refused (exit 2), and
+so is a transform on a plugin that evaluates the loss inside its steps (lbfgs).
 
 Exit status: 0 when the largest relative difference is within --tolerance (default 1e-6 for f64
 traces, 1e-3 for f32), 1 when it is not, 2 for a bad trace or a missing torch.
@@ -223,6 +225,12 @@ def main():
     optimizer, described = make_optimizer(torch, trace["optimizer"], theta)
     skip_nonfinite = settings.get("on_nonfinite") == "skip"
     transforms = Transforms(torch, trace, dtype)
+    closure_plugin = torch_optimizers.BY_ALGORITHM.get(trace["optimizer"].get("algorithm") or "",
+                                                       trace["optimizer"]["id"]) in torch_optimizers.CLOSURE_PLUGINS
+    if closure_plugin and (transforms.clip_value > 0 or transforms.clip_norm > 0 or transforms.clip_norm_per_tensor > 0
+                           or transforms.decay is not None):
+        fail(f"optimizer '{trace['optimizer']['id']}' evaluates the loss inside its steps, and this script does not "
+             f"apply clipping or decay around them\nhint: retrain a trace without --clip-* and --decay")
 
     records = trace["records"]
     ours = []  # (iteration, window, loss)
@@ -234,7 +242,16 @@ def main():
         loss.backward()
         value = loss.item()
         finite = math.isfinite(value) and bool(torch.isfinite(theta.grad).all())
-        if finite:
+        if finite and closure_plugin:
+            def closure(x=batches[it]):  # the batch loss and gradient wherever the optimizer asks
+                optimizer.zero_grad()
+                at = net.loss(theta, x)
+                at.backward()
+                return at
+            optimizer.step(closure)
+            window_sum += value
+            window_finite += 1
+        elif finite:
             transforms.before_step(theta)
             optimizer.step()
             window_sum += value

@@ -9,7 +9,10 @@ the paper's equations, as is Adam with eps inside the square root (the course ha
 # cgp reference algorithm -> the plugin whose hyperparameter names it uses
 BY_ALGORITHM = {"sgd": "sgd", "sgd-momentum": "sgdplus", "adam": "adam", "adamw": "adamw", "adamax": "adamax",
                 "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "adadelta": "adadelta", "rprop": "rprop",
-                "asgd": "asgd", "adagrad": "adagrad", "lion": "lion"}
+                "asgd": "asgd", "adagrad": "adagrad", "lion": "lion", "lbfgs": "lbfgs"}
+
+# Plugins whose torch counterpart steps with a closure: opt.step(closure), which evaluates the loss.
+CLOSURE_PLUGINS = ("lbfgs",)
 
 
 def _flag(hp, name):
@@ -130,6 +133,11 @@ def make(torch, plugin, hp, params):
                          weight_decay=hp.get("weight_decay", 0),
                          initial_accumulator_value=hp.get("initial_accumulator_value", 0), eps=hp.get("eps", 1e-10),
                          maximize=_flag(hp, "maximize"))
+    if plugin == "lbfgs":  # cgp's max_eval 0 is torch's default, max_iter*5//4
+        return o.LBFGS(params, lr=hp.get("lr", 1.0), max_iter=int(hp.get("max_iter", 20)),
+                       max_eval=int(hp.get("max_eval", 0)) or None, tolerance_grad=hp.get("tolerance_grad", 1e-7),
+                       tolerance_change=hp.get("tolerance_change", 1e-9), history_size=int(hp.get("history_size", 6)),
+                       line_search_fn="strong_wolfe" if _flag(hp, "line_search") else None)
     if plugin == "lion":
         return lion_class(torch)(params, lr=hp.get("lr", 1e-4), betas=_betas(hp, 0.9, 0.99),
                                  weight_decay=hp.get("weight_decay", 0))

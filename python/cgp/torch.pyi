@@ -6,6 +6,7 @@ import torch
 
 class Optimizer(torch.optim.Optimizer):
     plugin_id: str
+    needs_closure: bool  # the plugin evaluates the loss inside its steps: step(closure) is required
     def __init__(
         self,
         params: Iterable[Any],

@@ -1,5 +1,7 @@
 // plugin_step.cpp: cgp._cgp.PluginStep: a plugin bound to hyperparameter values, stepping arrays
-// that another library owns (cgp.torch passes torch tensors' memory), one call per tensor.
+// that another library owns (cgp.torch passes torch tensors' memory), one call per tensor; or, for a
+// plugin that evaluates the loss inside its steps (cgp.needs_closure/1: sam, lbfgs), one call over all
+// parameters as one flat array, serving cgp.closure/1 by calling back into Python (cgp.torch's closure).
 //
 // The contract wants every array aligned to CGP_ALIGNMENT bytes and readable up to that rounding
 // (abi.h). State arrays are allocated that way by the caller. A parameter or gradient that is not
@@ -21,6 +23,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace cgp::python {
 namespace {
@@ -30,20 +33,55 @@ bool aligned(std::uintptr_t p)
     return p % CGP_ALIGNMENT == 0;
 }
 
-// The plugin at `path`, refused when its steps need a closure: these steps run tensor by tensor on
-// gradients torch computed, with no loss to evaluate again.
-std::shared_ptr<const Plugin> loaded_without_closure(const std::filesystem::path& path)
+// The plugin at `path`; unless `closures`, refused when its steps need a closure (cgp.ArrayOptimizer
+// steps gradients it is given, with no loss to evaluate again).
+std::shared_ptr<const Plugin> load_plugin(const std::filesystem::path& path, bool closures)
 {
     auto plugin = Plugin::load(path);
-    refuse_closure_plugin(*plugin, "cgp.torch",
-                          "it steps gradients torch computed, tensor by tensor, with no loss to evaluate again");
+    if (!closures)
+        refuse_closure_plugin(*plugin, "cgp.ArrayOptimizer",
+                              "it steps the gradients it is given, with no loss to evaluate again");
     return plugin;
 }
 
+// cgp.closure/1 served from Python: point and gradient are the caller's aligned buffers (cgp.torch's
+// flat tensors); evaluate() sets the model's parameters to the point, runs the user's closure, writes
+// the gradients into the gradient buffer and returns the loss. A Python exception is kept and raised
+// again after the step.
+class PythonClosure final : public Closure {
+public:
+    PythonClosure(const py::function& evaluate, void* point, void* gradient)
+        : evaluate_(evaluate), point_(point), gradient_(gradient)
+    {
+    }
+    void* point() noexcept override { return point_; }
+    const void* gradient() const noexcept override { return gradient_; }
+    double evaluate() override
+    {
+        try {
+            return evaluate_().cast<double>();
+        } catch (py::error_already_set& e) {
+            error_ = std::move(e);
+            throw Error("the closure raised an exception");
+        } catch (const py::cast_error&) {
+            throw Error("the closure returned no number; it must return the loss (a float or a one-element tensor)");
+        }
+    }
+    // The closure's exception, if it raised one.
+    std::optional<py::error_already_set>& error() noexcept { return error_; }
+
+private:
+    const py::function& evaluate_;
+    void* point_;
+    void* gradient_;
+    std::optional<py::error_already_set> error_;
+};
+
 class PluginStep {
 public:
-    PluginStep(const std::string& optimizer, const std::vector<std::string>& dirs, const std::vector<double>& hparams)
-        : plugin_(loaded_without_closure(resolve_plugin(optimizer, plugin_search(dirs)))),
+    PluginStep(const std::string& optimizer, const std::vector<std::string>& dirs, const std::vector<double>& hparams,
+               bool closures)
+        : plugin_(load_plugin(resolve_plugin(optimizer, plugin_search(dirs)), closures)),
           values_(hparams.empty() ? plugin_->defaults() : hparams), optimizer_(plugin_, values_),
           state_f32_(optimizer_.state_count()), state_f64_(optimizer_.state_count())
     {
@@ -52,6 +90,18 @@ public:
 
     const Plugin& plugin() const { return *plugin_; }
     std::size_t state_count() const { return optimizer_.state_count(); }
+    bool needs_closure() const { return optimizer_.needs_closure(); }
+    // The run state (cgp.run_state/1) as the host keeps it between steps; set it to resume.
+    std::vector<double> run_state() { return {optimizer_.run_state().begin(), optimizer_.run_state().end()}; }
+    void set_run_state(const std::vector<double>& values)
+    {
+        const std::span<double> run = optimizer_.run_state();
+        if (values.size() != run.size())
+            throw Error(fmt::format("plugin '{}' keeps {} run-state values, {} were given (a state_dict from another "
+                                    "plugin or hyperparameters?)",
+                                    plugin_->id(), run.size(), values.size()));
+        std::copy(values.begin(), values.end(), run.begin());
+    }
     const std::vector<double>& hparams() const { return values_; }
 
     // New values for the next steps (a learning-rate scheduler's); checked like the first.
@@ -88,16 +138,7 @@ public:
               const py::handle& shape, bool scalar)
     {
         offer_tensor(shape, count);
-        std::vector<T*>& ptrs = state_ptrs<T>();
-        if (state.size() != ptrs.size())
-            throw Error(fmt::format("plugin '{}' steps with {} state arrays, {} were given", plugin_->id(), ptrs.size(),
-                                    state.size()));
-        for (std::size_t k = 0; k < ptrs.size(); ++k) {
-            const auto address = state[k].cast<std::uintptr_t>();
-            if (!aligned(address))
-                throw Error(fmt::format("state array {} is not aligned to {} bytes", k, CGP_ALIGNMENT));
-            ptrs[k] = reinterpret_cast<T*>(address);
-        }
+        std::vector<T*>& ptrs = bind_state<T>(state);
         T* p = reinterpret_cast<T*>(params);
         const T* g = reinterpret_cast<const T*>(grads);
         const bool copy_params = !aligned(params), copy_grads = !aligned(grads);
@@ -113,6 +154,38 @@ public:
         }
         if (copy_params)
             std::memcpy(reinterpret_cast<T*>(params), p, count * sizeof(T));
+    }
+
+    // One step t of a closure plugin over all parameters as one flat array (params, grads, point,
+    // gradient: aligned and padded, count elements; loss: the closure's loss at params), serving its
+    // evaluations through evaluate (PythonClosure). The GIL stays held: every evaluation runs Python.
+    // run_state: the values to step from (cgp.run_state/1), set after the step's tensor is offered
+    // (offering another tensor refills the run state with its initial values).
+    template <class T>
+    void step_closure(std::uint64_t t, std::uintptr_t params, std::uintptr_t grads, const py::tuple& state,
+                      std::size_t count, double loss, std::uintptr_t point, std::uintptr_t gradient,
+                      const py::function& evaluate, const std::vector<double>& run_state, bool scalar)
+    {
+        if (!aligned(params) || !aligned(grads) || !aligned(point) || !aligned(gradient))
+            throw Error(fmt::format("the flat parameters, gradients and closure buffers must be aligned to {} bytes",
+                                    CGP_ALIGNMENT));
+        offer_tensor(py::none(), count);
+        set_run_state(run_state);
+        std::vector<T*>& ptrs = bind_state<T>(state);
+        PythonClosure closure(evaluate, reinterpret_cast<void*>(point), reinterpret_cast<void*>(gradient));
+        optimizer_.serve_closure(&closure);
+        optimizer_.set_loss(loss);
+        try {
+            optimizer_.step(t, std::span<T>(reinterpret_cast<T*>(params), count),
+                            std::span<const T>(reinterpret_cast<const T*>(grads), count), std::span<T* const>(ptrs),
+                            scalar);
+        } catch (const Error&) {
+            optimizer_.serve_closure(nullptr);
+            if (closure.error())
+                throw std::move(*closure.error());
+            throw;
+        }
+        optimizer_.serve_closure(nullptr);
     }
 
 private:
@@ -150,6 +223,23 @@ private:
         optimizer_.host_extensions().set_tensors({HostTensor{"tensor", 0, count, kind, dims}});
     }
 
+    // The state arrays at these addresses (one per state array, each aligned), for the next step.
+    template <class T>
+    std::vector<T*>& bind_state(const py::tuple& state)
+    {
+        std::vector<T*>& ptrs = state_ptrs<T>();
+        if (state.size() != ptrs.size())
+            throw Error(fmt::format("plugin '{}' steps with {} state arrays, {} were given", plugin_->id(), ptrs.size(),
+                                    state.size()));
+        for (std::size_t k = 0; k < ptrs.size(); ++k) {
+            const auto address = state[k].cast<std::uintptr_t>();
+            if (!aligned(address))
+                throw Error(fmt::format("state array {} is not aligned to {} bytes", k, CGP_ALIGNMENT));
+            ptrs[k] = reinterpret_cast<T*>(address);
+        }
+        return ptrs;
+    }
+
     template <class T>
     std::vector<T*>& state_ptrs()
     {
@@ -185,12 +275,14 @@ void bind_plugin_step(py::module_& m)
 {
     py::class_<PluginStep>(m, "PluginStep",
                            "A plugin bound to hyperparameter values, stepping arrays given by address.")
-        .def(py::init<const std::string&, const std::vector<std::string>&, const std::vector<double>&>(),
+        .def(py::init<const std::string&, const std::vector<std::string>&, const std::vector<double>&, bool>(),
              py::arg("optimizer"), py::arg("plugin_dirs") = std::vector<std::string>{},
-             py::arg("hparams") = std::vector<double>{})
+             py::arg("hparams") = std::vector<double>{}, py::arg("closures") = false)
         .def_property_readonly("id", [](const PluginStep& s) { return s.plugin().id(); })
         .def_property_readonly("path", [](const PluginStep& s) { return s.plugin().path().string(); })
         .def_property_readonly("state_count", &PluginStep::state_count)
+        .def_property_readonly("needs_closure", &PluginStep::needs_closure)
+        .def_property("run_state", &PluginStep::run_state, &PluginStep::set_run_state)
         .def_property_readonly("hparams", &PluginStep::hparams)
         .def_property_readonly("simd", [](const PluginStep& s) { return s.plugin().simd_path(); })
         .def("set_hparams", &PluginStep::set_hparams, py::arg("values"))
@@ -201,7 +293,13 @@ void bind_plugin_step(py::module_& m)
         .def("step_f32", &PluginStep::step<float>, py::arg("t"), py::arg("params"), py::arg("grads"), py::arg("state"),
              py::arg("count"), py::arg("shape") = py::none(), py::arg("scalar") = false)
         .def("step_f64", &PluginStep::step<double>, py::arg("t"), py::arg("params"), py::arg("grads"), py::arg("state"),
-             py::arg("count"), py::arg("shape") = py::none(), py::arg("scalar") = false);
+             py::arg("count"), py::arg("shape") = py::none(), py::arg("scalar") = false)
+        .def("step_closure_f32", &PluginStep::step_closure<float>, py::arg("t"), py::arg("params"), py::arg("grads"),
+             py::arg("state"), py::arg("count"), py::arg("loss"), py::arg("point"), py::arg("gradient"),
+             py::arg("evaluate"), py::arg("run_state"), py::arg("scalar") = false)
+        .def("step_closure_f64", &PluginStep::step_closure<double>, py::arg("t"), py::arg("params"), py::arg("grads"),
+             py::arg("state"), py::arg("count"), py::arg("loss"), py::arg("point"), py::arg("gradient"),
+             py::arg("evaluate"), py::arg("run_state"), py::arg("scalar") = false);
 }
 
 } // namespace cgp::python

@@ -1,5 +1,5 @@
 """tools/torch_check.py retrains a cgp-run trace in PyTorch for every plugin with torch.optim semantics
-(and lion), at non-default options, and finds the same f64 loss record; a plugin without a PyTorch
+(and lion; lbfgs through its closure), at non-default options, and finds the same f64 loss record; a plugin without a PyTorch
 counterpart is refused with a message listing the supported ones. Skipped, with the reason, where torch
 is missing."""
 import contextlib
@@ -37,6 +37,8 @@ CASES = {
     "rprop": ["--etaminus", "0.3", "--etaplus", "1.5"],
     "asgd": ["--lambd", "1e-3", "--t0", "5"],
     "lion": ["--lr", "1e-3", "--weight-decay", "0.1"],
+    "lbfgs": ["--history-size", "3", "--max-iter", "5", "--lr", "0.5"],
+    "lbfgs-wolfe": ["--line-search", "1", "--max-iter", "4"],
 }
 
 

@@ -183,6 +183,11 @@ std::pair<double, double> descend(const Stepper& stepper, const Problem& problem
     };
     current();
     const double before = problem.loss(x);
+    if (ClosureHost* closure = stepper.closure()) // the plugin evaluates the quadratic itself
+        closure->set_objective([&](std::span<const double> at, std::span<double> grad) {
+            problem.gradient(at, grad);
+            return problem.loss(at);
+        });
     for (std::uint64_t t = 1; t <= steps; ++t) {
         problem.gradient(x, g);
         for (std::size_t i = 0; i < n; ++i)

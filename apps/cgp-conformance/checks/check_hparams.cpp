@@ -29,6 +29,9 @@ constexpr std::size_t kLength = 19;
 // The scale of a vanishing tensor's parameters and gradients: their squares (1e-40) lie below the
 // smallest epsilons.
 constexpr double kVanishing = 1e-20;
+// Steps of the shrinking run: gradients scaled by 10^(-t/6), through every size from 1 to 1e-10 in
+// ratios below 2, so a threshold on the gradient's size (L-BFGS's tolerance_grad) acts at some step.
+constexpr std::uint64_t kShrinkingSteps = 60;
 
 bool inside_range(const HyperParam& h, double v)
 {
@@ -65,18 +68,26 @@ std::optional<std::vector<double>> varied_hparams(const Plugin& plugin, std::siz
     return std::nullopt;
 }
 
-// Four runs (f64, SIMD path) from fixed random parameters: kSteps steps of random gradients, then
+// Five runs (f64, SIMD path) from fixed random parameters: kSteps steps of random gradients, then
 // single steps at each t of kLateSteps from there; kSignSteps of one gradient; kSignSteps of that
 // gradient with its sign flipped every step; kSteps of random gradients from random parameters, both
-// scaled by kVanishing.
+// scaled by kVanishing; kShrinkingSteps of random gradients shrinking from 1 to 1e-10.
 std::vector<Arrays<double>> short_run(const Stepper& stepper)
 {
     std::vector<Arrays<double>> runs;
-    for (int kind = 0; kind < 4; ++kind) {
+    for (int kind = 0; kind < 5; ++kind) {
         Rng rng(11);
         Arrays<double> a(kLength, stepper.state_count());
         fill_normal(a.params.span(), rng);
-        if (kind == 3) {
+        if (kind == 4) {
+            for (std::uint64_t t = 1; t <= kShrinkingSteps; ++t) {
+                fill_gradients(a.grads.span(), rng);
+                const double scale = std::pow(10.0, -static_cast<double>(t) / 6);
+                for (std::size_t i = 0; i < kLength; ++i)
+                    a.grads[i] *= scale;
+                stepper.step(t, false, a);
+            }
+        } else if (kind == 3) {
             for (std::size_t i = 0; i < kLength; ++i)
                 a.params[i] *= kVanishing;
             for (std::uint64_t t = 1; t <= kSteps; ++t) {
@@ -211,9 +222,10 @@ Outcome check_hparam_defaults(const Plugin& plugin)
         }
         fail("changing {} from {} to {} changed neither the parameters nor the state in {} steps of random "
              "gradients, single steps at t = 1000 to 10^12, {} steps of one gradient and of alternating "
-             "signs, and {} steps from parameters and gradients of size {}, alone or together with another "
-             "hyperparameter's change: the step ignores it (does it read hparams[{}]?)",
-             h.name, h.default_value, (*varied)[i], kSteps, kSignSteps, kSteps, kVanishing, i);
+             "signs, {} steps from parameters and gradients of size {}, and {} steps of gradients shrinking "
+             "from 1 to 1e-10, alone or together with another hyperparameter's change: the step ignores it (does it "
+             "read hparams[{}]?)",
+             h.name, h.default_value, (*varied)[i], kSteps, kSignSteps, kSteps, kVanishing, kShrinkingSteps, i);
     }
     std::string detail = fmt::format("defaults {} accepted", format_hparams(plugin, defaults));
     const std::size_t varied_count = plugin.hparams().size() - fixed.size();

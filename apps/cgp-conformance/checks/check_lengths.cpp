@@ -261,7 +261,8 @@ constexpr double kUpdateTolerance = 1e-4;
 
 // Largest difference of one step, or nullopt when the f64 step leaves f32's range (nothing compared:
 // an infinite f32 result is then correct).
-std::optional<double> compare_one_step(const Stepper& stepper, Arrays<float>& single, std::uint64_t t)
+std::optional<double> compare_one_step(const Stepper& stepper, Arrays<float>& single, std::uint64_t t,
+                                       bool& several_evaluations)
 {
     const std::size_t n = single.size();
     Arrays<double> twice(n, stepper.state_count());
@@ -273,10 +274,21 @@ std::optional<double> compare_one_step(const Stepper& stepper, Arrays<float>& si
     }
     twice.run = single.run;
     const Arrays<double> before = twice.clone();
+    const auto evaluations = [&] { return stepper.closure() ? stepper.closure()->evaluations() : 0; };
+    const std::uint64_t start = evaluations();
     stepper.step(t, false, single);
+    const std::uint64_t f32_evaluations = evaluations() - start;
     stepper.step(t, false, twice);
+    const std::uint64_t f64_evaluations = evaluations() - start - f32_evaluations;
     if (leaves_f32_range(twice))
         return std::nullopt;
+    // A step that evaluates its closure more than once (L-BFGS's iterations and line search) evaluates at
+    // f32 points whose rounding steers its stopping rules and line search: its f32 form takes a path of
+    // its own, and is not compared (several_evaluations).
+    if (f64_evaluations > 1 || f32_evaluations > 1) {
+        several_evaluations = true;
+        return 0.0;
+    }
     double worst = 0.0;
     auto compare = [&](const AlignedArray<float>& got, const AlignedArray<double>& want,
                        const AlignedArray<double>& was, const std::string& name) {
@@ -361,6 +373,7 @@ Outcome check_f32_agrees_with_f64(const Plugin& plugin)
     const std::vector<HparamSet> sets = hparam_sets(plugin);
     double worst = 0.0;
     std::vector<std::string> left;
+    std::size_t compared = 0, several_evaluations = 0;
     for_each_set(plugin, sets, [&](const HparamSet& set) {
         const Stepper stepper(plugin, set.values);
         Rng rng(3);
@@ -369,7 +382,13 @@ Outcome check_f32_agrees_with_f64(const Plugin& plugin)
         for (std::uint64_t t = 1; t <= kSteps; ++t) {
             note_progress(fmt::format("step {} in f32 and f64 from the same values", t));
             fill_gradients(single.grads.span(), rng);
-            const std::optional<double> err = compare_one_step(stepper, single, t);
+            bool several = false;
+            const std::optional<double> err = compare_one_step(stepper, single, t, several);
+            if (several) {
+                ++several_evaluations;
+                break;
+            }
+            ++compared;
             if (!err) {
                 left.push_back(fmt::format("{} at step {}", set.label, t));
                 break;
@@ -377,6 +396,10 @@ Outcome check_f32_agrees_with_f64(const Plugin& plugin)
             worst = std::max(worst, *err);
         }
     });
+    if (compared == 0 && several_evaluations > 0)
+        return skip("every step evaluates the plugin's closure more than once (iterations, a line search), at f32 "
+                    "points whose rounding steers its stopping rules: its f32 form takes a path of its own; its f32 "
+                    "runs are held to finite results by the lengths check");
     return pass(fmt::format(
         "{} steps on length {} at {} hyperparameter sets, each from the same values in f32 and "
         "f64: the f32 change of every parameter and state element is within {:g} of the largest "

@@ -53,10 +53,12 @@ Stepper::Stepper(const Plugin& plugin, std::vector<double> hparams)
 
 namespace {
 
-// What a step is offered: run values and a closure, each when the plugin declares it needs them.
+// What a step is offered: run values and a closure, each when the plugin declares it needs them, and
+// with a closure the loss at the step's parameters (cgp.step_context/1).
 struct Offer {
     const cgp_run_values_ext* run_values = nullptr;
     const cgp_closure_ext* closure = nullptr;
+    const cgp_step_context_ext* context = nullptr;
 };
 
 const void* offer(const void* host, const char* id) noexcept
@@ -68,6 +70,8 @@ const void* offer(const void* host, const char* id) noexcept
         return o->run_values;
     if (std::strcmp(id, CGP_EXT_CLOSURE) == 0)
         return o->closure;
+    if (std::strcmp(id, CGP_EXT_STEP_CONTEXT) == 0)
+        return o->context;
     return nullptr;
 }
 
@@ -102,8 +106,12 @@ int Stepper::try_step(std::uint64_t t, bool scalar, std::size_t n, T* params, co
                   per_tensor > 0 ? run + per_run : nullptr};
         offered.run_values = &values;
     }
-    if (closure_)
+    cgp_step_context_ext context{sizeof context, 1u, 0.0, 0u, 0u};
+    if (closure_) {
         offered.closure = closure_->begin<T>(params, grads, n);
+        context.loss = closure_->origin_loss();
+        offered.context = &context;
+    }
     if (offered.run_values != nullptr || offered.closure != nullptr) {
         args.host = &offered;
         args.get_host_extension = &offer;

@@ -4,12 +4,18 @@
 // a SIMD width, weights, biases and scalars. Each layout's run must equal, tensor by tensor, the
 // plugin stepped on that tensor alone, and, for a plugin claiming a reference algorithm, the host's
 // f64 reference stepped on each rank-1 weight tensor alone. A plugin that reduces over the whole
-// array (a norm or an RMS) instead of each tensor fails here.
+// array (a norm or an RMS) instead of each tensor fails here. A plugin with run state
+// (cgp.run_state/1) gets fresh storage for each run, and its values after the run must match too (the
+// per-run values, and each tensor's own); a plugin that needs a closure (cgp.needs_closure/1) is
+// served one per run, a function separable over the elements (LayoutClosure), so a tensor alone sees
+// the same gradients as inside the layout.
 #include "check_support.hpp"
 #include "checks.hpp"
 #include "reference_optimizers.hpp"
 
 #include <cgp/host/host_extensions.hpp>
+#include <cgp/tape/aligned.hpp>
+#include <cgp/training/optimizer.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -82,6 +88,7 @@ struct Run {
     std::vector<double> params;
     std::vector<std::vector<double>> state;
     bool asked_tensors = false;
+    std::vector<double> run_values; // per_run values, then per_tensor values of each tensor
 };
 
 std::vector<double> start_params(std::size_t n, std::size_t offset)
@@ -97,11 +104,46 @@ double gradient(std::uint64_t t, std::size_t i)
     return std::cos(0.9 * static_cast<double>(t) + 2.3 * static_cast<double>(i)) * (0.2 + static_cast<double>(i % 3));
 }
 
+// The closure of a layout's run over elements [first, first + n): around the step's parameters p0 and
+// gradients g0, loss sum_i g0_i (x_i - p0_i) + (1 + (first + i) % 3) (x_i - p0_i)^2 / 2: separable, so
+// each element's gradient depends on that element alone.
+class LayoutClosure final : public Closure {
+public:
+    LayoutClosure(std::size_t first, std::size_t n) : first_(first), n_(n), point_(n), gradient_(n), origin_(n) {}
+    void start_step(const double* params, const double* grads)
+    {
+        std::copy(params, params + n_, origin_.data());
+        grads_ = grads;
+    }
+    void* point() noexcept override { return point_.data(); }
+    const void* gradient() const noexcept override { return gradient_.data(); }
+    double evaluate() override
+    {
+        double loss = 0.0;
+        for (std::size_t i = 0; i < n_; ++i) {
+            const double d = point_[i] - origin_[i], c = 1.0 + static_cast<double>((first_ + i) % 3);
+            gradient_[i] = grads_[i] + c * d;
+            loss += grads_[i] * d + 0.5 * c * d * d;
+        }
+        return loss;
+    }
+
+private:
+    std::size_t first_, n_;
+    AlignedArray<double> point_, gradient_, origin_;
+    const double* grads_ = nullptr;
+};
+
 // kSteps f64 steps (SIMD path) over `tensors`, which tile elements [first, first + n) of the array.
 Run run_plugin(const Stepper& stepper, const std::vector<HostTensor>& tensors, std::size_t first, std::size_t n)
 {
     HostExtensions extensions;
     extensions.set_tensors(tensors);
+    if (stepper.run_state().declared) // fresh storage for this run, at the declared initial values
+        extensions.declare_run_state(stepper.run_state().run, stepper.run_state().tensor);
+    LayoutClosure closure(first, n);
+    if (stepper.closure() != nullptr)
+        extensions.set_closure(&closure);
     Arrays<double> a(n, stepper.state_count());
     const std::vector<double> p0 = start_params(n, first);
     std::copy(p0.begin(), p0.end(), a.params.data());
@@ -109,6 +151,8 @@ Run run_plugin(const Stepper& stepper, const std::vector<HostTensor>& tensors, s
     for (std::uint64_t t = 1; t <= kSteps; ++t) {
         for (std::size_t i = 0; i < n; ++i)
             a.grads[i] = gradient(t, first + i);
+        closure.start_step(a.params.data(), a.grads.data());
+        extensions.set_loss(0.0); // the closure's loss at p0
         cgp_step_args args{};
         args.struct_size = sizeof args;
         args.step = t;
@@ -122,6 +166,7 @@ Run run_plugin(const Stepper& stepper, const std::vector<HostTensor>& tensors, s
         char msg[512] = {0};
         const int status = stepper.plugin().descriptor().step_f64(&args, a.params.data(), a.grads.data(),
                                                                   a.state_ptrs.data(), msg, sizeof msg);
+        extensions.end_step();
         msg[sizeof msg - 1] = '\0';
         if (status != CGP_OK)
             fail("f64 step {} over {} elements returned error {}: {}", t, n, status, msg[0] ? msg : "(no message)");
@@ -131,6 +176,7 @@ Run run_plugin(const Stepper& stepper, const std::vector<HostTensor>& tensors, s
     for (std::size_t k = 0; k < a.state.size(); ++k)
         r.state.emplace_back(a.state[k].data(), a.state[k].data() + n);
     r.asked_tensors = probe.asked_tensors;
+    r.run_values.assign(extensions.run_values().begin(), extensions.run_values().end());
     return r;
 }
 
@@ -138,7 +184,7 @@ Run run_plugin(const Stepper& stepper, const std::vector<HostTensor>& tensors, s
 Run run_reference(const reference::Algorithm& algorithm, const reference::HyperParams& hp, std::size_t states,
                   std::size_t first, std::size_t n)
 {
-    Run r{start_params(n, first), std::vector<std::vector<double>>(states, std::vector<double>(n, 0.0))};
+    Run r{start_params(n, first), std::vector<std::vector<double>>(states, std::vector<double>(n, 0.0)), false, {}};
     std::vector<double> g(n);
     std::vector<std::span<double>> spans;
     for (auto& s : r.state)
@@ -175,6 +221,25 @@ std::string first_difference_in(const Run& whole, const Run& alone, const HostTe
     return d;
 }
 
+// The first run-state value where the layout's run and tensor x's run alone differ (the per-run values,
+// then x's own per-tensor values: tensor `index` of the layout, the only tensor alone).
+std::string first_run_state_difference(const Run& whole, const Run& alone, std::size_t index, std::size_t per_run,
+                                       std::size_t per_tensor)
+{
+    const auto differs = [](double u, double v) {
+        return !(std::isnan(u) && std::isnan(v)) && !(std::abs(u - v) <= 1e-12 * std::abs(v)) && u != v;
+    };
+    for (std::size_t j = 0; j < per_run; ++j)
+        if (differs(whole.run_values[j], alone.run_values[j]))
+            return fmt::format("per-run value {} = {} vs {}", j, whole.run_values[j], alone.run_values[j]);
+    for (std::size_t j = 0; j < per_tensor; ++j) {
+        const double u = whole.run_values[per_run + index * per_tensor + j], v = alone.run_values[per_run + j];
+        if (differs(u, v))
+            return fmt::format("the tensor's run-state value {} = {} vs {}", j, u, v);
+    }
+    return {};
+}
+
 std::string describe(const HostTensor& x)
 {
     const char* kind = x.kind == CGP_TENSOR_BIAS ? "bias" : x.kind == CGP_TENSOR_SCALAR ? "scalar" : "weight";
@@ -189,20 +254,14 @@ Outcome check_tensor_layouts(const Plugin& plugin)
     const reference::Algorithm* algorithm = reference::find_algorithm(plugin.algorithm());
     if (algorithm != nullptr && algorithm->initial != nullptr)
         algorithm = nullptr; // its start is the declared initial state; this check starts from zero
-    {
-        // This check offers a step cgp.tensors/1 alone; run state and closures are the resume,
-        // determinism and closure checks' to exercise.
-        const Stepper probe(plugin, plugin.defaults());
-        if (probe.run_state().declared)
-            return skip("the plugin keeps run state (cgp.run_state/1): its layouts are not stepped here");
-        if (probe.closure() != nullptr)
-            return skip("the plugin needs a closure (cgp.needs_closure/1): its layouts are not stepped here");
-    }
-    bool asked = false;
+    bool asked = false, run_state = false, closure = false;
     std::size_t compared = 0, against_reference = 0;
     std::vector<HparamSet> sets = hparam_sets(plugin, 2);
     for_each_set(plugin, sets, [&](const HparamSet& set) {
         const Stepper stepper(plugin, set.values);
+        run_state = run_state || stepper.run_state().declared;
+        closure = closure || stepper.closure() != nullptr;
+        const std::size_t per_run = stepper.run_state().run.size(), per_tensor = stepper.run_state().tensor.size();
         const reference::HyperParams hp = [&] {
             reference::HyperParams named;
             for (std::size_t i = 0; i < set.values.size(); ++i)
@@ -217,14 +276,17 @@ Outcome check_tensor_layouts(const Plugin& plugin)
             asked = asked || whole.asked_tensors;
             if (!whole.asked_tensors)
                 continue;
-            for (const HostTensor& x : layout.tensors) {
+            for (std::size_t index = 0; index < layout.tensors.size(); ++index) {
+                const HostTensor& x = layout.tensors[index];
                 const HostTensor single{x.name, 0, x.count, x.kind, x.shape};
                 const Run alone = run_plugin(stepper, {single}, x.offset, x.count);
-                const std::string d = first_difference_in(whole, alone, x);
+                std::string d = first_difference_in(whole, alone, x);
+                if (d.empty())
+                    d = first_run_state_difference(whole, alone, index, per_run, per_tensor);
                 if (!d.empty())
                     fail("under the layout {}, {} steps of the {} differ from the same steps on that tensor alone: "
-                         "{} (layout vs alone); the per-tensor reductions (norms, RMS, means) must run over each "
-                         "tensor of cgp.tensors/1, not over the whole array",
+                         "{} (layout vs alone); the per-tensor reductions (norms, RMS, means, and what run state "
+                         "keeps) must run over each tensor of cgp.tensors/1, not over the whole array",
                          layout.name, kSteps, describe(x), d);
                 ++compared;
                 if (use_reference && x.kind == CGP_TENSOR_WEIGHT && x.shape.size() == 1) {
@@ -253,6 +315,10 @@ Outcome check_tensor_layouts(const Plugin& plugin)
                                          }(),
                                          "; "),
                                      kLength, kSteps, sets.size(), compared);
+    if (run_state)
+        detail += ", run state included";
+    if (closure)
+        detail += ", each run served its own closure";
     if (against_reference > 0)
         detail += fmt::format(", and {} rank-1 weight tensors equal the host's reference '{}' on them",
                               against_reference, algorithm->name);

@@ -1,14 +1,39 @@
 // ClosureHost: cgp-conformance's cgp.closure/1, the local quadratic model of a step or a check's objective.
 #include "closure_host.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <type_traits>
 
 namespace cgp::conformance {
 
 namespace {
-constexpr double kCurvature = 1.0 / 64; // of the local model
+// Curvature of the local model at element i.
+double curvature(std::size_t i)
+{
+    return static_cast<double>(1 + i % 4) / 64;
+}
+} // namespace
+
+void ClosureHost::set_objective(Objective objective)
+{
+    objective_ = std::move(objective);
+    x64_.resize(kCapacity);
+    g64_.resize(kCapacity);
+}
+
+template <class T>
+double ClosureHost::objective_at(const T* x, T* g)
+{
+    if constexpr (std::is_same_v<T, double>)
+        return objective_(std::span<const double>(x, n_), std::span<double>(g, n_));
+    std::copy(x, x + n_, x64_.begin());
+    const double loss = objective_(std::span<const double>(x64_.data(), n_), std::span<double>(g64_.data(), n_));
+    for (std::size_t i = 0; i < n_; ++i)
+        g[i] = static_cast<T>(g64_[i]);
+    return loss;
 }
 
 ClosureHost::ClosureHost()
@@ -28,6 +53,14 @@ const cgp_closure_ext* ClosureHost::begin(const T* params, const T* grads, std::
     grads_ = grads;
     n_ = n;
     is_double_ = std::is_same_v<T, double>;
+    origin_loss_ = 0.0;
+    if (objective_) {
+        try {
+            origin_loss_ = objective_at<T>(params, reinterpret_cast<T*>(gradient_.data()));
+        } catch (const std::exception&) {
+            origin_loss_ = std::numeric_limits<double>::quiet_NaN(); // the evaluations will report it
+        }
+    }
     active_ = true;
     slot_.ext.point = point_.data();
     slot_.ext.gradient = gradient_.data();
@@ -44,9 +77,9 @@ double ClosureHost::local_model() noexcept
     T* g = reinterpret_cast<T*>(gradient_.data());
     double loss = 0.0;
     for (std::size_t i = 0; i < n_; ++i) {
-        const T d = x[i] - p0[i];
-        g[i] = g0[i] + static_cast<T>(kCurvature) * d;
-        loss += static_cast<double>(g0[i]) * static_cast<double>(d) + 0.5 * kCurvature * static_cast<double>(d) * d;
+        const double d = static_cast<double>(x[i]) - static_cast<double>(p0[i]), c = curvature(i);
+        g[i] = static_cast<T>(static_cast<double>(g0[i]) + c * d);
+        loss += static_cast<double>(g0[i]) * d + 0.5 * c * d * d;
     }
     return loss;
 }
@@ -71,8 +104,10 @@ int ClosureHost::evaluate(const cgp_closure_ext* self, double* loss, char* msg, 
     }
     try {
         if (host.objective_ && host.is_double_)
-            *loss = host.objective_(std::span<const double>(host.point_.data(), host.n_),
-                                    std::span<double>(host.gradient_.data(), host.n_));
+            *loss = host.objective_at<double>(host.point_.data(), host.gradient_.data());
+        else if (host.objective_)
+            *loss = host.objective_at<float>(reinterpret_cast<const float*>(host.point_.data()),
+                                             reinterpret_cast<float*>(host.gradient_.data()));
         else
             *loss = host.is_double_ ? host.local_model<double>() : host.local_model<float>();
     } catch (const std::exception& e) {
