@@ -4,8 +4,9 @@
 // -ffp-contract=off. Everything sits in an anonymous namespace (no inline function compiled with
 // wide flags can be shared with another path); only the table function of each TU is visible.
 //
-// Each instruction is one loop over the block, so the choice of operation is made once per block,
-// never per element. Every operation is exact, or (exp, log, tanh, pow) computed lane by lane with
+// run(): each instruction is one loop over the block, so the choice of operation is made once per
+// block, never per element. fused(): a built-in program (builtin.hpp) unrolled at compile time into
+// one loop whose values stay in SIMD registers. Every operation is exact, or (exp, log, tanh, pow) computed lane by lane with
 // the C library, so all paths give the scalar path's bits.
 #pragma once
 
