@@ -1,5 +1,7 @@
 // compile(): an optimizer file's declarations checked and its update split into the per-step part
 // (double, once per step) and the element-wise register program (cgp/optfile/program.hpp).
+#include "kernels/builtin.hpp"
+
 #include <cgp/optfile/program.hpp>
 
 #include <fmt/format.h>
@@ -447,7 +449,9 @@ double sign(double x)
 
 CompiledFile compile(const OptFile& file)
 {
-    return Compiler(file).run();
+    CompiledFile c = Compiler(file).run();
+    c.program.builtin = kernels::builtin_index(c.program.code, c.program.state_count);
+    return c;
 }
 
 void evaluate_constants(const Program& program, const double* hp, std::uint64_t t, double* v) noexcept

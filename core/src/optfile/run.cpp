@@ -1,6 +1,7 @@
 // run_step(): one step of a compiled optimizer file: the per-step constants in double, then the
-// element-wise program over blocks of kBlockBytes per array, on the widest SIMD path this CPU runs
-// (or the scalar one), with the scalar path for the elements past the last full SIMD register.
+// element-wise program on the widest SIMD path this CPU runs (or the scalar one): fused in one pass
+// for a built-in program, else over blocks of kBlockBytes per array; the scalar path takes the
+// elements past the last full SIMD register.
 #include "kernels/kernels.hpp"
 
 #include <cgp/host/cpu.hpp>
@@ -111,6 +112,25 @@ const kernels::PathKernels<T>* path_for(bool scalar) noexcept
     }
 }
 
+// Runs the program over [0, len) of the registers r with the widest path's full registers and the
+// scalar path past them (temporaries as r has them).
+template <class T>
+void run_block(const Program& prog, const kernels::PathKernels<T>* path, T* const* r, const T* consts,
+               std::size_t len) noexcept
+{
+    const ElemInstr* code = prog.code.data();
+    const std::size_t n = prog.code.size();
+    const std::size_t full = len - len % path->lanes;
+    if (full > 0)
+        path->run(code, n, r, consts, full);
+    if (full < len) {
+        T* tail[kMaxRegs] = {};
+        for (std::size_t k = 0; k < kFixedRegs + prog.temps; ++k)
+            tail[k] = r[k] != nullptr ? r[k] + full : nullptr;
+        Paths<T>::scalar()->run(code, n, tail, consts, len - full);
+    }
+}
+
 template <class T>
 void step(const Program& prog, bool scalar, const double* hp, std::uint64_t t, std::size_t count, T* p, const T* g,
           T* const* state) noexcept
@@ -126,28 +146,39 @@ void step(const Program& prog, bool scalar, const double* hp, std::uint64_t t, s
     constexpr std::size_t block = kBlockBytes / sizeof(T);
     alignas(64) T temps[kMaxTemps][block];
     const kernels::PathKernels<T>* path = path_for<T>(scalar);
-    const kernels::PathKernels<T>* tail_path = Paths<T>::scalar();
-    const ElemInstr* code = prog.code.data();
-    const std::size_t n = prog.code.size();
-    const std::size_t used = kFixedRegs + prog.temps;
     T* regs[kMaxRegs] = {};
-    T* tail[kMaxRegs] = {};
+    regs[0] = p;
+    regs[1] = const_cast<T*>(g); // read only: no instruction writes register 1
+    for (std::size_t k = 0; k < prog.state_count; ++k)
+        regs[2 + k] = state[k];
     for (std::size_t j = 0; j < prog.temps; ++j)
         regs[kFixedRegs + j] = temps[j];
-    for (std::size_t i = 0; i < count; i += block) {
+
+    // A built-in program runs fused, in one pass, like a compiled plugin; the elements past its last
+    // full register, and every other program, in blocks whose temporaries stay in L1.
+    std::size_t done = 0;
+    if (!scalar && prog.builtin >= 0) {
+        done = count - count % path->lanes;
+        if (done > 0)
+            path->fused[prog.builtin](regs, consts, done);
+    }
+    constexpr std::size_t line = 64 / sizeof(T);
+    for (std::size_t i = done; i < count; i += block) {
         const std::size_t len = std::min(block, count - i);
-        regs[0] = p + i;
-        regs[1] = const_cast<T*>(g + i); // read only: no instruction writes register 1
-        for (std::size_t k = 0; k < prog.state_count; ++k)
-            regs[2 + k] = state[k] + i;
-        const std::size_t full = len - len % path->lanes;
-        if (full > 0)
-            path->run(code, n, regs, consts, full);
-        if (full < len) {
-            for (std::size_t r = 0; r < used; ++r)
-                tail[r] = regs[r] != nullptr ? regs[r] + full : nullptr;
-            tail_path->run(code, n, tail, consts, len - full);
+        // Fetch the next block while this one computes: the passes over a block leave the memory
+        // idle otherwise, and the hardware prefetcher sees no stream to follow between them.
+        for (std::size_t j = i + block; j < std::min(count, i + 2 * block); j += line) {
+            __builtin_prefetch(p + j, 1, 3);
+            __builtin_prefetch(g + j, 0, 3);
+            for (std::size_t k = 0; k < prog.state_count; ++k)
+                __builtin_prefetch(state[k] + j, 1, 3);
         }
+        T* r[kMaxRegs] = {};
+        for (std::size_t k = 0; k < kFixedRegs; ++k)
+            r[k] = regs[k] != nullptr ? regs[k] + i : nullptr;
+        for (std::size_t j = 0; j < prog.temps; ++j)
+            r[kFixedRegs + j] = temps[j];
+        run_block(prog, path, r, consts, len);
     }
 }
 

@@ -7,7 +7,7 @@
 //     evaluated once per step in double precision (ConstInstr), then rounded to the step's type;
 //   - the element-wise part: a small register program (ElemInstr) that the kernels
 //     (core/src/optfile/kernels/) run over L1-sized blocks of the flat arrays, one translation unit
-//     per ISA. Every operation is IEEE-exact (+ - * / sqrt, comparisons, min, max, abs, sign, select)
+//     per ISA; the programs of the shipped files (Adam, AdamW, Lion) run fused, in one pass. Every operation is IEEE-exact (+ - * / sqrt, comparisons, min, max, abs, sign, select)
 //     or computed lane by lane with the C library (exp, log, tanh, pow), so every path gives bitwise
 //     the result of the scalar path, and of a plugin written with the same operations in the same
 //     order. x^n for a literal whole n in 0..8 is repeated multiplication ((x*x)*x ...); any other
@@ -111,6 +111,7 @@ struct Program {
     std::vector<ElemInstr> code;
     std::size_t state_count = 0;
     std::size_t temps = 0; // temporaries used
+    int builtin = -1;      // the built-in program (optfile/kernels/builtin.hpp) this one is, or -1
 };
 
 // The compiled file: its declarations for the descriptor, and the program.

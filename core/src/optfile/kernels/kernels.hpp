@@ -2,6 +2,8 @@
 // isa_scalar, isa_sse2, isa_avx2, isa_avx512 define them; run.cpp picks one).
 #pragma once
 
+#include "builtin.hpp"
+
 #include <cgp/optfile/program.hpp>
 
 #include <cstddef>
@@ -12,11 +14,17 @@ namespace cgp::optfile::kernels {
 template <class T>
 using run_fn = void (*)(const ElemInstr* code, std::size_t n, T* const* r, const T* c, std::size_t len) noexcept;
 
+// Runs built-in program number k (builtin.hpp) over elements [0, len) of p = r[0], g = r[1] and the
+// states r[2 ..] in one pass (constants c); len is a multiple of lanes.
+template <class T>
+using fused_fn = void (*)(T* const* r, const T* c, std::size_t len) noexcept;
+
 template <class T>
 struct PathKernels {
     const char* name;
     std::size_t lanes;
     run_fn<T> run;
+    fused_fn<T> fused[kBuiltinCount];
 };
 
 const PathKernels<float>* scalar_f32() noexcept;

@@ -4,17 +4,22 @@
 // -ffp-contract=off. Everything sits in an anonymous namespace (no inline function compiled with
 // wide flags can be shared with another path); only the table function of each TU is visible.
 //
-// Each instruction is one loop over the block, so the choice of operation is made once per block,
-// never per element. Every operation is exact, or (exp, log, tanh, pow) computed lane by lane with
+// run(): each instruction is one loop over the block, so the choice of operation is made once per
+// block, never per element. fused(): a built-in program (builtin.hpp) unrolled at compile time into
+// one loop whose values stay in SIMD registers. Every operation is exact, or (exp, log, tanh, pow) computed lane by lane with
 // the C library, so all paths give the scalar path's bits.
 #pragma once
 
+#include "builtin.hpp"
 #include "kernels.hpp"
 
 #include <cgp/sdk/math.hpp>
 
 #include <cmath>
 #include <cstddef>
+#include <iterator>
+#include <type_traits>
+#include <utility>
 
 namespace cgp::optfile::kernels {
 namespace {
@@ -168,10 +173,104 @@ void run(const ElemInstr* code, std::size_t n, T* const* r, const T* c, std::siz
     }
 }
 
+// The binary operation op on vectors.
+template <EOp op, class V>
+[[gnu::always_inline]] inline V apply(const V& a, const V& b) noexcept
+{
+    // clang-format off
+    if constexpr (op == EOp::Add) return Add::f(a, b);
+    else if constexpr (op == EOp::Sub) return Sub::f(a, b);
+    else if constexpr (op == EOp::Mul) return Mul::f(a, b);
+    else if constexpr (op == EOp::Div) return Div::f(a, b);
+    else if constexpr (op == EOp::Min) return Min::f(a, b);
+    else if constexpr (op == EOp::Max) return Max::f(a, b);
+    else if constexpr (op == EOp::Lt) return Lt::f(a, b);
+    else if constexpr (op == EOp::Le) return Le::f(a, b);
+    else if constexpr (op == EOp::Gt) return Gt::f(a, b);
+    else if constexpr (op == EOp::Ge) return Ge::f(a, b);
+    else if constexpr (op == EOp::Eq) return Eq::f(a, b);
+    else return Ne::f(a, b);
+    // clang-format on
+}
+
+// One instruction of a fused program on one vector of every register (x: registers, cv: constants).
+// (Always inlined, so that the registers x of fused() stay in SIMD registers.)
+template <ElemInstr In, class V>
+[[gnu::always_inline]] inline void fused_op(V* x, const V* cv) noexcept
+{
+    constexpr EOp op = In.op;
+    static_assert(op != EOp::Exp && op != EOp::Log && op != EOp::Tanh && op != EOp::Pow,
+                  "a built-in program uses no function the C library computes lane by lane");
+    if constexpr (op == EOp::Copy)
+        x[In.dst] = x[In.a];
+    else if constexpr (op == EOp::Broadcast)
+        x[In.dst] = cv[In.a];
+    else if constexpr (op == EOp::Neg)
+        x[In.dst] = Neg::f(x[In.a]);
+    else if constexpr (op == EOp::Sqrt)
+        x[In.dst] = Sqrt::f(x[In.a]);
+    else if constexpr (op == EOp::Abs)
+        x[In.dst] = Abs::f(x[In.a]);
+    else if constexpr (op == EOp::Sign)
+        x[In.dst] = Sign::f(x[In.a]);
+    else if constexpr (op == EOp::Select)
+        x[In.dst] = sdk::math::select(x[In.a] != V(0), x[In.b], x[In.c]);
+    else {
+        const V a = In.kinds == Operands::ConstReg ? cv[In.a] : x[In.a];
+        const V b = In.kinds == Operands::RegConst ? cv[In.b] : x[In.b];
+        x[In.dst] = apply<op>(a, b);
+    }
+}
+
+// A built-in program (builtin.hpp) over elements [0, len) of p = r[0], g = r[1] and the states
+// r[2 ..], in one pass: each vector is loaded once, runs every instruction in registers, and is
+// stored once. len is a multiple of P::lanes. Same operations, same order: the interpreter's bits.
+template <class P, class T, class Prog>
+void fused(T* const* r, const T* c, std::size_t len) noexcept
+{
+    using V = typename P::V;
+    constexpr std::size_t n = std::size(Prog::code);
+    constexpr std::size_t s = Prog::states;
+    constexpr std::size_t consts = [] {
+        std::size_t k = 0;
+        for (const ElemInstr& in : Prog::code) {
+            if (in.op == EOp::Broadcast || in.kinds == Operands::ConstReg)
+                k = k > in.a + 1u ? k : in.a + 1u;
+            if (in.kinds == Operands::RegConst)
+                k = k > in.b + 1u ? k : in.b + 1u;
+        }
+        return k > 0 ? k : 1;
+    }();
+    V cv[consts];
+    for (std::size_t k = 0; k < consts; ++k)
+        cv[k] = V(c[k]);
+    T* const p = r[0];
+    const T* const g = r[1];
+    for (std::size_t i = 0; i < len; i += P::lanes) {
+        V x[kMaxRegs];
+        x[0] = P::load(p + i);
+        x[1] = P::load(g + i);
+        for (std::size_t k = 0; k < s; ++k)
+            x[2 + k] = P::load(r[2 + k] + i);
+        [&]<std::size_t... K>(std::index_sequence<K...>)
+        {
+            (fused_op<Prog::code[K]>(x, cv), ...);
+        }
+        (std::make_index_sequence<n>{});
+        P::store(p + i, x[0]);
+        for (std::size_t k = 0; k < s; ++k)
+            P::store(r[2 + k] + i, x[2 + k]);
+    }
+}
+
 template <class T, class P>
 constexpr PathKernels<T> make_path(const char* name) noexcept
 {
-    return {name, P::lanes, &run<P, T>};
+    return [name]<std::size_t... I>(std::index_sequence<I...>)
+    {
+        return PathKernels<T>{name, P::lanes, &run<P, T>, {&fused<P, T, std::tuple_element_t<I, Builtins>>...}};
+    }
+    (std::make_index_sequence<kBuiltinCount>{});
 }
 
 } // namespace
