@@ -38,7 +38,8 @@ struct Report {
 double triad_bandwidth(const Settings& s);
 
 void bench_graph(const Settings& s, Report& r);
-void bench_optimizers(const Settings& s, Report& r, double triad_bytes_per_second);
+// The triad bandwidth is measured first, when (and only when) a case of the section is selected.
+void bench_optimizers(const Settings& s, Report& r);
 void bench_training(const Settings& s, Report& r);
 // Training on CSV data without held-out data, and with a split evaluated at the end or every N.
 void bench_evaluation(const Settings& s, Report& r);

@@ -40,9 +40,11 @@ void bench_training(const Settings& s, Report& r)
                    s.harness.samples);
         fmt::print("{:<14} {:>5} {:<10} {:>12} {:>14}\n", "model", "batch", "plugin", "per iter", "iterations/s");
     }
+    std::vector<std::shared_ptr<const Plugin>> plugins;
+    for (const auto& path : s.plugins)
+        plugins.push_back(Plugin::load(path));
     for (const Case& c : cases) {
-        for (const auto& path : s.plugins) {
-            const auto plugin = Plugin::load(path);
+        for (const auto& plugin : plugins) {
             const std::string name = fmt::format("training {} batch {} {}", c.name, c.batch, plugin->id());
             if (!selected(s, name))
                 continue;
@@ -99,7 +101,6 @@ std::filesystem::path write_classes_csv(std::size_t rows)
 void bench_evaluation(const Settings& s, Report& r)
 {
     const std::uint64_t iterations = s.quick ? 2000 : 20000;
-    const std::filesystem::path csv = write_classes_csv(3000);
     struct Case {
         const char* name;
         bool held_out;
@@ -110,14 +111,23 @@ void bench_evaluation(const Settings& s, Report& r)
                           {"split, evaluated every 100", true, 100},
                           {"split, evaluated every 1000", true, 1000}};
     auto& rows = r.json["training_evaluation"] = nlohmann::ordered_json::array();
+    std::vector<std::shared_ptr<const Plugin>> plugins;
+    bool any = false;
+    for (const auto& path : s.plugins) {
+        plugins.push_back(Plugin::load(path));
+        for (const Case& c : cases)
+            any = any || selected(s, fmt::format("training evaluation {} {}", c.name, plugins.back()->id()));
+    }
+    if (!any)
+        return;
+    const std::filesystem::path csv = write_classes_csv(3000);
     if (r.print_text) {
         fmt::print("\nTraining with held-out evaluation (8-32-3 relu, cross-entropy, 3000 CSV rows split 0.8,0.1,0.1 "
                    "or all for training, batch 32, f32; median of {} runs)\n",
                    s.harness.samples);
         fmt::print("{:<30} {:<10} {:>12} {:>14}\n", "evaluation", "plugin", "per iter", "iterations/s");
     }
-    for (const auto& path : s.plugins) {
-        const auto plugin = Plugin::load(path);
+    for (const auto& plugin : plugins) {
         for (const Case& c : cases) {
             const std::string name = fmt::format("training evaluation {} {}", c.name, plugin->id());
             if (!selected(s, name))
