@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cgp/data/data.hpp>
 #include <cgp/io/atomic_file.hpp>
+#include <cgp/tape/aligned.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -70,7 +72,33 @@ void bench_training(const Settings& s, Report& r)
                             {"iterations_per_second", 1.0 / median}});
         }
     }
+    bench_sampling(s, r);
     bench_evaluation(s, r);
+}
+
+void bench_sampling(const Settings& s, Report& r)
+{
+    const std::string name = "training sampling multi-neuron batch 8";
+    if (!selected(s, name))
+        return;
+    // The batch a multi-neuron run at batch 8 draws: CGP's sampler over its 5000 generated samples.
+    Rng rng(1);
+    const Dataset data = generate_cgp_data(5000, 4, rng);
+    const auto sampler = make_cgp_sampler(data, 2, 8);
+    AlignedArray<float> columns(5 * 8);
+    std::vector<float*> in, out{columns.data() + 4 * 8};
+    for (std::size_t k = 0; k < 4; ++k)
+        in.push_back(columns.data() + k * 8);
+    const Timing t = measure(
+        [&] {
+            sampler->next(8, std::span<float* const>(in), std::span<float* const>(out));
+            keep(columns[0]);
+        },
+        s.harness);
+    if (r.print_text)
+        fmt::print("\nSampling alone (CGP's sampler, 4 features, batch 8, f32): {} per batch\n",
+                   format_seconds(t.median));
+    r.json["training_sampling"] = {{"batch", 8}, {"features", 4}, {"seconds_per_batch", t.median}};
 }
 
 namespace {
