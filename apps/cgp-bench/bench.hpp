@@ -40,10 +40,13 @@ struct Report {
 double triad_bandwidth(const Settings& s);
 
 void bench_graph(const Settings& s, Report& r);
-void bench_optimizers(const Settings& s, Report& r, double triad_bytes_per_second);
+// The triad bandwidth is measured first, when (and only when) a case of the section is selected.
+void bench_optimizers(const Settings& s, Report& r);
 void bench_training(const Settings& s, Report& r);
 // One run on several threads: fork-join cost, dense layers split by rows, training on 1 and 2 threads.
 void bench_threads(const Settings& s, Report& r);
+// CGP's sampler alone, drawing multi-neuron's batch of 8: the sampling part of a training iteration.
+void bench_sampling(const Settings& s, Report& r);
 // Training on CSV data without held-out data, and with a split evaluated at the end or every N.
 void bench_evaluation(const Settings& s, Report& r);
 

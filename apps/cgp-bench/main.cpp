@@ -90,17 +90,10 @@ int run(int argc, char** argv)
     report.json["machine"] = {{"simd_paths", paths}, {"samples", s.harness.samples}, {"quick", s.quick}};
     fmt::print(stderr, "cgp-bench: paths {}; {} plugins; median of {} samples\n", paths, s.plugins.size(),
                s.harness.samples);
-    double triad = 0.0;
-    if (wanted("optimizer")) {
-        triad = bench::triad_bandwidth(s);
-        report.json["machine"]["triad_gb_per_s"] = triad / 1e9;
-        if (!json)
-            fmt::print("One-thread triad bandwidth: {:.1f} GB/s\n", triad / 1e9);
-    }
     if (wanted("graph"))
         bench::bench_graph(s, report);
     if (wanted("optimizer"))
-        bench::bench_optimizers(s, report, triad);
+        bench::bench_optimizers(s, report);
     if (wanted("training"))
         bench::bench_training(s, report);
     if (wanted("threads"))

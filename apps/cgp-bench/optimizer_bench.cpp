@@ -32,21 +32,32 @@ struct Buffers {
 
 } // namespace
 
-void bench_optimizers(const Settings& s, Report& r, double triad)
+void bench_optimizers(const Settings& s, Report& r)
 {
     const std::vector<std::size_t> sizes =
         s.quick ? std::vector<std::size_t>{1000, 100000} : std::vector<std::size_t>{1000, 100000, 10000000};
     auto& rows = r.json["optimizer"] = nlohmann::ordered_json::array();
+    std::vector<std::filesystem::path> optimizers = s.plugins;
+    optimizers.insert(optimizers.end(), s.optimizer_files.begin(), s.optimizer_files.end());
+    std::vector<std::shared_ptr<const Plugin>> plugins;
+    bool any = false;
+    for (const auto& path : optimizers) {
+        plugins.push_back(Plugin::load(path));
+        for (std::size_t n : sizes)
+            any = any || selected(s, fmt::format("optimizer {} {}", plugins.back()->id(), n));
+    }
+    if (!any)
+        return;
+    const double triad = triad_bandwidth(s);
+    r.json["machine"]["triad_gb_per_s"] = triad / 1e9;
     if (r.print_text) {
+        fmt::print("One-thread triad bandwidth: {:.1f} GB/s\n", triad / 1e9);
         fmt::print("\nOptimizer steps (f32, median per step). floor = bytes moved / triad bandwidth ({:.1f} GB/s)\n",
                    triad / 1e9);
         fmt::print("{:<10} {:>9} {:<8} {:>10} {:>9} {:>9} {:>8} {:>9}\n", "plugin", "N", "form", "time", "ns/param",
                    "GB/s", "of triad", "x floor");
     }
-    std::vector<std::filesystem::path> optimizers = s.plugins;
-    optimizers.insert(optimizers.end(), s.optimizer_files.begin(), s.optimizer_files.end());
-    for (const auto& path : optimizers) {
-        const auto plugin = Plugin::load(path);
+    for (const auto& plugin : plugins) {
         if (needs_closure(*plugin)) { // its steps evaluate a loss, and these figures have none
             if (r.print_text)
                 fmt::print("{:<10} (not measured: it evaluates the loss inside its steps, cgp.needs_closure/1; its "

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cgp/data/data.hpp>
 #include <cgp/io/atomic_file.hpp>
+#include <cgp/tape/aligned.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -40,9 +42,11 @@ void bench_training(const Settings& s, Report& r)
                    s.harness.samples);
         fmt::print("{:<14} {:>5} {:<10} {:>12} {:>14}\n", "model", "batch", "plugin", "per iter", "iterations/s");
     }
+    std::vector<std::shared_ptr<const Plugin>> plugins;
+    for (const auto& path : s.plugins)
+        plugins.push_back(Plugin::load(path));
     for (const Case& c : cases) {
-        for (const auto& path : s.plugins) {
-            const auto plugin = Plugin::load(path);
+        for (const auto& plugin : plugins) {
             const std::string name = fmt::format("training {} batch {} {}", c.name, c.batch, plugin->id());
             if (!selected(s, name))
                 continue;
@@ -68,7 +72,33 @@ void bench_training(const Settings& s, Report& r)
                             {"iterations_per_second", 1.0 / median}});
         }
     }
+    bench_sampling(s, r);
     bench_evaluation(s, r);
+}
+
+void bench_sampling(const Settings& s, Report& r)
+{
+    const std::string name = "training sampling multi-neuron batch 8";
+    if (!selected(s, name))
+        return;
+    // The batch a multi-neuron run at batch 8 draws: CGP's sampler over its 5000 generated samples.
+    Rng rng(1);
+    const Dataset data = generate_cgp_data(5000, 4, rng);
+    const auto sampler = make_cgp_sampler(data, 2, 8);
+    AlignedArray<float> columns(5 * 8);
+    std::vector<float*> in, out{columns.data() + 4 * 8};
+    for (std::size_t k = 0; k < 4; ++k)
+        in.push_back(columns.data() + k * 8);
+    const Timing t = measure(
+        [&] {
+            sampler->next(8, std::span<float* const>(in), std::span<float* const>(out));
+            keep(columns[0]);
+        },
+        s.harness);
+    if (r.print_text)
+        fmt::print("\nSampling alone (CGP's sampler, 4 features, batch 8, f32): {} per batch\n",
+                   format_seconds(t.median));
+    r.json["training_sampling"] = {{"batch", 8}, {"features", 4}, {"seconds_per_batch", t.median}};
 }
 
 namespace {
@@ -99,7 +129,6 @@ std::filesystem::path write_classes_csv(std::size_t rows)
 void bench_evaluation(const Settings& s, Report& r)
 {
     const std::uint64_t iterations = s.quick ? 2000 : 20000;
-    const std::filesystem::path csv = write_classes_csv(3000);
     struct Case {
         const char* name;
         bool held_out;
@@ -110,14 +139,23 @@ void bench_evaluation(const Settings& s, Report& r)
                           {"split, evaluated every 100", true, 100},
                           {"split, evaluated every 1000", true, 1000}};
     auto& rows = r.json["training_evaluation"] = nlohmann::ordered_json::array();
+    std::vector<std::shared_ptr<const Plugin>> plugins;
+    bool any = false;
+    for (const auto& path : s.plugins) {
+        plugins.push_back(Plugin::load(path));
+        for (const Case& c : cases)
+            any = any || selected(s, fmt::format("training evaluation {} {}", c.name, plugins.back()->id()));
+    }
+    if (!any)
+        return;
+    const std::filesystem::path csv = write_classes_csv(3000);
     if (r.print_text) {
         fmt::print("\nTraining with held-out evaluation (8-32-3 relu, cross-entropy, 3000 CSV rows split 0.8,0.1,0.1 "
                    "or all for training, batch 32, f32; median of {} runs)\n",
                    s.harness.samples);
         fmt::print("{:<30} {:<10} {:>12} {:>14}\n", "evaluation", "plugin", "per iter", "iterations/s");
     }
-    for (const auto& path : s.plugins) {
-        const auto plugin = Plugin::load(path);
+    for (const auto& plugin : plugins) {
         for (const Case& c : cases) {
             const std::string name = fmt::format("training evaluation {} {}", c.name, plugin->id());
             if (!selected(s, name))

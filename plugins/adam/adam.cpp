@@ -10,11 +10,13 @@
 // Hyperparameters: lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8, eps_inside_sqrt 0, amsgrad 0,
 // weight_decay 0, maximize 0. State: m, v, and w with amsgrad. The bias corrections are computed once
 // per step in double with pow(beta, t), and every product and quotient is rounded in torch's order
-// (addcmul: (c*a)*b, addcdiv: (c*a)/b), so f64 runs follow torch.optim.Adam to the last bits. With a
-// constant gradient g, every step moves p by lr * g / (|g| + eps) in real arithmetic.
+// (addcmul: (c*a)*b, addcdiv: (c*a)/b), so f64 runs follow torch.optim.Adam to the last bits
+// (one_minus_pow skips pow only where 1 - beta^t is provably 1). With a constant gradient g, every
+// step moves p by lr * g / (|g| + eps) in real arithmetic.
 #include "../common/torch_steps.hpp"
 
 #include <cgp/sdk/optimizer.hpp>
+#include <cgp/sdk/powers.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -49,8 +51,8 @@ struct Adam {
     template <class T>
     static constants<T> prepare(const double* hp, std::uint64_t t)
     {
-        const double bc1 = 1.0 - std::pow(hp[beta1], static_cast<double>(t));
-        const double bc2 = 1.0 - std::pow(hp[beta2], static_cast<double>(t));
+        const double bc1 = cgp::sdk::one_minus_pow(hp[beta1], t);
+        const double bc2 = cgp::sdk::one_minus_pow(hp[beta2], t);
         return {static_cast<T>(hp[beta1]),
                 static_cast<T>(1.0 - hp[beta1]),
                 static_cast<T>(hp[beta2]),

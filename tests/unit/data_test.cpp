@@ -1,12 +1,15 @@
 // Data: CGP's generator statistics, CGP's sampler, shuffled epochs, and the CSV loader's errors.
+#include <cgp/data/bounded_draw.hpp>
 #include <cgp/data/data.hpp>
 #include <cgp/io/error.hpp>
 
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <unistd.h>
 
@@ -14,6 +17,8 @@ using namespace cgp;
 namespace fs = std::filesystem;
 
 namespace {
+
+__extension__ typedef unsigned __int128 u128;
 
 struct Stats {
     double mean = 0, sd = 0;
@@ -126,6 +131,145 @@ BOOST_AUTO_TEST_CASE(cgp_sampler_state_restores_the_exact_sequence)
     b->next(4, in2, out2);
     BOOST_TEST(x0 == z0);
     BOOST_TEST(y == w);
+}
+
+BOOST_AUTO_TEST_CASE(bounded_draw_accepts_equally_many_63_bit_words_for_every_value)
+{
+    // Exact counting in 128-bit arithmetic: value v is the result for the words x with x * n in
+    // [v 2^63 + t, (v + 1) 2^63), t = 2^63 mod n; each such interval must hold floor(2^63 / n) multiples
+    // of n, and the words at the interval's ends must map (or be rejected) as that says.
+    const u128 two63 = u128{1} << 63;
+    for (std::uint64_t n : {1ull, 2ull, 3ull, 7ull, 1000ull, 2500ull, 4999ull, (1ull << 40) + 17}) {
+        const BoundedDraw draw(n);
+        const u128 t = two63 % n;
+        for (std::uint64_t v : {std::uint64_t{0}, n / 2, n - 1}) {
+            const u128 lo = v * two63 + t, hi = (v + 1) * two63 - 1;
+            const u128 count = hi / n - (lo + n - 1) / n + 1;
+            BOOST_TEST_REQUIRE((count == two63 / n), "n " << n << " value " << v);
+            const auto first = static_cast<std::uint64_t>((lo + n - 1) / n), last = static_cast<std::uint64_t>(hi / n);
+            std::uint64_t out = ~std::uint64_t{0};
+            BOOST_TEST_REQUIRE(draw.map(first, out));
+            BOOST_TEST(out == v);
+            BOOST_TEST_REQUIRE(draw.map(last, out));
+            BOOST_TEST(out == v);
+            if (first > 0 && draw.map(first - 1, out))
+                BOOST_TEST(out + 1 == v);
+        }
+    }
+    std::uint64_t out = 0;
+    BOOST_TEST(!BoundedDraw(3).map(0, out)); // 0 * 3 falls in the rejected remainder 2^63 mod 3 = 2
+    BOOST_TEST(BoundedDraw(4).map(0, out));  // 2^63 mod 4 = 0: nothing is rejected
+}
+
+namespace {
+
+// Column buffers for a batch of B from data with f features, and the expected values.
+struct Batch {
+    std::vector<std::vector<double>> cols, targets;
+    std::vector<double*> in, out;
+    Batch(std::size_t f, std::size_t B) : cols(f, std::vector<double>(B)), targets(1, std::vector<double>(B))
+    {
+        for (auto& c : cols)
+            in.push_back(c.data());
+        out.push_back(targets[0].data());
+    }
+};
+
+// CGP's sampler's stream 1 and stream 2 written out independently, with the engine itself.
+template <int Stream>
+Batch expected_batch(const Dataset& d, std::mt19937_64& e, std::size_t B)
+{
+    auto below = [&](std::uint64_t n) {
+        const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+        std::uint64_t r;
+        do
+            r = e();
+        while (r >= limit);
+        return r % n;
+    };
+    const std::size_t f = d.features(), half = d.class_split, other = d.samples - d.class_split;
+    std::vector<std::size_t> picks;
+    double mx = 0;
+    for (std::size_t b = 0; b < B; ++b) {
+        std::size_t s;
+        if constexpr (Stream == 1) {
+            const bool cls = below(2) == 1;
+            s = cls ? half + below(other) : below(half);
+        } else {
+            const std::uint64_t r = e();
+            const std::uint64_t n = (r & 1) != 0 ? other : half;
+            s = ((r & 1) != 0 ? half : 0) +
+                static_cast<std::size_t>((static_cast<u128>(r >> 1) * n) >> 63); // rejection: p < 1e-15
+        }
+        picks.push_back(s);
+        for (std::size_t k = 0; k < f; ++k)
+            mx = std::max(mx, d.x[s * f + k]);
+    }
+    Batch out(f, B);
+    for (std::size_t b = 0; b < B; ++b) {
+        for (std::size_t k = 0; k < f; ++k) {
+            const double x = d.x[picks[b] * f + k];
+            out.cols[k][b] = Stream == 1 ? x / mx : (x == mx ? 1.0 : x * (1.0 / mx));
+        }
+        out.targets[0][b] = d.y[picks[b]];
+    }
+    return out;
+}
+
+// Draws `batches` batches of 8 from the sampler, each required to equal the stream's own.
+template <int Stream>
+void require_stream(Sampler& sampler, const Dataset& d, std::mt19937_64& e, int batches)
+{
+    Batch got(d.features(), 8);
+    for (int i = 0; i < batches; ++i) {
+        const Batch want = expected_batch<Stream>(d, e, 8);
+        sampler.next(8, got.in, got.out);
+        BOOST_TEST_REQUIRE((got.cols == want.cols));
+        BOOST_TEST_REQUIRE((got.targets == want.targets));
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(cgp_sampler_draws_stream_2_one_word_per_sample_and_scales_by_the_reciprocal)
+{
+    Rng rng(1);
+    const Dataset d = generate_cgp_data(5000, 3, rng);
+    auto sampler = make_cgp_sampler(d, 42, 8);
+    BOOST_TEST(sampler->save_state().rfind("v2 ", 0) == 0);
+    std::mt19937_64 e(42);
+    require_stream<2>(*sampler, d, e, 200);
+}
+
+BOOST_AUTO_TEST_CASE(cgp_sampler_state_of_stream_1_resumes_with_stream_1s_draws_and_stays_stream_1)
+{
+    // A state without a stream tag, as checkpoints written before stream 2 hold it.
+    Rng rng(1);
+    const Dataset d = generate_cgp_data(5000, 3, rng);
+    auto sampler = make_cgp_sampler(d, 1, 8);
+    sampler->restore_state(Rng(7).save());
+    std::mt19937_64 e(7);
+    require_stream<1>(*sampler, d, e, 100);
+    const std::string state = sampler->save_state();
+    BOOST_TEST(std::isdigit(static_cast<unsigned char>(state[0])));
+    auto resumed = make_cgp_sampler(d, 1, 8);
+    resumed->restore_state(state);
+    require_stream<1>(*resumed, d, e, 10);
+}
+
+BOOST_AUTO_TEST_CASE(cgp_sampler_refuses_a_state_of_an_unknown_stream_naming_it)
+{
+    Rng rng(1);
+    const Dataset d = generate_cgp_data(100, 2, rng);
+    auto sampler = make_cgp_sampler(d, 1, 4);
+    try {
+        sampler->restore_state("v3 " + Rng(7).save());
+        BOOST_FAIL("a stream-3 state was accepted");
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        BOOST_TEST(what.find("'v3'") != std::string::npos);
+        BOOST_TEST(what.find("hint:") != std::string::npos);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(epoch_sampler_visits_every_sample_once_per_epoch)

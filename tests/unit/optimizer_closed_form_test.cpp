@@ -10,10 +10,12 @@
 #include <cgp/tape/aligned.hpp>
 #include <cgp/host/plugin.hpp>
 #include <cgp/host/plugin_optimizer.hpp>
+#include <cgp/sdk/powers.hpp>
 
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 using namespace cgp;
@@ -77,6 +79,28 @@ BOOST_AUTO_TEST_CASE(sgdplus_velocity_follows_the_geometric_sum_on_a_constant_gr
         expected_p -= lr * v;
         BOOST_TEST(a.state[0][18] == v, tt::tolerance(1e-12));
         BOOST_TEST(a.p[18] == expected_p, tt::tolerance(1e-12));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(one_minus_pow_is_bitwise_one_minus_pow_of_beta_and_t_at_every_step)
+{
+    // The Adam family's bias corrections: the shortcut past the step where beta^t is negligible
+    // must give the very double 1 - pow(beta, t) gives, before, at and after that step.
+    for (const double beta :
+         {0.0, 1e-300, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 0.9999, 0.99999, std::nextafter(1.0, 0.0)}) {
+        auto same = [&](std::uint64_t t) {
+            const double want = 1.0 - std::pow(beta, static_cast<double>(t));
+            const double got = sdk::one_minus_pow(beta, t);
+            BOOST_TEST_REQUIRE(std::memcmp(&want, &got, sizeof want) == 0, "beta " << beta << " t " << t);
+        };
+        for (std::uint64_t t = 1; t <= 5000; ++t)
+            same(t);
+        const auto first_skipped = static_cast<std::uint64_t>(std::ceil(45.0 / (1.0 - beta)));
+        for (std::uint64_t t = std::max<std::uint64_t>(first_skipped, 101) - 100; t <= first_skipped + 100; ++t)
+            same(t);
+        for (std::uint64_t t : {std::uint64_t{100000}, std::uint64_t{10000000}, std::uint64_t{1} << 40,
+                                std::uint64_t{1} << 60, ~std::uint64_t{0}})
+            same(t);
     }
 }
 

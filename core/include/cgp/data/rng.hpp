@@ -34,6 +34,9 @@ public:
 
     bool coin() noexcept { return (engine_() >> 63) != 0; }
 
+    // 64 raw random bits (the engine's next output).
+    std::uint64_t bits() noexcept { return engine_(); }
+
     // Standard normal (Marsaglia polar method; the second value is cached for the next call).
     double normal() noexcept
     {

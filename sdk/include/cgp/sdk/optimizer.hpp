@@ -3,9 +3,9 @@
 // The class holds the description, the hyperparameter schema and the update written once, generic
 // over the value type V: V is a plain float/double in the scalar form and an xsimd batch in the SIMD
 // forms. CGP_REGISTER_OPTIMIZER(Class) turns it into the C contract of abi.h: it exports the entry
-// symbol, runs the update over the arrays in SIMD batches with a scalar tail, picks the best SIMD
-// variant the CPU has (when cgp_add_plugin compiled the file for several), and turns exceptions into
-// status codes. Nothing here allocates inside a step.
+// symbol, runs the update over the arrays in SIMD batches (the last, partial one through a
+// lane-sized copy), picks the best SIMD variant the CPU has (when cgp_add_plugin compiled the file
+// for several), and turns exceptions into status codes. Nothing here allocates inside a step.
 //
 // The class must provide (CGP_REGISTER_OPTIMIZER checks each when the plugin compiles, and names
 // the member that is missing; see plugin_checks.hpp):
@@ -121,8 +121,39 @@ inline void apply(std::size_t begin, std::size_t end, T* p, const T* g, T* const
     }
 }
 
-// Runs the update in V-sized blocks over the largest multiple of the lane count; returns where the
-// (scalar) tail starts. NS is made a compile-time constant so the state loop unrolls.
+// Applies Opt::update to the last elements [begin, n), fewer than one V holds, through one V: they
+// are copied into lane-sized local arrays whose other lanes repeat element n - 1 (so every lane
+// computes a value the update also computes for a real element), updated, and copied back. Each
+// lane computes what the SIMD blocks compute, so short arrays (13 parameters, 16 lanes) take the
+// SIMD route too, with the same per-element guarantee against the scalar form (simd_max_ulp).
+template <class Opt, class V, unsigned NS, class T, class C>
+inline void apply_tail(std::size_t begin, std::size_t n, T* p, const T* g, T* const* s, const C& c) noexcept
+{
+    constexpr std::size_t lanes = vec_lanes<V>::value;
+    constexpr unsigned arrays = Opt::max_state > 0 ? Opt::max_state : 1;
+    alignas(64) T lp[lanes], lg[lanes], ls[arrays][lanes];
+    T* lsp[arrays];
+    const std::size_t rest = n - begin;
+    for (std::size_t j = 0; j < lanes; ++j) {
+        const std::size_t i = begin + (j < rest ? j : rest - 1);
+        lp[j] = p[i];
+        lg[j] = g[i];
+        for (unsigned k = 0; k < NS; ++k)
+            ls[k][j] = s[k][i];
+    }
+    for (unsigned k = 0; k < arrays; ++k)
+        lsp[k] = ls[k];
+    apply<Opt, V, lanes, NS>(0, lanes, lp, lg, lsp, c);
+    for (std::size_t j = 0; j < rest; ++j) {
+        p[begin + j] = lp[j];
+        for (unsigned k = 0; k < NS; ++k)
+            s[k][begin + j] = ls[k][j];
+    }
+}
+
+// Runs the update in V-sized blocks over the largest multiple of the lane count, then the rest
+// through one V (apply_tail); returns n, where the scalar tail would start. NS is made a
+// compile-time constant so the state loop unrolls.
 template <class Opt, class V, class T, class C>
 inline std::size_t apply_blocks(std::size_t n, T* p, const T* g, T* const* s, unsigned ns, const C& c) noexcept
 {
@@ -130,10 +161,13 @@ inline std::size_t apply_blocks(std::size_t n, T* p, const T* g, T* const* s, un
     const std::size_t full = n - n % lanes;
     [&]<unsigned... K>(std::integer_sequence<unsigned, K...>)
     {
-        (void)((ns == K ? (apply<Opt, V, lanes, K>(0, full, p, g, s, c), true) : false) || ...);
+        (void)((ns == K ? (apply<Opt, V, lanes, K>(0, full, p, g, s, c),
+                           full < n ? apply_tail<Opt, V, K>(full, n, p, g, s, c) : void(), true)
+                        : false) ||
+               ...);
     }
     (std::make_integer_sequence<unsigned, Opt::max_state + 1>{});
-    return full;
+    return n;
 }
 
 // A SIMD variant compiled in its own translation unit: processes the full blocks and returns where

@@ -358,8 +358,8 @@ struct glue : glue_common<Opt> {
         });
     }
 
-    // The update over n elements with these hyperparameters: SIMD blocks (unless CGP_STEP_SCALAR),
-    // then the scalar tail.
+    // The update over n elements with these hyperparameters: SIMD blocks and the partial last block
+    // (unless CGP_STEP_SCALAR), or the scalar form.
     template <class T>
     static void run_range(std::uint32_t flags, const double* hp, std::uint64_t t, std::size_t n, T* p, const T* g,
                           T* const* s, unsigned ns)
