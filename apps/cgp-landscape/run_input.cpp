@@ -119,11 +119,11 @@ TraceParams read_trace(const fs::path& path, const Graph& graph, const RunSettin
     }
     const std::string traced =
         model.contains("name") && model["name"].is_string() ? model["name"].get<std::string>() : std::string("?");
-    if (params != graph.params || nodes != graph.nodes.size())
+    if (graph.params != params || nodes != scalar_node_count(graph))
         throw Error(fmt::format("{}: a trace of another model: {} ({} parameters: {}; {} nodes), not {} ({} "
                                 "parameters: {}; {} nodes)\nhint: give the traced run's --model, --expr or --layers",
                                 file, traced, params.size(), names(params), nodes, graph.name, graph.params.size(),
-                                names(graph.params), graph.nodes.size()));
+                                names(graph.params.to_vector()), scalar_node_count(graph)));
     // The settings that decide the run's path, as the trace recorded them.
     const nlohmann::json& s = member(j, "settings", file);
     const nlohmann::json& opt = member(j, "optimizer", file);

@@ -56,7 +56,7 @@ void bind_saved_model(py::module_& m)
         .def_readonly("class_names", &SavedModel::class_names)
         .def_property_readonly("outputs", [](const SavedModel& s) { return s.graph.outputs; })
         .def_property_readonly("params", [](const SavedModel& s) { return s.params; })
-        .def_property_readonly("param_names", [](const SavedModel& s) { return s.graph.params; })
+        .def_property_readonly("param_names", [](const SavedModel& s) { return s.graph.params.to_vector(); })
         .def_property_readonly("loss", [](const SavedModel& s) { return std::string(to_string(s.loss)); })
         .def("predict", &predict_rows, py::arg("rows"),
              "Predictions for rows in the model's column order: dict(values, classes).");

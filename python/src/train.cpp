@@ -130,7 +130,7 @@ py::dict result_dict(const Experiment& ex, const TrainSummary& s, const std::str
     d["model"] = model_name;
     d["inputs"] = ex.graph().inputs;
     d["outputs"] = ex.graph().outputs;
-    d["param_names"] = ex.graph().params;
+    d["param_names"] = ex.graph().params.to_vector();
     d["params"] = numpy_of(ex.params());
     d["optimizer"] = py::dict(py::arg("id") = opt.plugin().id(), py::arg("version") = opt.plugin().version(),
                               py::arg("path") = opt.plugin().path().string());
@@ -230,7 +230,7 @@ void bind_train(py::module_& m)
             const ModelSpec spec = make_model(parse_train(args).model);
             const Graph g = build_graph(spec);
             return py::dict(py::arg("name") = spec.name, py::arg("inputs") = g.inputs, py::arg("outputs") = g.outputs,
-                            py::arg("params") = g.params);
+                            py::arg("params") = g.params.to_vector());
         },
         py::arg("args"), "The model the options choose: its name, inputs, outputs and parameters.");
     m.def("train", &train, py::arg("args"), py::arg("progress") = py::none(), py::arg("interval") = 0.25,

@@ -33,8 +33,9 @@ bool has(const std::string& text, const std::string& part)
 
 // The loss by evaluating every node of the graph for every sample in plain f64, one sample at a
 // time: a reference independent of the tape's compilation, fusion and SIMD kernels.
-double scalar_loss(const Graph& g, const Dataset& d, const std::vector<double>& params)
+double scalar_loss(const Graph& model, const Dataset& d, const std::vector<double>& params)
 {
+    const Graph g = scalar_form(model); // dense layers written out node by node
     std::vector<double> v(g.nodes.size());
     double sum = 0.0;
     for (std::size_t s = 0; s < d.samples; ++s) {
@@ -63,6 +64,7 @@ double scalar_loss(const Graph& g, const Dataset& d, const std::vector<double>& 
             case Op::Abs: r = std::abs(a); break;
             case Op::Softplus: r = std::log1p(std::exp(a)); break;
             case Op::Identity: r = a; break;
+            case Op::Dense: BOOST_FAIL("a dense unit in the scalar form"); break;
             }
             v[n] = r;
         }

@@ -17,7 +17,7 @@ BOOST_AUTO_TEST_CASE(layers_count_weights_and_biases_exactly)
     // 4 inputs -> 3 -> 1: (4+1)*3 + (3+1)*1 = 19 parameters.
     const MemoryEstimate e = estimate_layers_memory({4, 3, 1});
     BOOST_TEST(e.parameters == 19u);
-    BOOST_TEST(e.model_bytes == 19u * kBytesPerParameter);
+    BOOST_TEST(e.model_bytes == 19u * kBytesPerDenseParameter);
     BOOST_TEST(!e.bounded);
     // The case that used to exhaust memory: 4096 wide, computed without overflow.
     BOOST_TEST(estimate_layers_memory({4096, 4096, 4096, 1}).parameters == 2u * 4097u * 4096u + 4097u);
@@ -30,6 +30,7 @@ BOOST_AUTO_TEST_CASE(generated_data_costs_eight_bytes_per_value_and_sample)
     data.dataset_size = 1000;
     const MemoryEstimate e = estimate_run_memory(spec, data);
     BOOST_TEST(e.data_bytes == 1000u * 5u * 8u);
+    BOOST_TEST(e.model_bytes == 19u * kBytesPerDenseParameter); // built as dense layers
     BOOST_TEST(e.total() == e.model_bytes + e.data_bytes);
 }
 

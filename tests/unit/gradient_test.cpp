@@ -109,6 +109,29 @@ BOOST_AUTO_TEST_CASE(layered_models_match_finite_differences)
     check_both_paths(build_graph(layered_model({3, 5, 2}, Activation::Relu)), 16, 10, 0.5, 1.5);
 }
 
+BOOST_AUTO_TEST_CASE(dense_layers_of_a_layered_model_match_finite_differences_and_their_scalar_form)
+{
+    // An output activation on two declared outputs, one in each layer: each layer is two dense
+    // layers (a run of tanh units, a sigmoid unit), in both parameter orders.
+    ModelSpec spec = layered_model({3, 4, 2}, Activation::Tanh);
+    spec.output_activation = Activation::Sigmoid;
+    spec.outputs = {{"x2_1", {}}, {"x1_3", {}}};
+    for (const ParamOrder order : {ParamOrder::PerLayer, ParamOrder::BiasesLast}) {
+        const Graph g = build_graph(spec, order);
+        BOOST_TEST_REQUIRE(g.dense.size() == 4u);
+        check_both_paths(g, 9, 21);
+        // The dense lowering computes what the scalar nodes compute (the element-wise route).
+        const Graph scalar = scalar_form(g);
+        Tape<double> dense(g, 9), nodes(scalar, 9);
+        test::fill_random(dense, 22);
+        test::fill_random(nodes, 22);
+        BOOST_TEST(dense.forward_backward() == nodes.forward_backward(), boost::test_tools::tolerance(1e-12));
+        for (std::size_t i = 0; i < g.params.size(); ++i)
+            BOOST_TEST(dense.grads()[i] == nodes.grads()[i], boost::test_tools::tolerance(1e-12));
+    }
+    check_both_paths(build_graph(layered_model({17, 16, 1}, Activation::Relu)), 5, 23, 0.0, 0.5);
+}
+
 BOOST_AUTO_TEST_CASE(wide_layers_match_finite_differences)
 {
     // 16 or more inputs per layer: the weight gradient goes through the transposed-input product,

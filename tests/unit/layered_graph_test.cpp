@@ -1,11 +1,13 @@
-// Generated layered models: the graph built straight from the layer sizes is the graph of the same
-// statements written out and parsed, node for node, name for name, in every parameter order.
+// Generated layered models: the graph built straight from the layer sizes is one of dense layers (a
+// node per unit, nothing per weight) whose scalar form is the graph of the same statements written
+// out and parsed, node for node, name for name, with its fingerprint, in every parameter order.
 #include <cgp/graph/graph.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/language/layered.hpp>
 
 #include <boost/test/unit_test.hpp>
 
+#include <optional>
 #include <string>
 
 using namespace cgp;
@@ -24,8 +26,20 @@ ModelSpec parsed(ModelSpec spec)
 
 void check_same(const ModelSpec& spec, ParamOrder order)
 {
-    const Graph direct = build_graph(spec, order);
+    const Graph dense = build_graph(spec, order);
     const Graph reference = build_graph(parsed(spec), order);
+    std::size_t units = 0;
+    for (std::size_t l = 1; l < spec.layers.size(); ++l)
+        units += static_cast<std::size_t>(spec.layers[l]);
+    BOOST_TEST(dense.nodes.size() == static_cast<std::size_t>(spec.layers[0]) + units);
+    BOOST_TEST(!dense.dense.empty());
+    BOOST_TEST(is_dense_model(dense));
+    BOOST_TEST(dense.fingerprint() == reference.fingerprint());
+    BOOST_TEST(scalar_node_count(dense) == reference.nodes.size());
+    BOOST_TEST(dense.params == reference.params);
+    for (std::size_t i = 0; i < reference.params.size(); ++i)
+        BOOST_TEST((dense.params.find(reference.params[i]) == std::optional<std::size_t>(i)));
+    const Graph direct = scalar_form(dense);
     BOOST_TEST_REQUIRE(direct.nodes.size() == reference.nodes.size());
     for (std::size_t n = 0; n < direct.nodes.size(); ++n) {
         const Node& a = direct.nodes[n];
@@ -79,6 +93,27 @@ BOOST_AUTO_TEST_CASE(direct_build_equals_the_parsed_statements_with_an_output_ac
     check_same(spec, ParamOrder::PerLayer);
     spec.outputs = {{"x2_1", {}}, {"x1_3", {}}};
     check_same(spec, ParamOrder::PerLayer);
+}
+
+BOOST_AUTO_TEST_CASE(generated_parameter_names_are_found_by_name_and_others_are_not)
+{
+    const Graph g = build_graph(layered_model({3, 4, 2}));
+    BOOST_TEST(g.params.size() == 3u * 4u + 4u + 4u * 2u + 2u);
+    BOOST_TEST(g.params[0] == "w1_0_0");
+    BOOST_TEST(g.params[13] == "x1_1.bias");
+    BOOST_TEST(g.params[16] == "w2_0_0");
+    BOOST_TEST(*g.params.find("w2_1_3") == 16u + 4u + 3u);
+    BOOST_TEST(*g.params.find("x2_1.bias") == 25u);
+    for (const char* absent : {"w1_4_0", "w1_0_3", "w3_0_0", "x1_4.bias", "w1_00_0", "w1_0", "x0_0.bias", "ab", ""}) {
+        BOOST_TEST_INFO(absent);
+        BOOST_TEST(!g.params.find(absent).has_value());
+    }
+    ParamNames given{"ab", "bc"};
+    given.add_weights(1, 0, 1, 2);
+    given.push_back("cd");
+    BOOST_TEST((given == std::vector<std::string>{"ab", "bc", "w1_0_0", "w1_0_1", "cd"}));
+    BOOST_TEST(*given.find("cd") == 4u);
+    BOOST_TEST(*given.find("w1_0_1") == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(an_undefined_or_repeated_output_of_a_layered_model_is_refused_by_name)

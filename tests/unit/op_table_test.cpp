@@ -258,7 +258,10 @@ BOOST_AUTO_TEST_CASE(every_activation_of_the_table_is_applied_to_every_node_and_
         BOOST_TEST(to_string(act) == to_string(op));
         ModelSpec spec = layered_model({2, 2, 1}, act);
         spec.node_bias = true;
-        const Graph g = build_graph(spec);
+        const Graph dense = build_graph(spec);
+        for (const DenseLayer& d : dense.dense)
+            BOOST_TEST((d.act == op));
+        const Graph g = scalar_form(dense); // node by node
         for (std::size_t s = 0; s < g.variables.size(); ++s) {
             const Definition& def = g.definitions[s];
             const Node& top = g.nodes[static_cast<std::size_t>(g.variable_nodes[s])];

@@ -1,5 +1,6 @@
 // build_graph: checks a ModelSpec and turns its statements into a topologically ordered DAG.
 #include "layered.hpp"
+#include "scalar_form.hpp"
 
 #include <cgp/graph/graph.hpp>
 
@@ -425,20 +426,7 @@ private:
                     g_.variable_uses[s].push_back(id);
             }
         }
-        // Operands always precede their users (nodes are appended after their operands), so one
-        // forward pass settles the flags.
-        for (Node& n : g_.nodes) {
-            if (n.a >= 0) {
-                const Node& a = g_.nodes[static_cast<std::size_t>(n.a)];
-                n.uniform = a.uniform;
-                n.needs_grad = a.needs_grad;
-            }
-            if (n.b >= 0) {
-                const Node& b = g_.nodes[static_cast<std::size_t>(n.b)];
-                n.uniform = n.uniform && b.uniform;
-                n.needs_grad = n.needs_grad || b.needs_grad;
-            }
-        }
+        settle_flags(g_.nodes);
     }
 
     // Whether a variable will be an output (choose_outputs' rule), before the nodes exist.
@@ -447,11 +435,12 @@ private:
         if (!spec_.outputs.empty())
             return std::any_of(spec_.outputs.begin(), spec_.outputs.end(),
                                [&](const NamedAt& o) { return o.name == name; });
-        for (const auto& list : uses_)
-            for (const Use& v : list)
-                if (v.name == name)
-                    return false;
-        return true;
+        if (!read_ready_)
+            for (const auto& list : uses_)
+                for (const Use& v : list)
+                    read_.insert(v.name);
+        read_ready_ = true;
+        return !read_.count(name);
     }
 
     void choose_outputs()
@@ -489,6 +478,8 @@ private:
     std::vector<std::size_t> stack_, topo_;
     std::unordered_map<std::string, int> var_nodes_;   // variable -> node
     std::unordered_map<std::string, int> param_index_; // parameter name -> its number
+    mutable std::unordered_set<std::string> read_;     // variables some statement reads (is_output)
+    mutable bool read_ready_ = false;
     int first_param_node_ = 0;
 };
 
@@ -506,18 +497,25 @@ std::uint64_t Graph::fingerprint() const
         }
     };
     auto text = [&bytes](const std::string& s) { bytes(s.c_str(), s.size() + 1); };
-    for (const Node& n : nodes) {
+    const auto node = [&](const Node& n) {
         const std::int64_t fields[] = {static_cast<std::int64_t>(n.op), n.a, n.b, n.index};
         bytes(fields, sizeof fields);
         bytes(&n.value, sizeof n.value);
         text(n.label);
-    }
-    for (const auto* list : {&params, &inputs, &outputs}) {
-        const std::uint64_t count = list->size();
+    };
+    if (dense.empty())
+        std::for_each(nodes.begin(), nodes.end(), node);
+    else
+        ScalarNodes(*this).run(node);
+    const auto list = [&](const auto& names) {
+        const std::uint64_t count = names.size();
         bytes(&count, sizeof count);
-        for (const auto& s : *list)
+        for (const std::string& s : names)
             text(s);
-    }
+    };
+    list(params);
+    list(inputs);
+    list(outputs);
     return h;
 }
 

@@ -1,6 +1,8 @@
 // build_layered_graph: the graph of a generated layered model (--layers), built straight from its
-// layer sizes: the same nodes, names, parameter order and fingerprint as building its statements
-// (layered_statements) through the parser, without writing, parsing or looking names up.
+// layer sizes as dense layers (graph.hpp): a node per input and per unit, the parameter names as
+// generated blocks, nothing per weight. Its scalar form is, node for node and name for name, the
+// graph of its statements (layered_statements) built through the parser, so it has that
+// fingerprint.
 #include "layered.hpp"
 
 #include <fmt/format.h>
@@ -21,74 +23,45 @@ public:
         g_.node_bias = spec_.node_bias;
         g_.layers = layers_;
         name_variables();
-        name_params();
+        place_params();
         build_nodes();
         choose_outputs();
         return std::move(g_);
     }
 
 private:
-    std::size_t weight_count() const
-    {
-        std::size_t n = 0;
-        for (std::size_t l = 1; l < layers_.size(); ++l)
-            n += static_cast<std::size_t>(layers_[l]) * static_cast<std::size_t>(layers_[l - 1]);
-        return n;
-    }
+    std::size_t size(std::size_t l) const { return static_cast<std::size_t>(layers_[l]); }
 
     void name_variables()
     {
-        const auto n0 = static_cast<std::size_t>(layers_[0]);
-        g_.inputs.reserve(n0);
-        for (std::size_t j = 0; j < n0; ++j)
+        g_.inputs.reserve(size(0));
+        for (std::size_t j = 0; j < size(0); ++j)
             g_.inputs.push_back(fmt::format("x0_{}", j));
         for (std::size_t l = 1; l < layers_.size(); ++l)
-            for (int k = 0; k < layers_[l]; ++k)
+            for (std::size_t k = 0; k < size(l); ++k)
                 g_.variables.push_back(fmt::format("x{}_{}", l, k));
     }
 
-    // The parser's order (graph.hpp): parameters by first appearance, each layer's weights
-    // row-major; biases after each layer (per-layer order) or all at the end (BiasesLast).
-    void name_params()
+    // The parser's order (graph.hpp): each layer's weights row-major; biases after each layer
+    // (per-layer order) or all at the end (BiasesLast).
+    void place_params()
     {
         const bool per_layer = spec_.node_bias && order_ == ParamOrder::PerLayer;
-        g_.params.reserve(weight_count() + (spec_.node_bias ? g_.variables.size() : 0));
-        std::size_t variable = 0;
+        weight_base_.assign(layers_.size(), 0);
+        bias_base_.assign(layers_.size(), -1);
         for (std::size_t l = 1; l < layers_.size(); ++l) {
-            for (int k = 0; k < layers_[l]; ++k)
-                for (int j = 0; j < layers_[l - 1]; ++j)
-                    g_.params.push_back(fmt::format("w{}_{}_{}", l, k, j));
-            if (per_layer)
-                for (int k = 0; k < layers_[l]; ++k)
-                    bias_param_.push_back(add_bias(variable++));
+            weight_base_[l] = g_.params.size();
+            g_.params.add_weights(static_cast<int>(l), 0, size(l), size(l - 1));
+            if (per_layer) {
+                bias_base_[l] = static_cast<std::ptrdiff_t>(g_.params.size());
+                g_.params.add_biases(static_cast<int>(l), 0, size(l));
+            }
         }
         if (spec_.node_bias && !per_layer)
-            for (; variable < g_.variables.size(); ++variable)
-                bias_param_.push_back(add_bias(variable));
-    }
-
-    int add_bias(std::size_t variable)
-    {
-        g_.params.push_back(g_.variables[variable] + ".bias");
-        return static_cast<int>(g_.params.size()) - 1;
-    }
-
-    int add_node(Op op, int a, int b)
-    {
-        Node n;
-        n.op = op;
-        n.a = a;
-        n.b = b;
-        const Node& na = g_.nodes[static_cast<std::size_t>(a)];
-        n.uniform = na.uniform;
-        n.needs_grad = na.needs_grad;
-        if (b >= 0) {
-            const Node& nb = g_.nodes[static_cast<std::size_t>(b)];
-            n.uniform = n.uniform && nb.uniform;
-            n.needs_grad = n.needs_grad || nb.needs_grad;
-        }
-        g_.nodes.push_back(std::move(n));
-        return static_cast<int>(g_.nodes.size()) - 1;
+            for (std::size_t l = 1; l < layers_.size(); ++l) {
+                bias_base_[l] = static_cast<std::ptrdiff_t>(g_.params.size());
+                g_.params.add_biases(static_cast<int>(l), 0, size(l));
+            }
     }
 
     bool is_declared_output(const std::string& name) const
@@ -97,14 +70,17 @@ private:
                            [&](const NamedAt& o) { return o.name == name; });
     }
 
-    // Statement by statement, as the parser lowers `wl_k_0*x_0+wl_k_1*x_1+...`: the products and
-    // the left-leaning sums interleaved, then the bias, then the activation.
+    Activation activation_of(std::size_t l, std::size_t variable) const
+    {
+        const bool output =
+            spec_.outputs.empty() ? l == layers_.size() - 1 : is_declared_output(g_.variables[variable]);
+        return spec_.output_activation && output ? *spec_.output_activation : spec_.activation;
+    }
+
+    // Each declared layer is one dense layer, or several over runs of units with one activation
+    // (when only some of its units are outputs with their own).
     void build_nodes()
     {
-        std::size_t count = static_cast<std::size_t>(layers_[0]) + g_.params.size();
-        for (std::size_t l = 1; l < layers_.size(); ++l)
-            count += static_cast<std::size_t>(layers_[l]) * (2 * static_cast<std::size_t>(layers_[l - 1]) + 1);
-        g_.nodes.reserve(count);
         for (std::size_t i = 0; i < g_.inputs.size(); ++i) {
             Node n;
             n.op = Op::Input;
@@ -114,59 +90,54 @@ private:
             g_.nodes.push_back(std::move(n));
             g_.input_nodes.push_back(static_cast<int>(i));
         }
-        const int first_param = static_cast<int>(g_.nodes.size());
-        for (std::size_t i = 0; i < g_.params.size(); ++i) {
-            Node n;
-            n.op = Op::Param;
-            n.index = static_cast<int>(i);
-            n.needs_grad = true;
-            n.label = g_.params[i];
-            g_.nodes.push_back(std::move(n));
-        }
         g_.variable_nodes.reserve(g_.variables.size());
         g_.definitions.reserve(g_.variables.size());
-        g_.variable_uses.reserve(g_.variables.size());
-        std::vector<int> previous = g_.input_nodes, current;
-        std::size_t s = 0;
-        int weight = 0; // parameter number of the next weight
-        const std::size_t last = layers_.size() - 1;
+        g_.variable_uses.resize(g_.variables.size());
+        std::vector<int> previous = g_.input_nodes;
+        std::size_t s = 0; // statement (variable) number
         for (std::size_t l = 1; l < layers_.size(); ++l) {
-            current.clear();
-            // With biases per layer, this layer's weights are followed by its biases.
-            for (int k = 0; k < layers_[l]; ++k, ++s) {
-                int root = -1;
-                for (std::size_t j = 0; j < previous.size(); ++j) {
-                    const int product = add_node(Op::Mul, first_param + weight++, previous[j]);
-                    root = j == 0 ? product : add_node(Op::Add, root, product);
-                }
+            const int first = static_cast<int>(g_.nodes.size());
+            for (std::size_t k = 0; k < size(l); ++k, ++s) {
                 Definition def;
-                def.body = root;
-                if (spec_.node_bias) {
-                    def.bias = bias_param_[s];
-                    root = add_node(Op::Add, root, first_param + def.bias);
-                }
-                const bool output = spec_.outputs.empty() ? l == last : is_declared_output(g_.variables[s]);
-                def.activation = spec_.output_activation && output ? *spec_.output_activation : spec_.activation;
-                if (!def.activation.is_none())
-                    root = add_node(def.activation.op(), root, -1);
-                Node& top = g_.nodes[static_cast<std::size_t>(root)];
-                if (top.label.empty())
-                    top.label = g_.variables[s];
+                def.body = static_cast<int>(g_.nodes.size());
+                def.bias = bias_base_[l] < 0 ? -1 : static_cast<int>(bias_base_[l] + static_cast<std::ptrdiff_t>(k));
+                def.activation = activation_of(l, s);
+                if (k == 0 || def.activation != g_.definitions.back().activation)
+                    g_.dense.push_back(dense_layer(l, k, previous, def.activation));
+                ++g_.dense.back().M;
+                Node n;
+                n.op = Op::Dense;
+                n.index = static_cast<int>(g_.dense.size()) - 1;
+                n.uniform = false;
+                n.needs_grad = true;
+                n.label = g_.variables[s];
+                g_.nodes.push_back(std::move(n));
+                g_.variable_nodes.push_back(def.body);
                 g_.definitions.push_back(def);
-                g_.variable_nodes.push_back(root);
-                g_.variable_uses.push_back(previous);
-                current.push_back(root);
             }
-            if (spec_.node_bias && order_ == ParamOrder::PerLayer)
-                weight += layers_[l];
-            std::swap(previous, current);
+            previous.resize(size(l));
+            for (std::size_t k = 0; k < size(l); ++k)
+                previous[k] = first + static_cast<int>(k);
         }
+    }
+
+    DenseLayer dense_layer(std::size_t l, std::size_t row0, const std::vector<int>& inputs, Activation act) const
+    {
+        DenseLayer d;
+        d.inputs = inputs;
+        d.units_begin = static_cast<int>(g_.nodes.size());
+        d.weight_base = weight_base_[l] + row0 * inputs.size();
+        d.bias_base = bias_base_[l] < 0 ? -1 : bias_base_[l] + static_cast<std::ptrdiff_t>(row0);
+        d.act = act.op();
+        d.layer = static_cast<int>(l);
+        d.row0 = row0;
+        return d;
     }
 
     void choose_outputs()
     {
         if (spec_.outputs.empty()) {
-            const std::size_t first = g_.variables.size() - static_cast<std::size_t>(layers_.back());
+            const std::size_t first = g_.variables.size() - size(layers_.size() - 1);
             for (std::size_t v = first; v < g_.variables.size(); ++v) {
                 g_.outputs.push_back(g_.variables[v]);
                 g_.output_nodes.push_back(g_.variable_nodes[v]);
@@ -190,7 +161,8 @@ private:
     const std::vector<int>& layers_;
     const ParamOrder order_;
     Graph g_;
-    std::vector<int> bias_param_; // statement -> parameter number of its bias
+    std::vector<std::size_t> weight_base_;  // per declared layer: its first weight's number
+    std::vector<std::ptrdiff_t> bias_base_; // per declared layer: its first bias's number, or -1
 };
 
 } // namespace

@@ -246,6 +246,8 @@ std::string lowercase_extension(const fs::path& file)
 
 std::vector<GraphEdge> graph_edges(const Graph& g)
 {
+    if (!g.dense.empty())
+        return graph_edges(scalar_form(g)); // drawn term by term
     std::vector<GraphEdge> edges;
     for (std::size_t s = 0; s < g.variables.size(); ++s)
         for (GraphEdge& e : read_statement(g, s).edges)
@@ -255,6 +257,8 @@ std::vector<GraphEdge> graph_edges(const Graph& g)
 
 std::string graph_to_dot(const Graph& g)
 {
+    if (!g.dense.empty())
+        return graph_to_dot(scalar_form(g));
     std::string out =
         fmt::format("// {}: the model's graph (render: dot -Tsvg FILE.dot -o FILE.svg)\n", dot_string(g.name));
     out += "digraph model {\n"

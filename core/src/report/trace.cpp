@@ -27,8 +27,11 @@ nlohmann::ordered_json finite_or_null(double v)
     return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
 }
 
-nlohmann::ordered_json model_json(const ModelSpec& spec, const Graph& g)
+// A model with dense layers is written in its scalar form (graph.hpp), node by node as always.
+nlohmann::ordered_json model_json(const ModelSpec& spec, const Graph& model)
 {
+    const Graph scalar = model.dense.empty() ? Graph{} : scalar_form(model);
+    const Graph& g = model.dense.empty() ? model : scalar;
     nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
     for (const Node& n : g.nodes) {
         nlohmann::ordered_json j;
@@ -60,7 +63,7 @@ nlohmann::ordered_json model_json(const ModelSpec& spec, const Graph& g)
     m["input_nodes"] = g.input_nodes;
     m["outputs"] = g.outputs;
     m["output_nodes"] = g.output_nodes;
-    m["params"] = g.params;
+    m["params"] = g.params.to_vector();
     m["nodes"] = std::move(nodes);
     return m;
 }

@@ -1,5 +1,6 @@
-// Compiling a Graph into a Tape: matching CGP's neuron pattern, grouping matches into dense layers,
-// ordering the instructions, and laying out every buffer in one aligned arena.
+// Compiling a Graph into a Tape: lowering the graph's dense layers, matching CGP's neuron pattern in
+// scalar nodes and grouping matches into more dense layers, ordering the instructions, and laying
+// out every buffer in one aligned arena.
 #include "tape_impl.hpp"
 
 #include <algorithm>
@@ -106,6 +107,26 @@ void Tape<T>::Impl::compile(const Graph& g)
     for (int o : g.output_nodes)
         ++uses[static_cast<std::size_t>(o)];
 
+    // The graph's dense layers, as they are: their weights are a row-major parameter range.
+    std::vector<int> dense_of(count, -1);
+    for (const DenseLayer& gd : g.dense) {
+        Dense d;
+        d.act = gd.act;
+        d.inputs = gd.inputs;
+        d.K = gd.K();
+        d.M = gd.M;
+        d.direct = true;
+        d.base = static_cast<int>(gd.weight_base);
+        d.has_bias = gd.bias_base >= 0;
+        for (std::size_t r = 0; r < gd.M; ++r) {
+            d.members.push_back(gd.units_begin + static_cast<int>(r));
+            d.bias_index.push_back(d.has_bias ? static_cast<int>(gd.bias_base + static_cast<std::ptrdiff_t>(r)) : -1);
+            dense_of[static_cast<std::size_t>(d.members.back())] = static_cast<int>(denses.size());
+        }
+        denses.push_back(std::move(d));
+    }
+    const std::size_t graph_denses = denses.size();
+
     // Linear combinations, found from consumers to producers so each tree is matched whole.
     std::vector<char> covered(count, 0);
     std::vector<int> lincomb_of(count, -1);
@@ -124,7 +145,6 @@ void Tape<T>::Impl::compile(const Graph& g)
 
     // Group linear combinations with the same activation over the same set of inputs.
     std::map<std::pair<Op, std::vector<int>>, int> group_of;
-    std::vector<int> dense_of(count, -1);
     for (int r = 0; r < static_cast<int>(count); ++r) {
         const int li = lincomb_of[static_cast<std::size_t>(r)];
         if (li < 0)
@@ -153,13 +173,18 @@ void Tape<T>::Impl::compile(const Graph& g)
             mark[static_cast<std::size_t>(in)] = -1;
         dense_of[static_cast<std::size_t>(r)] = it->second;
     }
-    for (Dense& d : denses) {
-        d.M = d.members.size();
-        d.base = d.weight_index.front();
-        d.direct = true;
-        for (std::size_t i = 0; i < d.weight_index.size(); ++i)
-            if (d.weight_index[i] != d.base + static_cast<int>(i))
-                d.direct = false;
+    for (std::size_t di = 0; di < denses.size(); ++di) {
+        Dense& d = denses[di];
+        if (di >= graph_denses) {
+            d.M = d.members.size();
+            d.base = d.weight_index.front();
+            d.direct = true;
+            for (std::size_t i = 0; i < d.weight_index.size(); ++i)
+                if (d.weight_index[i] != d.base + static_cast<int>(i))
+                    d.direct = false;
+            if (d.direct)
+                d.weight_index = {};
+        }
         for (int in : d.inputs)
             d.need_dx = d.need_dx || g.nodes[static_cast<std::size_t>(in)].needs_grad;
         stats.dense_weights += d.M * d.K;

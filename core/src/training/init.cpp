@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
@@ -98,6 +99,36 @@ std::vector<Slot> slots(const Graph& g)
         }
     }
     return out;
+}
+
+// A --layers model's slots as runs of parameters that share one: each dense layer's weights and its
+// biases, ordered by their key; the same draws as slots() gives one by one, with no work per parameter.
+struct SlotRun {
+    std::size_t begin = 0, end = 0;
+    Slot slot;
+};
+
+std::vector<SlotRun> dense_slot_runs(const Graph& g)
+{
+    std::vector<SlotRun> runs;
+    for (const DenseLayer& d : g.dense) {
+        SlotRun w;
+        w.slot.fan_in = g.layers[static_cast<std::size_t>(d.layer) - 1];
+        w.slot.fan_out = g.layers[static_cast<std::size_t>(d.layer)];
+        w.begin = d.weight_base;
+        w.end = d.weight_base + d.M * d.K();
+        w.slot.key = {d.layer, 0, w.begin};
+        runs.push_back(w);
+        if (d.bias_base < 0)
+            continue;
+        SlotRun b = w;
+        b.slot.bias = true;
+        b.begin = static_cast<std::size_t>(d.bias_base);
+        b.end = b.begin + d.M;
+        b.slot.key = {d.layer, 1, b.begin};
+        runs.push_back(b);
+    }
+    return runs;
 }
 
 double draw(const InitSettings& s, const Slot& slot, Rng& rng)
@@ -238,29 +269,45 @@ std::vector<double> initial_values(const Graph& g, const InitSettings& settings,
     if (s.scheme == InitScheme::Auto)
         s.scheme = InitScheme::Cgp;
     std::vector<double> values(g.params.size(), 0.0);
-    const std::vector<Slot> slot = slots(g);
-    std::vector<std::size_t> order(g.params.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
     const bool by_name =
         s.scheme != InitScheme::Cgp && s.scheme != InitScheme::Uniform && s.scheme != InitScheme::Normal;
-    if (by_name)
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return slot[a].key < slot[b].key; });
     Rng rng(seed);
-    for (std::size_t i : order)
-        values[i] = draw(s, slot[i], rng);
-    if (s.zero_bias)
-        for (std::size_t i = 0; i < values.size(); ++i)
-            if (slot[i].bias)
-                values[i] = 0.0;
+    if (is_dense_model(g)) {
+        std::vector<SlotRun> runs = dense_slot_runs(g);
+        if (by_name)
+            std::sort(runs.begin(), runs.end(),
+                      [](const SlotRun& a, const SlotRun& b) { return a.slot.key < b.slot.key; });
+        else
+            std::sort(runs.begin(), runs.end(), [](const SlotRun& a, const SlotRun& b) { return a.begin < b.begin; });
+        for (const SlotRun& r : runs)
+            for (std::size_t i = r.begin; i < r.end; ++i) {
+                const double v = draw(s, r.slot, rng); // drawn even when zeroed: the stream stays one
+                values[i] = s.zero_bias && r.slot.bias ? 0.0 : v;
+            }
+    } else {
+        const Graph scalar = g.dense.empty() ? Graph{} : scalar_form(g);
+        const std::vector<Slot> slot = slots(g.dense.empty() ? g : scalar);
+        std::vector<std::size_t> order(g.params.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        if (by_name)
+            std::sort(order.begin(), order.end(),
+                      [&](std::size_t a, std::size_t b) { return slot[a].key < slot[b].key; });
+        for (std::size_t i : order)
+            values[i] = draw(s, slot[i], rng);
+        if (s.zero_bias)
+            for (std::size_t i = 0; i < values.size(); ++i)
+                if (slot[i].bias)
+                    values[i] = 0.0;
+    }
 
     const auto index_of = [&](const std::string& name, const std::string& where) {
-        const auto it = std::find(g.params.begin(), g.params.end(), name);
-        if (it == g.params.end())
+        const std::optional<std::size_t> at = g.params.find(name);
+        if (!at)
             throw Error(fmt::format(
                 "{}: the model has no parameter '{}'\nhint: its parameters are {}{}", where, name,
                 fmt::join(g.params.begin(), g.params.begin() + std::min<std::ptrdiff_t>(8, std::ssize(g.params)), ", "),
                 g.params.size() > 8 ? ", ..." : ""));
-        return static_cast<std::size_t>(it - g.params.begin());
+        return *at;
     };
     if (!s.params_file.empty()) {
         std::vector<bool> given(g.params.size(), false);

@@ -57,7 +57,7 @@ MemoryEstimate estimate_layers_memory(const std::vector<int>& layers)
     for (std::size_t i = 0; i + 1 < layers.size(); ++i)
         e.parameters += saturating_mul(static_cast<std::uint64_t>(std::max(layers[i], 0)) + 1,
                                        static_cast<std::uint64_t>(std::max(layers[i + 1], 0)));
-    e.model_bytes = saturating_mul(e.parameters, kBytesPerParameter);
+    e.model_bytes = saturating_mul(e.parameters, kBytesPerDenseParameter);
     return e;
 }
 
@@ -73,7 +73,10 @@ MemoryEstimate estimate_run_memory(const ModelSpec& model, const DataChoice& dat
         e.parameters = std::max<std::uint64_t>(1, text / 4);
         e.bounded = true;
     }
-    e.model_bytes = saturating_mul(e.parameters, kBytesPerParameter);
+    // A generated layered model is built as dense layers; a model of statements node by node.
+    e.model_bytes = saturating_mul(e.parameters, model.generated && !model.layers.empty() && model.text.lines.empty()
+                                                     ? kBytesPerDenseParameter
+                                                     : kBytesPerParameter);
     if (data.source == "generated") {
         const std::uint64_t inputs = model.layers.empty() ? 4 : static_cast<std::uint64_t>(model.layers.front());
         e.data_bytes = saturating_mul(saturating_mul(data.dataset_size, inputs + 1), 8);

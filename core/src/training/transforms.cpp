@@ -183,7 +183,7 @@ TransformChain::TransformChain(const TransformSettings& s, const Plugin& plugin,
                 else
                     decayed_.push_back({tensors[k].offset, tensors[k].offset + tensors[k].count, w});
             }
-    } else {
+    } else if (s.decay > 0) { // no decay: no ranges, and no pass over the parameters
         const std::vector<bool> biases = bias_mask(g);
         std::vector<bool> decayed(biases.size());
         for (std::size_t i = 0; i < biases.size(); ++i)

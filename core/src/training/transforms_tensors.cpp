@@ -26,10 +26,55 @@ void add(std::vector<ParamRange>& ranges, std::size_t i)
         ranges.push_back({i, i + 1});
 }
 
+// A --layers model's tensors, from its dense layers: per declared layer its weights and its biases,
+// in order of their first parameter (as the scan over parameters below finds them).
+std::vector<ParamTensor> dense_model_tensors(const Graph& g)
+{
+    std::vector<ParamTensor> tensors;
+    std::vector<int> tensor_of_key(2 * g.layers.size() + 2, -1); // 2 * layer + bias
+    const auto put = [&](int l, bool bias, std::size_t begin, std::size_t count) {
+        int& t = tensor_of_key[static_cast<std::size_t>(2 * l + (bias ? 1 : 0))];
+        if (t < 0) {
+            t = static_cast<int>(tensors.size());
+            tensors.push_back({fmt::format("layer {} {}", l, bias ? "bias" : "weights"), {}});
+            tensors.back().layer = l;
+        }
+        std::vector<ParamRange>& r = tensors[static_cast<std::size_t>(t)].ranges;
+        if (!r.empty() && r.back().end == begin)
+            r.back().end += count;
+        else
+            r.push_back({begin, begin + count});
+    };
+    for (const DenseLayer& d : g.dense) {
+        put(d.layer, false, d.weight_base, d.M * d.K());
+        if (d.bias_base >= 0)
+            put(d.layer, true, static_cast<std::size_t>(d.bias_base), d.M);
+    }
+    std::sort(tensors.begin(), tensors.end(), [](const ParamTensor& a, const ParamTensor& b) {
+        return a.ranges.front().begin < b.ranges.front().begin;
+    });
+    return tensors;
+}
+
 } // namespace
 
 std::vector<int> parameter_owners(const Graph& g)
 {
+    if (!g.dense.empty()) {
+        if (!is_dense_model(g))
+            return parameter_owners(scalar_form(g));
+        std::vector<int> owner(g.params.size(), -1);
+        for (std::size_t v = 0; v < g.variable_nodes.size(); ++v) {
+            const Node& n = g.nodes[static_cast<std::size_t>(g.variable_nodes[v])];
+            const DenseLayer& d = g.dense[static_cast<std::size_t>(n.index)];
+            const std::size_t r = static_cast<std::size_t>(g.variable_nodes[v] - d.units_begin);
+            std::fill_n(owner.begin() + static_cast<std::ptrdiff_t>(d.weight_base + r * d.K()), d.K(),
+                        static_cast<int>(v));
+            if (d.bias_base >= 0)
+                owner[static_cast<std::size_t>(d.bias_base) + r] = static_cast<int>(v);
+        }
+        return owner;
+    }
     std::vector<int> owner(g.params.size(), -1);
     std::vector<int> variable_of(g.nodes.size(), -1);
     for (std::size_t v = 0; v < g.variable_nodes.size(); ++v)
@@ -79,6 +124,12 @@ std::vector<int> variable_layers(const Graph& g)
 std::vector<bool> bias_mask(const Graph& g)
 {
     std::vector<bool> mask(g.params.size());
+    if (is_dense_model(g)) {
+        for (const DenseLayer& d : g.dense)
+            if (d.bias_base >= 0)
+                std::fill_n(mask.begin() + d.bias_base, d.M, true);
+        return mask;
+    }
     for (std::size_t i = 0; i < g.params.size(); ++i)
         mask[i] = is_bias(g.params[i]);
     return mask;
@@ -86,6 +137,10 @@ std::vector<bool> bias_mask(const Graph& g)
 
 std::vector<ParamTensor> parameter_tensors(const Graph& g)
 {
+    if (is_dense_model(g))
+        return dense_model_tensors(g);
+    if (!g.dense.empty())
+        return parameter_tensors(scalar_form(g));
     const std::vector<int> owner = parameter_owners(g);
     const std::vector<bool> bias = bias_mask(g);
     std::vector<int> bias_of(g.params.size(), -1); // the variable whose bias a parameter is
@@ -133,27 +188,30 @@ std::vector<ParamTensor> parameter_tensors(const Graph& g)
 
 std::vector<ModelTensor> model_tensors(const Graph& g)
 {
-    const std::vector<bool> bias = bias_mask(g);
+    // A --layers model's tensors are all weights or all biases (dense_model_tensors): no mask to read.
+    const bool dense = is_dense_model(g);
+    const std::vector<bool> mask = dense ? std::vector<bool>{} : bias_mask(g);
     std::vector<ModelTensor> out;
     for (const ParamTensor& t : parameter_tensors(g))
         for (const ParamRange& r : t.ranges)
             for (std::size_t begin = r.begin; begin < r.end;) {
-                std::size_t end = begin + 1; // a run of weights or of biases
-                while (end < r.end && bias[end] == bias[begin])
+                const auto bias = [&](std::size_t i) { return dense ? t.name.ends_with(" bias") : bool(mask[i]); };
+                std::size_t end = dense ? r.end : begin + 1; // a run of weights or of biases
+                while (end < r.end && bias(end) == bias(begin))
                     ++end;
                 ModelTensor m;
                 m.offset = begin;
                 m.count = end - begin;
-                m.kind = bias[begin] ? CGP_TENSOR_BIAS : CGP_TENSOR_WEIGHT;
+                m.kind = bias(begin) ? CGP_TENSOR_BIAS : CGP_TENSOR_WEIGHT;
                 m.shape = {m.count};
                 if (t.layer > 0) {
-                    m.name = fmt::format("layer{}.{}", t.layer, bias[begin] ? "bias" : "weight");
+                    m.name = fmt::format("layer{}.{}", t.layer, bias(begin) ? "bias" : "weight");
                     const auto rows = static_cast<std::size_t>(g.layers[static_cast<std::size_t>(t.layer)]);
                     const auto cols = static_cast<std::size_t>(g.layers[static_cast<std::size_t>(t.layer) - 1]);
-                    if (!bias[begin] && rows * cols == m.count)
+                    if (!bias(begin) && rows * cols == m.count)
                         m.shape = {rows, cols};
                 } else if (t.variable >= 0) {
-                    m.name = g.variables[static_cast<std::size_t>(t.variable)] + (bias[begin] ? ".bias" : "");
+                    m.name = g.variables[static_cast<std::size_t>(t.variable)] + (bias(begin) ? ".bias" : "");
                 } else {
                     m.name = t.name;
                 }

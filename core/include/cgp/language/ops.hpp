@@ -64,7 +64,9 @@ struct OpInfo {
     X(Abs, .name = "abs", .arity = 1, .function = true, .domain = {0.1, 3.0, true})                                    \
     /* the absent activation (--activation none); never a node of a graph */                                           \
     X(Identity, .name = "none", .arity = 1, .activation = true)                                                        \
-    X(Softplus, .name = "softplus", .arity = 1, .function = true, .activation = true, .domain = {-8.0, 8.0})
+    X(Softplus, .name = "softplus", .arity = 1, .function = true, .activation = true, .domain = {-8.0, 8.0})           \
+    /* one output unit of a dense layer (Graph::dense[Node::index], row Node::a): a leaf of the node list */           \
+    X(Dense, .name = "dense")
 
 enum class Op : std::uint8_t {
 #define CGP_OP_ENUMERATOR(id, ...) id,

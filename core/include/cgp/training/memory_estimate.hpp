@@ -1,13 +1,16 @@
 // cgp/training/memory_estimate.hpp: a run's memory, estimated before anything is allocated, and
 // the memory the system can give it.
 //
-// The model: about kBytesPerParameter bytes for each parameter (peak RSS of `cgp-run --layers ...
-// --iterations 2` with adam on layered models of 82,689 to 2,100,225 parameters: 400-420 bytes each
-// beyond the process's 5 MB, most of it the compiled tape, the rest parameters, gradients and
-// optimizer state; the 512 leaves room for the optimizer's state arrays and the batch), plus the
-// data set: generated data 8 bytes per value and sample (inputs and label), a CSV file twice its
-// size (its text and its parsed values). Parameters are counted from the spec: exactly for a
-// `layers` model, for other models one per 4 bytes of expression text (an upper bound).
+// The model: about kBytesPerDenseParameter bytes for each parameter of a generated layered model
+// (--layers, built as dense layers): peak RSS of `cgp-run --layers 1024 1024 1024 1 --iterations 2
+// --dataset-size 64` with adam is 6 MB for the process plus about 24 bytes a parameter in f32 and 40
+// in f64 (parameters, gradients, the optimizer's two state arrays, and the initial values in f64
+// while they are drawn); 48 covers f64 with room for the batch. Other models (statements, a `layers`
+// line) are lowered node by node: about kBytesPerParameter bytes each (400-420 measured, most of it
+// the graph and the compiled tape). Plus the data set: generated data 8 bytes per value and sample
+// (inputs and label), a CSV file twice its size (its text and its parsed values). Parameters are
+// counted from the spec: exactly for a `layers` model, for other models one per 4 bytes of
+// expression text (an upper bound).
 #pragma once
 
 #include <cgp/language/model.hpp>
@@ -19,6 +22,7 @@
 namespace cgp {
 
 inline constexpr std::uint64_t kBytesPerParameter = 512;
+inline constexpr std::uint64_t kBytesPerDenseParameter = 48;
 
 struct MemoryEstimate {
     std::uint64_t parameters = 0;  // counted or bounded from the spec
