@@ -76,6 +76,26 @@ BOOST_AUTO_TEST_CASE(a_run_one_parameter_beyond_the_memory_available_is_refused)
     check_run_memory(over, std::nullopt); // unknown: accepted
 }
 
+BOOST_AUTO_TEST_CASE(state_arrays_beyond_the_memory_available_are_refused_naming_the_optimizer_before_allocation)
+{
+    const std::uint64_t available = std::uint64_t{1} << 30;
+    check_state_memory("lbfgs", 204, available / 204 / 8, 8, available); // exactly fits
+    try {
+        check_state_memory("lbfgs", 204, 1'000'000, 8, available); // 1.5 GiB
+        BOOST_FAIL("state arrays larger than the memory available were accepted");
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        BOOST_TEST(m.find("optimizer 'lbfgs' needs 204 state arrays of 1000000 parameters in f64: 1.5 GiB, more "
+                          "than the 1.0 GiB available") != std::string::npos);
+        BOOST_TEST(m.find("hint: hyperparameters that need fewer state arrays (lbfgs: --history-size)") !=
+                   std::string::npos);
+        BOOST_TEST(m.find("--dtype f32") != std::string::npos);
+    }
+    check_state_memory("lbfgs", 204, 1'000'000, 8, std::nullopt);             // unknown: accepted
+    check_state_memory("lbfgs", 256, ~std::uint64_t{0} / 2, 8, std::nullopt); // no overflow
+    BOOST_CHECK_THROW(check_state_memory("lbfgs", 256, ~std::uint64_t{0} / 2, 8, available), Error);
+}
+
 BOOST_AUTO_TEST_CASE(the_system_check_refuses_twice_the_machines_memory)
 {
     std::ifstream meminfo("/proc/meminfo");

@@ -98,6 +98,20 @@ BOOST_AUTO_TEST_CASE(invalid_descriptors_are_refused_with_the_field_named)
                         "invalid descriptor: struct_size 64 is smaller than ABI 1.0's 112"));
 }
 
+BOOST_AUTO_TEST_CASE(a_plugin_asking_for_more_state_arrays_than_the_abi_allows_is_refused_with_its_path)
+{
+    const auto greedy = Plugin::load(kBroken / "broken_too_many_states.so");
+    const std::vector<double> lr{0.1};
+    try {
+        (void)greedy->state_count(lr);
+        BOOST_FAIL("state_count() above CGP_MAX_STATE_ARRAYS was accepted");
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        BOOST_TEST(contains(m, "broken_too_many_states.so': state_count() returned 257 (at most 256)"));
+        BOOST_TEST(contains(m, "hint:"));
+    }
+}
+
 // Conformance's "hparam_validation" check also feeds every plugin forbidden values; kept here because
 // this asserts the host's exact messages (the text a user reads); the check only requires the option named.
 BOOST_AUTO_TEST_CASE(hyperparameters_out_of_range_nan_or_fractional_are_refused)

@@ -21,7 +21,7 @@ namespace {
 constexpr std::size_t kLongest = 262'147;
 
 // 0 to 67 (every tail of every SIMD width up to 16 lanes, several times) and large odd lengths; with
-// `all`, also 65537 and kLongest (run at the defaults only, to keep the check fast).
+// `all`, also 65537 and kLongest (run at one set only, fewest_state_arrays, to keep the check fast).
 std::vector<std::size_t> lengths_to_test(bool all)
 {
     std::vector<std::size_t> n;
@@ -326,29 +326,31 @@ std::optional<double> compare_one_step(const Stepper& stepper, Arrays<float>& si
 Outcome check_lengths(const Plugin& plugin)
 {
     const std::vector<HparamSet> sets = hparam_sets(plugin);
+    const HparamSet& longest_at = fewest_state_arrays(plugin, sets);
     for_each_set(plugin, sets, [&](const HparamSet& set) {
         const Stepper stepper(plugin, set.values);
-        for (std::size_t n : lengths_to_test(&set == &sets.front()))
+        for (std::size_t n : lengths_to_test(&set == &longest_at))
             for (bool scalar : {false, true})
                 for (Placement placement : {Placement::End, Placement::Start}) {
                     step_guarded<float>(stepper, scalar, n, placement);
                     step_guarded<double>(stepper, scalar, n, placement);
                 }
     });
-    return pass(fmt::format("{} steps on lengths 0-67, 1023 and 4099 (with the defaults also 65537 and {}), f32 "
+    return pass(fmt::format("{} steps on lengths 0-67, 1023 and 4099 (with {} also 65537 and {}), f32 "
                             "and f64, both paths, at {} hyperparameter sets (defaults, range ends, random): finite "
                             "results, markers before and after every array untouched, no access beyond them",
-                            kLengthSteps, kLongest, sets.size()));
+                            kLengthSteps, longest_at.label, kLongest, sets.size()));
 }
 
 std::size_t compare_simd_with_scalar(const Plugin& plugin)
 {
     const std::uint64_t max_ulp = plugin.descriptor().simd_max_ulp;
     const std::vector<HparamSet> sets = hparam_sets(plugin);
+    const HparamSet& longest_at = fewest_state_arrays(plugin, sets);
     for_each_set(plugin, sets, [&](const HparamSet& set) {
         const Stepper stepper(plugin, set.values);
         const bool defaults_agreed = &set != &sets.front();
-        for (std::size_t n : lengths_to_test(&set == &sets.front())) {
+        for (std::size_t n : lengths_to_test(&set == &longest_at)) {
             compare_paths<float>(stepper, n, max_ulp, defaults_agreed);
             compare_paths<double>(stepper, n, max_ulp, defaults_agreed);
         }
@@ -360,7 +362,8 @@ Outcome check_simd_equals_scalar(const Plugin& plugin)
 {
     const std::uint64_t max_ulp = plugin.descriptor().simd_max_ulp;
     const std::size_t sets = compare_simd_with_scalar(plugin);
-    return pass(fmt::format("5 steps on lengths 0-67, 1023, 4099 (at the defaults also 65537 and {}), f32 and f64, at "
+    return pass(fmt::format("5 steps on lengths 0-67, 1023, 4099 (at the set with the fewest state arrays also 65537 "
+                            "and {}), f32 and f64, at "
                             "{} hyperparameter sets: {} path {} the scalar path",
                             kLongest, sets, plugin.simd_path(),
                             max_ulp == 0 ? "bitwise equal to" : "within " + num(max_ulp) + " ULP of"));

@@ -3,6 +3,7 @@
 // the same object with the same contents on every call, reserved fields zero, every hyperparameter
 // documented, and state_count() and simd_path() pure. An optimizer file's descriptor, which the host
 // compiles, is held to the same rules.
+#include <cgp/sdk/abi.h>
 #include "check_support.hpp"
 #include "checks.hpp"
 
@@ -109,8 +110,9 @@ Outcome check_loading(const Plugin& plugin)
     const std::uint32_t states = d.state_count(defaults.data());
     if (d.state_count(defaults.data()) != states)
         fail("state_count() gave two answers for the same hyperparameters; it must be a pure function");
-    if (states > 16)
-        fail("state_count() returned {} for the defaults (at most 16)", states);
+    if (states > CGP_MAX_STATE_ARRAYS)
+        fail("state_count() returned {} for the defaults (at most {}, CGP_MAX_STATE_ARRAYS)", states,
+             CGP_MAX_STATE_ARRAYS);
     const std::string simd = checked_path_name(d, 0);
     const std::string scalar = checked_path_name(d, CGP_STEP_SCALAR);
 

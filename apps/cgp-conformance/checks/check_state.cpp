@@ -3,6 +3,7 @@
 // what lets the host checkpoint a run, resume it bit for bit, and run many trainings at once: one after
 // another, interleaved with runs at other hyperparameters and gradients, or in two threads at once.
 // Run at every hyperparameter set (defaults, range ends, random values).
+#include <cgp/sdk/abi.h>
 #include "check_support.hpp"
 #include "checks.hpp"
 #include "guarded_memory.hpp"
@@ -137,7 +138,7 @@ void check_resumable(const Stepper& stepper)
 template <class T>
 void step_with_forbidden_state(const Stepper& stepper, bool scalar)
 {
-    constexpr std::size_t kMaxState = 16;
+    constexpr std::size_t kMaxState = CGP_MAX_STATE_ARRAYS;
     const std::size_t declared = stepper.state_count();
     note_progress(fmt::format("stepping {} length {} on the {} path with every state pointer past state_count() = {} "
                               "aimed at inaccessible memory; a crash here means the step touches state arrays it did "

@@ -69,6 +69,16 @@ double highest_accepted(const HyperParam& h)
     return integer(h) ? std::floor(v) : v;
 }
 
+const HparamSet& fewest_state_arrays(const Plugin& plugin, const std::vector<HparamSet>& sets)
+{
+    const HparamSet* best = &sets.front();
+    std::size_t fewest = plugin.state_count(best->values);
+    for (const HparamSet& s : sets)
+        if (const std::size_t n = plugin.state_count(s.values); n < fewest)
+            best = &s, fewest = n;
+    return *best;
+}
+
 HparamSet default_set(const Plugin& plugin)
 {
     return {"the defaults", plugin.defaults()};

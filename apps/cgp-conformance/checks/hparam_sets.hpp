@@ -20,6 +20,12 @@ struct HparamSet {
 // Defaults first, then the endpoints, then `random_sets` random sets.
 std::vector<HparamSet> hparam_sets(const Plugin& plugin, std::size_t random_sets = 6);
 
+// The set among `sets` whose state_count() is smallest, the first such set on ties (the defaults when
+// none needs fewer arrays): the long-array lengths run there, since what they test (addressing over
+// many SIMD blocks and the tail) does not depend on how many state arrays there are, and a plugin whose
+// defaults keep hundreds of them (lbfgs: 202 at history_size 100) would need gigabytes for them.
+const HparamSet& fewest_state_arrays(const Plugin& plugin, const std::vector<HparamSet>& sets);
+
 // The defaults only, in the same form, for checks that run once.
 HparamSet default_set(const Plugin& plugin);
 

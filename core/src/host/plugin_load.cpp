@@ -272,8 +272,10 @@ void Plugin::validate(std::span<const double> values) const
 std::size_t Plugin::state_count(std::span<const double> values) const
 {
     const std::uint32_t n = desc_.state_count(values.data());
-    if (n > 16)
-        throw Error(fmt::format("plugin '{}': state_count() returned {} (at most 16)", path_.string(), n));
+    if (n > CGP_MAX_STATE_ARRAYS)
+        throw Error(fmt::format("plugin '{}': state_count() returned {} (at most {}); hint: a plugin keeps at most "
+                                "{} arrays as long as the parameters, the rest in run state (cgp.run_state/1)",
+                                path_.string(), n, CGP_MAX_STATE_ARRAYS, CGP_MAX_STATE_ARRAYS));
     return n;
 }
 

@@ -1,4 +1,5 @@
 // Checkpoint files: binary encoding with bounds-checked decoding, CRC-32, atomic writing.
+#include <cgp/sdk/abi.h>
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/training/checkpoint.hpp>
 #include <cgp/io/error.hpp>
@@ -359,8 +360,8 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
     if (c.params.size() != c.param_count * width || c.params.size() / width != c.param_count)
         r.corrupt("the parameter block does not match the parameter count");
     const std::uint64_t ns = r.count(8);
-    if (ns > 16)
-        r.corrupt("more than 16 optimizer state arrays");
+    if (ns > CGP_MAX_STATE_ARRAYS)
+        r.corrupt(fmt::format("more than {} optimizer state arrays", CGP_MAX_STATE_ARRAYS));
     for (std::uint64_t i = 0; i < ns; ++i) {
         c.state.push_back(r.bytes());
         if (c.state.back().size() != c.params.size())

@@ -142,4 +142,26 @@ void check_run_memory(const MemoryEstimate& e, std::optional<std::uint64_t> avai
             kBytesPerParameter, gib(e.data_bytes)));
 }
 
+void check_state_memory(const std::string& optimizer, std::uint64_t arrays, std::uint64_t parameters,
+                        std::uint64_t width)
+{
+    if (saturating_mul(saturating_mul(arrays, parameters), width) < kStateBytesUnchecked)
+        return;
+    if (const char* off = std::getenv("CGP_NO_MEMORY_CHECK"); off != nullptr && std::string_view(off) == "1")
+        return;
+    check_state_memory(optimizer, arrays, parameters, width, available_memory());
+}
+
+void check_state_memory(const std::string& optimizer, std::uint64_t arrays, std::uint64_t parameters,
+                        std::uint64_t width, std::optional<std::uint64_t> available)
+{
+    const std::uint64_t bytes = saturating_mul(saturating_mul(arrays, parameters), width);
+    if (available && bytes > *available)
+        throw Error(fmt::format(
+            "optimizer '{}' needs {} state arrays of {} parameters in f{}: {}, more than the {} available\n"
+            "hint: hyperparameters that need fewer state arrays (lbfgs: --history-size), a smaller model{}, "
+            "or CGP_NO_MEMORY_CHECK=1 to run it anyway",
+            optimizer, arrays, parameters, 8 * width, gib(bytes), gib(*available), width == 8 ? ", --dtype f32" : ""));
+}
+
 } // namespace cgp

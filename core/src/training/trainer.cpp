@@ -1,5 +1,6 @@
 // The training loop (sample, forward-backward, check, step, record, notify) and its observers.
 #include <cgp/io/error.hpp>
+#include <cgp/training/memory_estimate.hpp>
 #include <cgp/training/trainer.hpp>
 #include <cgp/training/transforms.hpp>
 
@@ -101,6 +102,7 @@ Trainer<T>::Trainer(Tape<T>& tape, Sampler& sampler, Optimizer& optimizer)
         optimizer_.serve_closure(evaluator_.get());
     }
     const std::size_t n = tape_.params().size();
+    check_state_memory(optimizer_.id(), optimizer_.state_count(), n, sizeof(T));
     for (std::size_t s = 0; s < optimizer_.state_count(); ++s)
         state_.optimizer_state.emplace_back(n);
     for (auto& s : state_.optimizer_state) {

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace cgp {
 
@@ -49,5 +50,16 @@ void check_run_memory(const MemoryEstimate& estimate);
 // The same check against a given amount available (nullopt: unknown, always accepted); the
 // environment variable is not read.
 void check_run_memory(const MemoryEstimate& estimate, std::optional<std::uint64_t> available);
+
+// The optimizer's state arrays (arrays x parameters x width bytes, which the estimate above counts
+// as a few per parameter only), checked before they are allocated: throws cgp::Error naming the
+// optimizer and what to try when they need more than the memory available. Below
+// kStateBytesUnchecked nothing is read; CGP_NO_MEMORY_CHECK=1 skips the check.
+inline constexpr std::uint64_t kStateBytesUnchecked = std::uint64_t{64} << 20;
+void check_state_memory(const std::string& optimizer, std::uint64_t arrays, std::uint64_t parameters,
+                        std::uint64_t width);
+// The same against a given amount available (nullopt: unknown, always accepted); no environment read.
+void check_state_memory(const std::string& optimizer, std::uint64_t arrays, std::uint64_t parameters,
+                        std::uint64_t width, std::optional<std::uint64_t> available);
 
 } // namespace cgp

@@ -1,4 +1,4 @@
-/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.4).
+/* cgp/sdk/abi.h: the optimizer plugin contract, as plain C (ABI 1.5).
  *
  * This header is the whole contract between the cgp host (cgp-run, cgp-sweep, cgp-bench,
  * cgp-conformance) and an optimizer plugin. It holds only C types: no C++ type, exception or
@@ -92,9 +92,15 @@ extern "C" {
  *        the plugin) and the host extension "cgp.run_values/1" (that state's storage, per step); the
  *        hyperparameter flag CGP_HPARAM_DECOUPLED_DECAY.
  *   1.4  the plugin extension "cgp.needs_closure/1" and the host extension "cgp.closure/1" (the loss
- *        and gradients at parameters the plugin chooses, inside a step). */
+ *        and gradients at parameters the plugin chooses, inside a step).
+ *   1.5  CGP_MAX_STATE_ARRAYS: state_count may return up to 256 (16 before). */
 #define CGP_ABI_MAJOR 1u
-#define CGP_ABI_MINOR 4u
+#define CGP_ABI_MINOR 5u
+
+/* (ABI 1.5) The most state arrays state_count may return (16 up to ABI 1.4). A host of ABI 1.4 or older
+ * refuses a plugin that returns more than 16 with its usual state_count message, so a plugin that
+ * needs more than 16 needs a 1.5 host. */
+#define CGP_MAX_STATE_ARRAYS 256u
 
 /* Name of the one symbol a plugin exports: a `const cgp_plugin_entry_t` object (data, not code). */
 #define CGP_PLUGIN_ENTRY_SYMBOL "cgp_plugin_entry"
@@ -210,7 +216,7 @@ typedef struct cgp_optimizer_descriptor {
     uint32_t reserved1;    /* zero */
 
     /* Number of state arrays (each `count` elements) the update needs for these hyperparameters;
-     * at most 16. Pure function. */
+     * at most CGP_MAX_STATE_ARRAYS (256; 16 for a host of ABI 1.4 or older). Pure function. */
     uint32_t (*state_count)(const double* hparams);
 
     /* Checks relations the schema's ranges cannot express (the host has already checked each value

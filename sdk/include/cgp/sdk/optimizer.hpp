@@ -13,7 +13,7 @@
 //   enum { lr, ..., hparam_count };                     // one enumerator per hparams[] entry, then
 //                                                       // hparam_count: the lengths must agree
 //   static constexpr cgp_hparam hparams[] = {{name, help, default, min, max, flags}, ...};
-//   static constexpr unsigned max_state = K;            // upper bound of state arrays (0..16)
+//   static constexpr unsigned max_state = K;            // upper bound of state arrays (0..256)
 //   template <class T> struct constants { ... };        // per-step values, computed once per step
 //   template <class T> static constants<T> prepare(const double* hp, std::uint64_t t);
 //   template <class V, class C>

@@ -89,9 +89,10 @@ constexpr bool check_plugin_class() noexcept
                       "CGP_REGISTER_OPTIMIZER(Class): the hyperparameter enum and hparams[] differ in length: one "
                       "enumerator per entry of hparams[], in the same order, then hparam_count");
     static_assert(has_max_state<Opt>, "CGP_REGISTER_OPTIMIZER(Class): Class needs 'static constexpr unsigned "
-                                      "max_state = K;' (the most state arrays it uses, 0 to 16)");
+                                      "max_state = K;' (the most state arrays it uses, 0 to CGP_MAX_STATE_ARRAYS)");
     if constexpr (has_max_state<Opt>) {
-        static_assert(Opt::max_state <= 16, "CGP_REGISTER_OPTIMIZER(Class): max_state is at most 16");
+        static_assert(Opt::max_state <= CGP_MAX_STATE_ARRAYS,
+                      "CGP_REGISTER_OPTIMIZER(Class): max_state is at most CGP_MAX_STATE_ARRAYS (256)");
         static_assert(has_constants<Opt, float> && has_constants<Opt, double>,
                       "CGP_REGISTER_OPTIMIZER(Class): Class needs 'template <class T> struct constants { ... };'");
         if constexpr (has_constants<Opt, float> && has_constants<Opt, double>) {
