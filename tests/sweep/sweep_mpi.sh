@@ -64,8 +64,10 @@ if [[ $part == killed ]]; then
     [[ $(ls .killed.journal 2>/dev/null | grep -c '^run-') -ge 1 ]] && break
     sleep 0.01
   done
+  # The victim is rank 2 (rank 0 leads and must live to report), found by the rank Open MPI gives it.
   victim=$(pgrep -f -- "--out killed -j 1" | while read -r p; do
-    [[ $(cat /proc/"$p"/comm 2>/dev/null) == cgp-sweep ]] && echo "$p"; done | tail -n 1)
+    [[ $(cat /proc/"$p"/comm 2>/dev/null) == cgp-sweep ]] &&
+      tr '\0' '\n' </proc/"$p"/environ 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=2' && echo "$p"; done | tail -n 1)
   [[ -n "$victim" ]] || fail "no rank to kill"
   kill -KILL "$victim"
   status=0
