@@ -105,7 +105,7 @@ Outcome check_isa_variants(const Plugin& plugin)
                 }
                 return pass("");
             },
-            kDefaultTimeout);
+            check_timeout());
         if (o.status == Status::Fail)
             fail("the {} variant: {}", v.name, o.detail);
         (o.status == Status::Skip ? unsteerable : compared).push_back(std::string(v.name));

@@ -60,5 +60,7 @@ inline constexpr std::chrono::milliseconds kDefaultTimeout{10'000};
 // Loads the plugin file and runs one check on it in a child process, killed after `timeout`.
 Outcome run_check(const std::filesystem::path& plugin_file, const Check& check,
                   std::chrono::milliseconds timeout = kDefaultTimeout);
+// Inside a check: the time limit run_check gave it, for the children a check starts itself.
+std::chrono::milliseconds check_timeout();
 
 } // namespace cgp::conformance

@@ -80,8 +80,18 @@ const Check* find_check(std::string_view name)
     return nullptr;
 }
 
+namespace {
+std::chrono::milliseconds g_check_timeout = kDefaultTimeout;
+} // namespace
+
+std::chrono::milliseconds check_timeout()
+{
+    return g_check_timeout;
+}
+
 Outcome run_check(const std::filesystem::path& plugin_file, const Check& check, std::chrono::milliseconds timeout)
 {
+    g_check_timeout = timeout; // read by the check's own children, in the child this forks
     return run_isolated(
         [&]() -> Outcome {
             record_environment_before_load();
