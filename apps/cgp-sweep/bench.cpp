@@ -124,6 +124,7 @@ struct Pool {
     // The same stage across MPI ranks (mpi_bench.hpp); every rank gets every result.
     bool run_on_ranks(const std::vector<Job>& todo, std::vector<TrialResult>& results, const std::string& stage)
     {
+        std::size_t recorded = 0; // trials rank 0 journalled in this stage, counted when it is interrupted too
         StageOnRanks s = run_stage_on_ranks(
             todo.size(), jobs, [&](std::size_t i) { return journal.find(todo[i].key); },
             [&](std::size_t i, const std::atomic<int>* stop) -> std::optional<TrialResult> {
@@ -135,17 +136,21 @@ struct Pool {
                 r.values = todo[i].config.values;
                 return r;
             },
-            [&](const TrialResult& r) { journal.write(r); },
+            [&](const TrialResult& r) {
+                journal.write(r);
+                ++recorded;
+            },
             [&](std::size_t i) { return fmt::format("trial {}", todo[i].key.id()); });
         outcome.jobs = std::max(outcome.jobs, jobs * static_cast<unsigned>(rank_count()));
+        outcome.trials_reused += s.reused;
         if (s.signal != 0) {
+            outcome.trials_run += recorded;
             outcome.signal = s.signal;
             return false;
         }
         if (show_progress && is_rank0())
             fmt::print(stderr, "cgp-sweep: {}: {}/{} trials on {} ranks{}\n", stage, todo.size(), todo.size(),
                        rank_count(), s.reused ? fmt::format(" ({} from the journal)", s.reused) : std::string());
-        outcome.trials_reused += s.reused;
         outcome.trials_run += todo.size() - s.reused;
         results = std::move(s.results);
         return true;

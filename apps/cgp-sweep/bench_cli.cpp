@@ -122,6 +122,10 @@ BenchSpec build_spec(const Definition& d, const fs::path& dir)
     for (const std::string& s : d.search)
         spec.search.push_back(parse_distribution(s));
     check_distributions(spec.search, spec.optimizers);
+    std::vector<std::string> names;
+    for (const BenchProblem& p : spec.problems)
+        names.push_back(p.name);
+    check_draws(spec.search, spec.optimizers, d.seed, names, d.budget);
     spec.budget = d.budget;
     spec.seeds = d.seeds;
     spec.eta = d.eta;
@@ -266,6 +270,10 @@ int bench_main(int argc, char** argv)
     d.suites = split_commas(suites.empty() && problem_files.empty() ? std::string("course") : suites);
     for (const std::string& f : problem_files) {
         std::error_code ec;
+        if (!fs::is_regular_file(f, ec))
+            throw Error(fmt::format("--problems {}: {}\nhint: give the path of a file of [problem NAME] sections "
+                                    "(docs/benchmarking.md, Problem files)",
+                                    f, fs::exists(f, ec) ? "not a file" : "no such file"));
         const fs::path abs = fs::absolute(f, ec);
         d.problem_files.push_back(ec ? f : abs.lexically_normal().string());
     }
@@ -424,14 +432,17 @@ int report_main(int argc, char** argv)
     try {
         d = definition_from(json::parse(text));
     } catch (const json::exception& e) {
-        throw Error(fmt::format("{}: not a benchmark definition: {}", (dir / "bench.json").string(), e.what()));
+        throw Error(fmt::format("{}: not a benchmark definition: {}\nhint: rerun the benchmark's cgp-sweep bench "
+                                "command with --force to start it over",
+                                (dir / "bench.json").string(), e.what()));
     }
     const FolderLock lock(dir);
     const BenchSpec spec = build_spec(d, dir);
     const Journal journal(dir / "trials");
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     BenchOutcome outcome = run_bench(spec, journal, threads, false, true);
-    // The wall time and thread count are the benchmark's, as its own run recorded them.
+    // The command, wall time and thread count are the benchmark's, as its own run recorded them.
+    std::string command = "cgp-sweep report " + shell_quote(dir_text);
     if (std::error_code ec; fs::is_regular_file(dir / "results.json", ec))
         try {
             const json earlier =
@@ -440,15 +451,13 @@ int report_main(int argc, char** argv)
             outcome.jobs = earlier.at("jobs").get<unsigned>();
             outcome.trials_run = earlier.at("trials_run").get<std::size_t>();
             outcome.trials_reused = earlier.at("trials_from_journal").get<std::size_t>();
+            command = earlier.at("command").get<std::string>();
         } catch (const json::exception&) {
             // an unreadable results.json is rewritten below, with this run's counts
         }
     const std::string table = results_text(spec, outcome, score_cells(spec, outcome));
     std::cout << table << std::flush;
-    print_written(
-        dir,
-        write_report(dir, spec, outcome, image_formats, "cgp-sweep report " + shell_quote(dir_text), threads, quiet),
-        quiet);
+    print_written(dir, write_report(dir, spec, outcome, image_formats, command, threads, quiet), quiet);
     return cli::kOk;
 }
 

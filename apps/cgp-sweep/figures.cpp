@@ -122,7 +122,7 @@ void loss_figures(const Plan& plan, const std::vector<PointResult>& results, con
         f.subtitle = names.shared;
         f.smooth = options.smooth;
         std::string note = choose_log_y(f, options.log_y);
-        out.push_back({stem, gnuplot_script(f, stem + ".png"), note});
+        out.push_back({stem, gnuplot_script(f, stem + ".png"), note, {}});
     }
 }
 
@@ -192,7 +192,7 @@ void heat_maps(const Plan& plan, const std::vector<PointResult>& results, std::v
                                       plan.seeds > 1 ? fmt::format(" (mean of {} seeds)", plan.seeds) : "");
                 const std::string stem =
                     fmt::format("heatmap_{}_{}", final_loss ? "final-loss" : "min-loss", stem_rest);
-                out.push_back({stem, gnuplot_script(h, stem + ".png"), {}});
+                out.push_back({stem, gnuplot_script(h, stem + ".png"), {}, {}});
             }
         }
     }

@@ -23,9 +23,10 @@
 namespace cgp::sweep {
 
 struct SweepFigure {
-    std::string stem;   // file name without extension: "loss_one-neuron_lr=1e-2"
-    std::string script; // the gnuplot script; it renders stem.png by default
-    std::string note;   // what was chosen for it automatically (a log-scale y axis), or empty
+    std::string stem;    // file name without extension: "loss_one-neuron_lr=1e-2"
+    std::string script;  // the gnuplot script; it renders stem.png by default
+    std::string note;    // what was chosen for it automatically (a log-scale y axis), or empty
+    std::string caption; // what the figure shows, for a report (the benchmark's); empty: none
 };
 
 // --log-y and --smooth (the loss curves only), --heldout-figures (held-out metrics).

@@ -127,7 +127,7 @@ void heldout_figures(const Plan& plan, const std::vector<PointResult>& results, 
                 f.curves[c].title = names.curves[c];
             f.subtitle = names.shared;
             const std::string stem = fmt::format("heldout_{}_{}", name, plan.models[model].file_name);
-            out.push_back({stem, gnuplot_script(f, stem + ".png"), {}});
+            out.push_back({stem, gnuplot_script(f, stem + ".png"), {}, {}});
         }
     }
 }

@@ -8,11 +8,15 @@
 #include <cgp/io/atomic_file.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/io/read_file.hpp>
+#include <cgp/language/model.hpp>
+#include <cgp/language/ops.hpp>
+#include <cgp/training/init.hpp>
 
 #include <fmt/format.h>
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 namespace cgp::sweep {
@@ -194,8 +198,8 @@ fs::path relative_to(const fs::path& base, const std::string& path)
     return p.is_absolute() ? p : base / p;
 }
 
-const char* kKeys = "model, data, labels, standardize, validation, test, dataset-size, batch-size, steps, target, "
-                    "eval-every, note";
+const char* kKeys = "model, layers, activation, loss, init, data, labels, standardize, validation, test, "
+                    "dataset-size, batch-size, steps, target, eval-every, note";
 
 } // namespace
 
@@ -228,21 +232,58 @@ void apply_fit(const BenchProblem& problem, RunSettings& settings)
 
 std::vector<BenchProblem> parse_problem_text(const std::string& text, const std::string& origin, const fs::path& base)
 {
+    // What a section declared, for the checks once it ends.
+    struct Section {
+        int line = 0; // of its header
+        std::string header;
+        bool has_model = false, has_target = false, has_init = false;
+        std::vector<int> layers; // `layers = ...`, with the line that said it
+        int layers_line = 0;
+        std::string layers_text;
+        std::size_t layers_at = 0;
+        std::optional<Activation> activation;
+    };
     std::vector<BenchProblem> out;
-    std::vector<bool> has_model, has_target;
-    std::vector<int> header_line;
-    std::vector<std::string> header_text;
+    std::vector<Section> sections;
     std::istringstream in(text);
     std::string raw;
     int number = 0;
     auto finish = [&](std::size_t i) {
-        const std::string h = header_text[i];
-        const Line l{origin, header_line[i], h};
-        if (!has_model[i])
-            l.fail(0, fmt::format("problem '{}' has no model", out[i].name), "add a line 'model = PRESET or FILE'");
-        if (!has_target[i])
-            l.fail(0, fmt::format("problem '{}' has no target", out[i].name),
+        Section& sec = sections[i];
+        BenchProblem& p = out[i];
+        const Line l{origin, sec.line, sec.header};
+        if (!sec.layers.empty()) {
+            const Line at{origin, sec.layers_line, sec.layers_text};
+            if (sec.has_model)
+                at.fail(sec.layers_at, fmt::format("problem '{}' has both a model and layers", p.name),
+                        "keep one: 'model = PRESET or FILE' or 'layers = N N ...'");
+            ModelChoice c;
+            c.layers = sec.layers;
+            c.activation = sec.activation;
+            try {
+                p.model = make_model(c);
+            } catch (const Error& e) {
+                at.fail(sec.layers_at, e.what());
+            }
+            p.model_name = "layers";
+            for (int n : sec.layers)
+                p.model_name += fmt::format(" {}", n);
+            p.model_name += fmt::format(", {}", to_string(sec.activation.value_or(Activation::Sigmoid)));
+            if (!sec.has_init)
+                p.init.scheme = InitScheme::Auto; // cgp-run's default for --layers
+        } else if (sec.activation) {
+            l.fail(0, fmt::format("problem '{}' sets an activation but no layers", p.name),
+                   "the activation is of 'layers = N N ...'; a model file writes its own");
+        } else if (!sec.has_model) {
+            l.fail(0, fmt::format("problem '{}' has no model", p.name),
+                   "add a line 'model = PRESET or FILE' or 'layers = N N ...'");
+        }
+        if (!sec.has_target)
+            l.fail(0, fmt::format("problem '{}' has no target", p.name),
                    "add a line 'target = LOSS', the held-out loss a run must reach");
+        if (p.data.source != "generated" && p.data.labels.empty())
+            l.fail(0, fmt::format("problem '{}' reads a CSV file but names no labels", p.name),
+                   "add a line 'labels = COLUMN,...'");
     };
     while (std::getline(in, raw)) {
         ++number;
@@ -272,10 +313,10 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
             p.name = name;
             p.origin = fmt::format("{}:{}", origin, number);
             out.push_back(std::move(p));
-            has_model.push_back(false);
-            has_target.push_back(false);
-            header_line.push_back(number);
-            header_text.push_back(raw);
+            Section sec;
+            sec.line = number;
+            sec.header = raw;
+            sections.push_back(std::move(sec));
             continue;
         }
         if (out.empty())
@@ -285,19 +326,44 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
             l.fail(first, "expected KEY = VALUE", fmt::format("the keys are {}", kKeys));
         std::size_t key_at = 0, value_at = 0;
         const std::string key = trim(body.substr(0, eq), key_at);
-        key_at += 0;
         const std::string value = trim(body.substr(eq + 1), value_at);
         value_at += eq + 1;
         if (value.empty())
             l.fail(eq + 1, fmt::format("'{}' has no value", key));
         BenchProblem& p = out.back();
+        Section& sec = sections.back();
         try {
             if (key == "model") {
                 ModelChoice c;
                 c.model = is_preset(value) ? value : relative_to(base, value).string();
                 p.model = make_model(c);
                 p.model_name = value;
-                has_model.back() = true;
+                sec.has_model = true;
+            } else if (key == "layers") {
+                sec.layers.clear();
+                for (std::size_t at = value.find_first_not_of(" \t"); at != std::string::npos;) {
+                    const std::size_t stop = std::min(value.find_first_of(" \t", at), value.size());
+                    const std::uint64_t n = whole(l, value.substr(at, stop - at), value_at + at, 1);
+                    if (n > (1u << 20))
+                        l.fail(value_at + at,
+                               fmt::format("a layer of {} units is too large (at most {})", n, 1u << 20));
+                    sec.layers.push_back(static_cast<int>(n));
+                    at = value.find_first_not_of(" \t", stop);
+                }
+                if (sec.layers.size() < 2)
+                    l.fail(value_at,
+                           fmt::format("'{}': layers need at least two sizes, the inputs and the outputs", value),
+                           "write e.g. 'layers = 4 16 3'");
+                sec.layers_line = number;
+                sec.layers_text = raw;
+                sec.layers_at = value_at;
+            } else if (key == "activation") {
+                sec.activation = parse_activation(value);
+            } else if (key == "loss") {
+                p.loss = parse_loss(value);
+            } else if (key == "init") {
+                parse_init(value, p.init);
+                sec.has_init = true;
             } else if (key == "data") {
                 p.data.source = value == "generated" ? value : relative_to(base, value).string();
             } else if (key == "labels") {
@@ -327,7 +393,7 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
                 p.eval_every = whole(l, value, value_at, 1);
             } else if (key == "target") {
                 p.target = positive(l, value, value_at);
-                has_target.back() = true;
+                sec.has_target = true;
             } else if (key == "note") {
                 p.note = value;
             } else {
@@ -343,11 +409,6 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
         throw SourceError(origin, {number + 1, 1}, "", "the file declares no problem",
                           "start a problem with a line '[problem NAME]'");
     finish(out.size() - 1);
-    for (const BenchProblem& p : out)
-        if (p.data.source != "generated" && p.data.labels.empty())
-            throw SourceError(origin, {1, 1}, "",
-                              fmt::format("problem '{}' reads a CSV file but names no labels", p.name),
-                              "add a line 'labels = COLUMN,...'");
     return out;
 }
 

@@ -11,20 +11,22 @@
 
 namespace cgp::sweep {
 
-std::vector<std::vector<double>> target_times(const BenchSpec& spec, const std::vector<CellScore>& scores)
+std::vector<std::vector<double>> target_times(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time)
 {
     const std::size_t n = spec.optimizers.size();
     std::vector<std::vector<double>> times(spec.problems.size(), std::vector<double>(n));
     for (std::size_t p = 0; p < spec.problems.size(); ++p)
-        for (std::size_t o = 0; o < n; ++o)
-            times[p][o] = scores[p * n + o].median_steps;
+        for (std::size_t o = 0; o < n; ++o) {
+            const CellScore& c = scores[p * n + o];
+            times[p][o] = time == TimeTo::Steps ? c.median_steps : c.median_seconds;
+        }
     return times;
 }
 
-Table profile_table(const BenchSpec& spec, const std::vector<CellScore>& scores)
+Table profile_table(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time)
 {
     const std::vector<double> taus{1.0, 1.25, 1.5, 2.0, 4.0};
-    const auto times = target_times(spec, scores);
+    const auto times = target_times(spec, scores, time);
     const auto rho = performance_profile(times, taus);
     const auto score = profile_scores(times, kTauMax);
     Table t{{"optimizer"}};
@@ -41,9 +43,9 @@ Table profile_table(const BenchSpec& spec, const std::vector<CellScore>& scores)
     return t;
 }
 
-std::string profile_summary(const BenchSpec& spec, const std::vector<CellScore>& scores)
+std::string profile_summary(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time)
 {
-    const auto times = target_times(spec, scores);
+    const auto times = target_times(spec, scores, time);
     const auto score = profile_scores(times, kTauMax);
     const auto rho1 = performance_profile(times, {1.0});
     std::vector<std::size_t> order(spec.optimizers.size());
@@ -66,20 +68,23 @@ std::string profile_summary(const BenchSpec& spec, const std::vector<CellScore>&
     return out + ".";
 }
 
-SweepFigure profile_figure(const BenchSpec& spec, const std::vector<CellScore>& scores)
+SweepFigure profile_figure(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time)
 {
-    const auto times = target_times(spec, scores);
+    const bool steps = time == TimeTo::Steps;
+    const auto times = target_times(spec, scores, time);
     std::vector<double> taus;
     for (int i = 0; i <= 400; ++i)
         taus.push_back(std::pow(2.0, 4.0 * i / 400.0)); // 1 to 16
     const auto rho = performance_profile(times, taus);
     LineFigure f;
-    f.title = "performance profile: steps to the target";
+    f.title = steps ? "performance profile: steps to the target" : "performance profile: seconds to the target";
     // (The subtitle starts with a letter: gnuplot would read a digit after the line break's octal escape.)
-    f.subtitle =
-        fmt::format("median over the seeds on {} problems; higher and further left is better", spec.problems.size());
+    f.subtitle = fmt::format("median over the seeds on {} problems{}; higher and further left is better",
+                             spec.problems.size(), steps ? "" : ", training time on this machine");
     f.xlabel = "log2 tau (within a factor tau of the best optimizer)";
     f.ylabel = "fraction of problems";
+    f.y_min = -0.02; // the fractions 0 and 1 inside the frame, not hidden by it
+    f.y_max = 1.02;
     for (std::size_t o = 0; o < spec.optimizers.size(); ++o) {
         Curve c;
         c.title = spec.optimizers[o]->id();
@@ -89,7 +94,13 @@ SweepFigure profile_figure(const BenchSpec& spec, const std::vector<CellScore>& 
         }
         f.curves.push_back(std::move(c));
     }
-    return {"profile", gnuplot_script(f, "profile.png"), {}};
+    const std::string stem = steps ? "profile" : "profile_seconds";
+    return {stem,
+            gnuplot_script(f, stem + ".png"),
+            {},
+            fmt::format("Performance profile{}: the fraction of problems on which each optimizer reaches the target "
+                        "within a factor tau of the fastest{}",
+                        steps ? "" : " in seconds", steps ? " (in steps)" : " (in training seconds)")};
 }
 
 std::vector<SweepFigure> sensitivity_figures(const BenchSpec& spec, const BenchOutcome& outcome)
@@ -106,6 +117,7 @@ std::vector<SweepFigure> sensitivity_figures(const BenchSpec& spec, const BenchO
                                      spec.method == Method::Random ? "" : " of the first rung", d.text);
             f.xlabel = log_x ? "log10 " + d.key : d.key;
             f.ylabel = "final validation loss";
+            f.points = true; // one point per trial
             for (std::size_t o = 0; o < n; ++o) {
                 const Cell& cell = outcome.cells[p * n + o];
                 std::vector<std::pair<double, double>> pts;
@@ -131,7 +143,14 @@ std::vector<SweepFigure> sensitivity_figures(const BenchSpec& spec, const BenchO
                 continue;
             choose_log_y(f, LogY::Auto);
             const std::string stem = file_safe(fmt::format("sensitivity_{}_{}", spec.problems[p].name, d.key));
-            out.push_back({stem, gnuplot_script(f, stem + ".png"), {}});
+            out.push_back(
+                {stem,
+                 gnuplot_script(f, stem + ".png"),
+                 {},
+                 fmt::format("Sensitivity on {}: the final validation loss of every tuning trial{} against {}, "
+                             "one point per trial",
+                             spec.problems[p].name, spec.method == Method::Random ? "" : " of the first rung",
+                             log_x ? "log10 " + d.key : d.key)});
         }
     return out;
 }
@@ -170,7 +189,12 @@ std::vector<SweepFigure> curve_figures(const BenchSpec& spec, const BenchOutcome
                 c.spread.clear();
         choose_log_y(f, LogY::Auto);
         const std::string stem = file_safe("curves_" + spec.problems[p].name);
-        out.push_back({stem, gnuplot_script(f, stem + ".png"), {}});
+        out.push_back({stem,
+                       gnuplot_script(f, stem + ".png"),
+                       {},
+                       fmt::format("{}: the mean test loss over the seeds of each optimizer's chosen configuration "
+                                   "against the step (target {:g})",
+                                   spec.problems[p].name, spec.problems[p].target)});
     }
     return out;
 }

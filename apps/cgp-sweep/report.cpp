@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cmath>
 
 namespace cgp::sweep {
@@ -24,6 +25,20 @@ struct Block {
     std::string script;             // Figure: the gnuplot script's relative path
     std::vector<std::string> items; // List
 };
+
+// A column of numbers ("0.25", "2/5", "1.5e-3 ± ...", "-", "missed"), right-aligned in the report.
+bool numeric_column(const Table& t, std::size_t c)
+{
+    for (std::size_t r = 1; r < t.size(); ++r) {
+        const std::string& v = c < t[r].size() ? t[r][c] : std::string();
+        const bool number =
+            !v.empty() && (std::isdigit(static_cast<unsigned char>(v[0])) ||
+                           (v.size() > 1 && v[0] == '-' && std::isdigit(static_cast<unsigned char>(v[1]))));
+        if (!number && v != "-" && v != "missed")
+            return false;
+    }
+    return t.size() > 1;
+}
 
 std::string markdown(const std::vector<Block>& blocks)
 {
@@ -46,7 +61,7 @@ std::string markdown(const std::vector<Block>& blocks)
                 if (r == 0) {
                     out += "|";
                     for (std::size_t c = 0; c < b.table[0].size(); ++c)
-                        out += c < 2 ? "---|" : "--:|";
+                        out += numeric_column(b.table, c) ? "--:|" : "---|";
                     out += "\n";
                 }
             }
@@ -90,9 +105,9 @@ std::string html(const std::vector<Block>& blocks, const std::string& title)
             for (std::size_t r = 0; r < b.table.size(); ++r) {
                 out += "<tr>";
                 for (std::size_t c = 0; c < b.table[r].size(); ++c)
-                    out += r == 0   ? "<th>" + html_text(b.table[r][c]) + "</th>"
-                           : c >= 2 ? "<td class=\"n\">" + html_text(b.table[r][c]) + "</td>"
-                                    : "<td>" + html_text(b.table[r][c]) + "</td>";
+                    out += r == 0                       ? "<th>" + html_text(b.table[r][c]) + "</th>"
+                           : numeric_column(b.table, c) ? "<td class=\"n\">" + html_text(b.table[r][c]) + "</td>"
+                                                        : "<td>" + html_text(b.table[r][c]) + "</td>";
                 out += "</tr>\n";
             }
             out += "</table>\n";
@@ -258,37 +273,30 @@ ReportFiles write_report(const fs::path& dir, const BenchSpec& spec, const Bench
     blocks.push_back(paragraph(profile_summary(spec, scores)));
 
     std::vector<SweepFigure> figures;
-    std::vector<std::string> captions;
-    if (!formats.empty()) {
-        figures.push_back(profile_figure(spec, scores));
-        captions.push_back("Performance profile: the fraction of problems on which each optimizer reaches the target "
-                           "within a factor tau of the fastest");
-    }
-    const std::size_t profile_figures = figures.size();
-    auto add_figure = [&](std::vector<Block>& to, std::size_t i) {
+    auto add_figure = [&](SweepFigure f) {
         Block b;
         b.kind = Block::Figure;
-        b.text = captions[i];
-        b.script = "plots/" + figures[i].stem + ".gp";
-        to.push_back(b);
+        b.text = f.caption;
+        b.script = "plots/" + f.stem + ".gp";
+        blocks.push_back(b);
+        figures.push_back(std::move(f));
     };
-    if (profile_figures)
-        add_figure(blocks, 0);
+    if (!formats.empty())
+        add_figure(profile_figure(spec, scores));
     blocks.push_back(heading("Timing (machine-dependent)"));
     blocks.push_back(table(timing_table(spec, outcome, scores)));
+    blocks.push_back(paragraph("Performance profile of the median training seconds to the target, as AlgoPerf times "
+                               "it: a step's cost counts (line searches, extra gradients), and so does the machine."));
+    blocks.push_back(table(profile_table(spec, scores, TimeTo::Seconds)));
+    blocks.push_back(paragraph(profile_summary(spec, scores, TimeTo::Seconds)));
     if (!formats.empty()) {
+        add_figure(profile_figure(spec, scores, TimeTo::Seconds));
         blocks.push_back(heading("Test-loss curves"));
-        for (SweepFigure& f : curve_figures(spec, outcome)) {
-            captions.push_back(f.stem);
-            figures.push_back(std::move(f));
-            add_figure(blocks, figures.size() - 1);
-        }
+        for (SweepFigure& f : curve_figures(spec, outcome))
+            add_figure(std::move(f));
         blocks.push_back(heading("Sensitivity"));
-        for (SweepFigure& f : sensitivity_figures(spec, outcome)) {
-            captions.push_back(f.stem);
-            figures.push_back(std::move(f));
-            add_figure(blocks, figures.size() - 1);
-        }
+        for (SweepFigure& f : sensitivity_figures(spec, outcome))
+            add_figure(std::move(f));
     }
     ReportFiles files;
     if (!figures.empty()) {

@@ -1,6 +1,8 @@
 // Scores of a benchmark's cells and the tables made of them.
 #include "scores.hpp"
 
+#include "profiles.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,10 +17,11 @@ std::vector<CellScore> score_cells(const BenchSpec& spec, const BenchOutcome& ou
     for (std::size_t c = 0; c < outcome.cells.size(); ++c) {
         const Cell& cell = outcome.cells[c];
         CellScore s;
-        std::vector<double> steps, seconds, fin, best, auc, train, all_steps;
+        std::vector<double> steps, seconds, fin, best, auc, train, all_steps, all_seconds;
         for (const TrialResult& r : cell.finals) {
             const double inf = std::numeric_limits<double>::infinity();
             all_steps.push_back(r.steps_to_target ? static_cast<double>(*r.steps_to_target) : inf);
+            all_seconds.push_back(r.seconds_to_target ? *r.seconds_to_target : inf);
             if (r.steps_to_target) {
                 ++s.reached;
                 steps.push_back(static_cast<double>(*r.steps_to_target));
@@ -37,6 +40,7 @@ std::vector<CellScore> score_cells(const BenchSpec& spec, const BenchOutcome& ou
         }
         const std::uint64_t seed = mix64({spec.seed, c, 0xB007});
         s.median_steps = median(all_steps);
+        s.median_seconds = median(all_seconds);
         s.steps = measure(steps, seed);
         s.seconds = measure(seconds, seed + 1);
         s.final_loss = measure(fin, seed + 2);
@@ -97,11 +101,14 @@ std::vector<std::string> spread_notes(const BenchSpec& spec, const std::vector<C
     const std::size_t n = spec.optimizers.size();
     // For each problem and measure: the optimizers whose mean is within the seed spread of the best's
     // (|difference of means| <= the larger of the two sds), which the data cannot tell apart from it.
-    const auto note = [&](std::size_t p, const char* what, auto get) {
+    // Only means over every seed compete: a mean over the seeds that reached the target (or did not
+    // diverge) leaves out the seeds that went worst.
+    const auto note = [&](std::size_t p, const char* what, const char* qualifier, auto get) {
+        const auto complete = [&](const Measure& m) { return m.count > 1 && m.count == spec.seeds; };
         std::size_t best = n;
         for (std::size_t o = 0; o < n; ++o) {
             const Measure& m = get(scores[p * n + o]);
-            if (m.count > 1 && (best == n || m.mean < get(scores[p * n + best]).mean))
+            if (complete(m) && (best == n || m.mean < get(scores[p * n + best]).mean))
                 best = o;
         }
         if (best == n)
@@ -110,18 +117,20 @@ std::vector<std::string> spread_notes(const BenchSpec& spec, const std::vector<C
         std::vector<std::string> close;
         for (std::size_t o = 0; o < n; ++o) {
             const Measure& m = get(scores[p * n + o]);
-            if (o != best && m.count > 1 && std::fabs(m.mean - b.mean) <= std::max(m.sd, b.sd))
+            if (o != best && complete(m) && std::fabs(m.mean - b.mean) <= std::max(m.sd, b.sd))
                 close.push_back(spec.optimizers[o]->id());
         }
         if (!close.empty())
             notes.push_back(fmt::format("{}: {} {} within the seed spread of the best {} ({}): the difference of means "
-                                        "is at most the larger sd over the seeds",
+                                        "is at most the larger sd over the seeds{}",
                                         spec.problems[p].name, fmt::join(close, ", "), close.size() == 1 ? "is" : "are",
-                                        what, spec.optimizers[best]->id()));
+                                        what, spec.optimizers[best]->id(), qualifier));
     };
     for (std::size_t p = 0; p < spec.problems.size(); ++p) {
-        note(p, "final test loss", [](const CellScore& c) -> const Measure& { return c.final_loss; });
-        note(p, "steps to target", [](const CellScore& c) -> const Measure& { return c.steps; });
+        note(p, "final test loss", " (among those that finished every seed)",
+             [](const CellScore& c) -> const Measure& { return c.final_loss; });
+        note(p, "steps to target", " (among those that reached the target on every seed)",
+             [](const CellScore& c) -> const Measure& { return c.steps; });
     }
     return notes;
 }
@@ -137,6 +146,9 @@ std::string results_text(const BenchSpec& spec, const BenchOutcome& outcome, con
                        spec.budget, spec.seeds);
     for (const std::string& n : spread_notes(spec, scores))
         out += "note: " + n + "\n";
+    out += "\nperformance profile of the median steps to the target: rho(tau) is the fraction of problems on which "
+           "the optimizer is within a factor tau of the fastest; score: the area under rho over [1, 4] / 3\n";
+    out += aligned(profile_table(spec, scores), 1);
     return out;
 }
 

@@ -47,6 +47,11 @@ bool number(const std::string& text, double& out)
     return ec == std::errc() && p == last && std::isfinite(out);
 }
 
+std::string fmt_whole(double v)
+{
+    return fmt::format("{:.0f}", v);
+}
+
 } // namespace
 
 Distribution parse_distribution(const std::string& text, const std::string& origin)
@@ -141,17 +146,28 @@ void check_distributions(const std::vector<Distribution>& dists,
                 if (h.option_name() != d.key)
                     continue;
                 any = true;
+                if ((h.flags & CGP_HPARAM_INTEGER) && (d.kind == DistKind::LogUniform || d.kind == DistKind::Uniform))
+                    throw cli::UsageError(fmt::format("--search {}: {} is a whole number for {} ({}), which {} does "
+                                                      "not draw\nhint: write {}=int({},{}) or {}=choice(...)",
+                                                      d.text, d.key, p->id(), h.range_text(),
+                                                      d.kind == DistKind::Uniform ? "uniform" : "loguniform", d.key,
+                                                      fmt_whole(h.min_value), fmt_whole(h.max_value), d.key));
                 std::vector<double> edges{d.lo, d.hi};
                 if (d.kind == DistKind::Choice) {
                     edges.clear();
                     for (const std::string& v : d.choices)
                         edges.push_back(std::stod(v));
                 }
-                for (double v : edges)
+                for (double v : edges) {
+                    if ((h.flags & CGP_HPARAM_INTEGER) && v != std::floor(v))
+                        throw cli::UsageError(fmt::format("--search {}: {} is not a whole number, as {} is for {}\n"
+                                                          "hint: keep the values inside {}",
+                                                          d.text, v, d.key, p->id(), h.range_text()));
                     if (v < h.min_value || v > h.max_value)
                         throw cli::UsageError(fmt::format("--search {}: {} is outside {}'s range {} for {}\n"
                                                           "hint: keep the distribution inside {}",
                                                           d.text, v, d.key, h.range_text(), p->id(), h.range_text()));
+                }
             }
         }
         if (!any) {
@@ -167,6 +183,30 @@ void check_distributions(const std::vector<Distribution>& dists,
                             d.key, have));
         }
     }
+}
+
+void check_draws(const std::vector<Distribution>& dists, const std::vector<std::shared_ptr<const Plugin>>& optimizers,
+                 std::uint64_t seed, const std::vector<std::string>& problems, std::size_t budget)
+{
+    for (const std::string& problem : problems)
+        for (const auto& p : optimizers)
+            for (std::size_t t = 0; t < budget; ++t) {
+                const TrialConfig c = sample_trial(dists, *p, seed, problem, t);
+                try {
+                    p->validate(c.hparams);
+                } catch (const Error& e) {
+                    std::string drawn;
+                    for (const auto& [k, v] : c.values)
+                        drawn += fmt::format(" {}={}", k, v);
+                    std::string texts;
+                    for (const Distribution& d : dists)
+                        if (applies(d, *p))
+                            texts += (texts.empty() ? "" : " ") + d.text;
+                    throw cli::UsageError(fmt::format("--search {}: trial {} of {} on '{}' draws{}, which {} refuses: "
+                                                      "{}\nhint: narrow the distribution to the values {} accepts",
+                                                      texts, t, p->id(), problem, drawn, p->id(), e.what(), p->id()));
+                }
+            }
 }
 
 std::uint64_t mix64(std::initializer_list<std::uint64_t> words) noexcept

@@ -33,11 +33,18 @@ struct Distribution {
 Distribution parse_distribution(const std::string& text, const std::string& origin = "--search");
 
 // Checks that every distribution names a hyperparameter of at least one optimizer and stays inside
-// the range of each optimizer it applies to; throws cli::UsageError naming the option.
+// the range of each optimizer it applies to (a whole-number hyperparameter takes int or choice of
+// whole numbers); throws cli::UsageError naming the option.
 void check_distributions(const std::vector<Distribution>& dists,
                          const std::vector<std::shared_ptr<const Plugin>>& optimizers);
 
 bool applies(const Distribution& d, const Plugin& plugin);
+
+// Checks every configuration the search draws (budget trials per optimizer and problem) with the
+// optimizer's own validation, so a draw it refuses (a bound it excludes, a combination it rejects)
+// stops the benchmark before anything runs; throws cli::UsageError naming the trial and the draw.
+void check_draws(const std::vector<Distribution>& dists, const std::vector<std::shared_ptr<const Plugin>>& optimizers,
+                 std::uint64_t seed, const std::vector<std::string>& problems, std::size_t budget);
 
 // A value drawn from the distribution at u in [0, 1): the number and its text for tables.
 struct Drawn {

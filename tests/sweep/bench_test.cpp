@@ -9,6 +9,7 @@
 #include "problems.hpp"
 #include "report.hpp"
 #include "runner.hpp"
+#include "scores.hpp"
 #include "search.hpp"
 
 #include <cgp/io/error.hpp>
@@ -36,6 +37,19 @@ std::shared_ptr<const Plugin> plugin(const char* name)
 bool has(const std::exception& e, const std::string& text)
 {
     return std::string(e.what()).find(text) != std::string::npos;
+}
+
+// The problem file `text` is refused at line:column with a message holding `message`.
+void error_at(const std::string& text, int line, int column, const std::string& message)
+{
+    try {
+        parse_problem_text(text, "p.ini", ".");
+        BOOST_ERROR("accepted: " + text);
+    } catch (const SourceError& e) {
+        BOOST_TEST(e.pos().line == line, e.what());
+        BOOST_TEST(e.pos().column == column, e.what());
+        BOOST_TEST(has(e, message), e.what());
+    }
 }
 
 } // namespace
@@ -120,6 +134,39 @@ BOOST_AUTO_TEST_CASE(a_distribution_outside_the_hyperparameter_range_is_refused)
     BOOST_CHECK_NO_THROW(check_distributions({parse_distribution("beta1=uniform(0.5,0.99)")}, opts));
 }
 
+BOOST_AUTO_TEST_CASE(a_search_for_a_whole_number_hyperparameter_must_draw_whole_numbers)
+{
+    const std::vector<std::shared_ptr<const Plugin>> opts{plugin("sgdplus")};
+    try {
+        check_distributions({parse_distribution("nesterov=uniform(0,1)")}, opts);
+        BOOST_FAIL("accepted");
+    } catch (const Error& e) {
+        BOOST_TEST(has(e, "nesterov is a whole number for sgdplus"), e.what());
+        BOOST_TEST(has(e, "hint: write nesterov=int(0,1)"), e.what());
+    }
+    BOOST_CHECK_THROW(check_distributions({parse_distribution("nesterov=choice(0,0.5)")}, opts), Error);
+    BOOST_CHECK_NO_THROW(check_distributions({parse_distribution("nesterov=int(0,1)")}, opts));
+    BOOST_CHECK_NO_THROW(check_distributions({parse_distribution("nesterov=choice(0,1)")}, opts));
+}
+
+BOOST_AUTO_TEST_CASE(a_draw_the_optimizer_refuses_stops_the_benchmark_before_it_runs)
+{
+    // beta1 is in [0, 1): the edge 1 passes the range check of the bounds, but a trial that draws it
+    // would fail mid-benchmark, so every draw of the budget is validated first.
+    const std::vector<std::shared_ptr<const Plugin>> opts{plugin("sgd"), plugin("adam")};
+    const std::vector<Distribution> d{parse_distribution("beta1=choice(0.9,1)")};
+    BOOST_CHECK_NO_THROW(check_distributions(d, opts));
+    try {
+        check_draws(d, opts, 0, {"one-neuron"}, 20);
+        BOOST_FAIL("accepted");
+    } catch (const Error& e) {
+        BOOST_TEST(has(e, "--search beta1=choice(0.9,1): trial "), e.what());
+        BOOST_TEST(has(e, "of adam on 'one-neuron' draws beta1=1, which adam refuses"), e.what());
+        BOOST_TEST(has(e, "hint: "), e.what());
+    }
+    BOOST_CHECK_NO_THROW(check_draws({parse_distribution("beta1=choice(0.8,0.9)")}, opts, 0, {"one-neuron"}, 20));
+}
+
 BOOST_AUTO_TEST_CASE(halving_rungs_shrink_by_eta_and_end_at_the_full_budget)
 {
     const auto r = halving_rungs(20, 2000, 3, 50);
@@ -173,6 +220,31 @@ BOOST_AUTO_TEST_CASE(performance_profiles_count_the_problems_within_a_factor_of_
     BOOST_TEST(s[1] == 5.0 / 6.0, boost::test_tools::tolerance(1e-12));
     // A problem no optimizer solved counts for nobody.
     BOOST_TEST(profile_scores({{kInf, kInf}}, 4.0)[0] == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(the_seed_spread_note_compares_only_means_over_every_seed)
+{
+    BenchSpec spec;
+    spec.seeds = 3;
+    spec.problems.resize(1);
+    spec.problems[0].name = "p";
+    spec.optimizers = {plugin("sgd"), plugin("adam"), plugin("sgdplus")};
+    auto final_loss = [](std::vector<double> v) {
+        CellScore c;
+        c.final_loss = measure(v, 1);
+        return c;
+    };
+    // sgd: 0.20 +- 0.02 on every seed; adam: within that spread; sgdplus: lower, but over the two
+    // seeds that did not diverge, so it is no best and no competitor.
+    std::vector<CellScore> scores{final_loss({0.18, 0.20, 0.22}), final_loss({0.205, 0.215, 0.225}),
+                                  final_loss({0.01, 0.02, kInf})};
+    auto notes = spread_notes(spec, scores);
+    BOOST_TEST_REQUIRE(notes.size() == 1u);
+    BOOST_TEST(has(std::runtime_error(notes[0]), "p: adam is within the seed spread of the best final test loss (sgd)"),
+               notes[0]);
+    // With every seed finished, sgdplus is the best and the others are far from it: no note.
+    scores[2] = final_loss({0.01, 0.02, 0.015});
+    BOOST_TEST(spread_notes(spec, scores).empty());
 }
 
 BOOST_AUTO_TEST_CASE(selection_prefers_reaching_the_target_then_fewer_steps_then_lower_loss)
@@ -229,16 +301,6 @@ BOOST_AUTO_TEST_CASE(a_problem_file_declares_problems_and_its_errors_name_line_a
     BOOST_TEST(ps[0].steps == 500u);
     BOOST_TEST(ps[1].batch_size == 4u);
     BOOST_TEST(ps[1].target == 0.2);
-    auto error_at = [](const std::string& text, int line, int column, const std::string& message) {
-        try {
-            parse_problem_text(text, "p.ini", ".");
-            BOOST_ERROR("accepted: " + text);
-        } catch (const SourceError& e) {
-            BOOST_TEST(e.pos().line == line);
-            BOOST_TEST(e.pos().column == column);
-            BOOST_TEST(has(e, message), e.what());
-        }
-    };
     error_at("[problem a]\nmodel = one-neuron\nsteps = 0\ntarget = 1\n", 3, 9, "not a whole number of at least 1");
     error_at("[problem a]\nmodel = one-neuron\n  tagret = 1\n", 3, 3, "unknown key 'tagret'");
     error_at("[problem a]\nmodel = one-neuron\n", 1, 1, "has no target");
@@ -246,6 +308,43 @@ BOOST_AUTO_TEST_CASE(a_problem_file_declares_problems_and_its_errors_name_line_a
     error_at("model = one-neuron\n", 1, 1, "before the first '[problem NAME]'");
     error_at("[problem a]\nmodel = one-neuron\ntarget = 1\n[problem a]\n", 4, 10, "declared twice");
     error_at("[problem a b]\n", 1, 10, "not a problem name");
+}
+
+BOOST_AUTO_TEST_CASE(a_problem_file_declares_layered_classifiers_with_their_loss_as_the_real_suite_does)
+{
+    const auto ps = parse_problem_text("[problem c]\nlayers = 4 8 3\nactivation = relu\nloss = cross-entropy\n"
+                                       "data = d.csv\nlabels = y\ntarget = 0.2\n"
+                                       "[problem d]\nlayers = 4 2 1\nloss = bce\ninit = uniform:-0.1,0.1\n"
+                                       "target = 0.3\n",
+                                       "p.ini", "/data");
+    BOOST_TEST_REQUIRE(ps.size() == 2u);
+    BOOST_TEST(ps[0].model_name == "layers 4 8 3, relu");
+    BOOST_TEST((ps[0].loss == Loss::CrossEntropy));
+    BOOST_TEST((ps[0].init.scheme == InitScheme::Auto)); // cgp-run's default for --layers
+    BOOST_TEST(ps[0].data.source == "/data/d.csv");
+    BOOST_TEST(ps[0].model.generated);
+    BOOST_TEST(ps[1].model_name == "layers 4 2 1, sigmoid");
+    BOOST_TEST((ps[1].loss == Loss::Bce));
+    BOOST_TEST((ps[1].init.scheme == InitScheme::Uniform));
+    BOOST_TEST(ps[1].init.a == -0.1);
+    struct Case {
+        const char* text;
+        int line, column;
+        const char* message;
+    };
+    const Case cases[] = {
+        {"[problem a]\nlayers = 4\ntarget = 1\n", 2, 10, "at least two sizes"},
+        {"[problem a]\nlayers = 4 x 1\ntarget = 1\n", 2, 12, "'x' is not a whole number"},
+        {"[problem a]\nmodel = one-neuron\nlayers = 4 2 1\ntarget = 1\n", 3, 10, "both a model and layers"},
+        {"[problem a]\nlayers = 4 2 1\nloss = hinge\ntarget = 1\n", 3, 8, "hinge"},
+        {"[problem a]\nlayers = 4 2 1\nactivation = swish2\ntarget = 1\n", 3, 14, "swish2"},
+        {"[problem a]\nmodel = one-neuron\nactivation = relu\ntarget = 1\n", 1, 1, "an activation but no layers"},
+        // A CSV problem without labels: the error names the problem's own section.
+        {"[problem a]\nmodel = one-neuron\ntarget = 1\n\n[problem b]\nmodel = one-neuron\ndata = x.csv\ntarget = 1\n",
+         5, 1, "problem 'b' reads a CSV file but names no labels"},
+    };
+    for (const Case& c : cases)
+        error_at(c.text, c.line, c.column, c.message);
 }
 
 BOOST_AUTO_TEST_CASE(generated_held_out_data_is_a_fresh_sample_apart_from_the_training_data)

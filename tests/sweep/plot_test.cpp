@@ -52,6 +52,23 @@ struct PathSetting {
 
 BOOST_AUTO_TEST_SUITE(figures)
 
+BOOST_AUTO_TEST_CASE(a_line_figure_may_fix_its_y_range_and_mark_its_points)
+{
+    LineFigure f;
+    f.curves.push_back({"sgd", {1, 2}, {0.5, 1.0}, {}});
+    const std::string plain = gnuplot_script(f, "x.png");
+    BOOST_TEST(!has(plain, "set yrange"));
+    BOOST_TEST(has(plain, "using 1:2 with lines linetype 1"));
+    f.y_min = -0.02;
+    f.y_max = 1.02;
+    f.points = true;
+    const std::string fixed = gnuplot_script(f, "x.png");
+    BOOST_TEST(has(fixed, "set yrange [-0.02:1.02]\n"), fixed);
+    BOOST_TEST(has(fixed, "using 1:2 with linespoints pointtype 7 pointsize 1 linetype 1"), fixed);
+    f.y_max = NAN; // one bound alone is no range
+    BOOST_TEST(!has(gnuplot_script(f, "x.png"), "set yrange"));
+}
+
 BOOST_AUTO_TEST_CASE(line_figure_script_holds_its_data_titles_and_default_image)
 {
     LineFigure f;

@@ -19,6 +19,9 @@ cmp -s "$work/a.txt" "$work/a/table.txt" || fail "stdout and table.txt differ"
 rows=$(grep -cE '^(one|multi)-neuron +(sgd|sgdplus|adam) +3 ' "$work/a.txt")
 [[ $rows -eq 6 ]] || fail "expected 6 rows of 3 trials each, got $rows"
 grep -q 'random search with 3 configurations per optimizer' "$work/a.txt" || fail "the table does not say the budget"
+grep -qE '^optimizer +rho\(1\) +rho\(1.25\) +rho\(1.5\) +rho\(2\) +rho\(4\) +score \(tau <= 4\)$' "$work/a.txt" ||
+  fail "the table has no performance profile"
+[[ $(grep -cE '^(sgd|sgdplus|adam) +[01]\.[0-9]{2} ' "$work/a.txt") -eq 3 ]] || fail "expected a profile row per optimizer"
 grep -q '30 trials run, 0 from the journal' "$work/a.err" || fail "a first run: $(cat "$work/a.err")"
 [[ $(ls "$work/a/trials" | wc -l) -eq 30 ]] || fail "expected 30 trial records (18 tuning + 12 measurement)"
 
@@ -63,6 +66,9 @@ cmp -s "$work/ref.txt" "$work/int2.txt" || { diff "$work/ref.txt" "$work/int2.tx
 rm "$work/b/report.md" "$work/b/report.html"
 "$sweep" report "$work/b" --no-plots >"$work/r.txt"
 cmp -s "$work/b.txt" "$work/r.txt" || fail "cgp-sweep report printed another table"
+grep -q '"command": "cgp-sweep bench --suite course' "$work/b/results.json" ||
+  fail "the report replaced the benchmark's command: $(grep command "$work/b/results.json")"
+grep -q '^Command: cgp\\-sweep bench' "$work/b/report.md" || fail "report.md lost the benchmark's command"
 for f in report.md report.html; do
   grep -q 'Performance profile' "$work/b/$f" || fail "$f has no performance profile"
   grep -q 'Timing' "$work/b/$f" || fail "$f has no timing table"

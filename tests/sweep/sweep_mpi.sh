@@ -52,7 +52,36 @@ if [[ $part == bench ]]; then
   [[ $(ls bench3/trials | wc -l) -eq 20 ]] || fail "rank 0 should journal all 20 trials"
   "${ranks[@]}" "$sweep" "${bench[@]}" --out bench3 -j 1 >bench3b.txt 2>bench3b.err
   grep -q '0 trials run, 20 from the journal' bench3b.err || fail "bench resume on ranks: $(cat bench3b.err)"
-  echo "ok: 3 ranks gave the tables of one process; the rerun read every trial back"
+  # Rank 0 stopped by SIGTERM (what mpirun sends on Ctrl-C) mid-benchmark: it stops every rank and
+  # counts the trials it journalled (its stderr kept in a file: the launcher may drop it); the rerun
+  # reads them back and gives the table of one process.
+  long=(bench --suite course --optimizers sgd,adam,sgdplus,nadam --budget 20 --seeds 2 --seed 11 --no-plots)
+  "$sweep" "${long[@]}" --out long1 -q >long1.txt
+  "${ranks[@]}" /bin/sh -c "exec \"\$0\" \"\$@\" 2>rank\$OMPI_COMM_WORLD_RANK.err" "$sweep" "${long[@]}" --out long3 -j 1 \
+    >long3.txt 2>long3.err &
+  launcher=$!
+  for _ in $(seq 1 1000); do
+    [[ $(ls long3/trials 2>/dev/null | wc -l) -ge 3 ]] && break
+    sleep 0.01
+  done
+  leader=$(pgrep -f -- "--out long3 -j 1" | while read -r p; do
+    [[ $(cat /proc/"$p"/comm 2>/dev/null) == cgp-sweep ]] &&
+      tr '\0' '\n' </proc/"$p"/environ 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=0' && echo "$p"; done | head -n 1 ||
+    true)
+  [[ -n "$leader" ]] && kill -TERM "$leader" 2>/dev/null || true
+  status=0
+  wait "$launcher" || status=$?
+  if grep -q 'interrupted;' rank0.err; then
+    [[ $status -ne 0 ]] || fail "an interrupted benchmark on ranks exited 0"
+    told=$(sed -n 's/.*interrupted; \([0-9]*\) finished trials are in.*/\1/p' rank0.err)
+    [[ $told -eq $(ls long3/trials | wc -l) ]] ||
+      fail "rank 0 said $told finished trials, the journal holds $(ls long3/trials | wc -l): $(cat rank0.err)"
+  fi
+  kept=$(ls long3/trials | wc -l)
+  "${ranks[@]}" "$sweep" "${long[@]}" --out long3 -j 1 >long3b.txt 2>long3b.err || fail "resume: $(cat long3b.err)"
+  grep -q ", $kept from the journal" long3b.err || fail "the resume did not read back the $kept trials: $(cat long3b.err)"
+  cmp -s long1.txt long3b.txt || { diff long1.txt long3b.txt >&2; fail "the resumed benchmark on ranks differs"; }
+  echo "ok: 3 ranks gave the tables of one process; the rerun read every trial back; an interrupted run resumed"
 fi
 
 if [[ $part == killed ]]; then

@@ -200,6 +200,9 @@ std::string gnuplot_script(const LineFigure& f, const std::string& default_outpu
     s += "set grid lc rgb \"#dddddd\"\nset key top right box opaque\nset format x \"%g\"\n";
     if (f.log_y)
         s += "set logscale y\nset format y \"%g\"\n";
+    if (std::isfinite(f.y_min) && std::isfinite(f.y_max))
+        s += fmt::format("set yrange [{}:{}]\n", number(f.y_min), number(f.y_max));
+    const char* style = f.points ? "linespoints pointtype 7 pointsize 1" : "lines";
     std::string plot;
     const auto next = [&] { return plot.empty() ? "" : ", \\\n     "; };
     for (std::size_t c = 0; c < f.curves.size(); ++c) {
@@ -214,7 +217,7 @@ std::string gnuplot_script(const LineFigure& f, const std::string& default_outpu
             plot += fmt::format("{}$curve{} using 1:2 with lines linetype {} linewidth 1 linecolor rgb \"#B0{}\" "
                                 "notitle",
                                 next(), c, lt, kColours[c % colours] + 1);
-        plot += fmt::format("{}$curve{} using 1:{} with lines linetype {} title {}", next(), c, smooth ? 5 : 2, lt,
+        plot += fmt::format("{}$curve{} using 1:{} with {} linetype {} title {}", next(), c, smooth ? 5 : 2, style, lt,
                             gnuplot_string(curve.title));
     }
     if (plot.empty())

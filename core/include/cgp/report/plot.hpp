@@ -17,6 +17,7 @@
 #include <cgp/io/escape.hpp> // shell_quote, for the printed commands
 #include <cgp/training/trainer.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -39,6 +40,8 @@ struct LineFigure {
     bool log_y = false;
     double smooth =
         0.0; // > 0: each curve as its exponential moving average with this weight, the raw curve faint behind
+    double y_min = NAN, y_max = NAN; // a fixed y range (both finite), else gnuplot's own
+    bool points = false;             // mark every point (values of separate trials, not a curve over time)
     std::vector<Curve> curves;
 };
 
