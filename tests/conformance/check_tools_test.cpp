@@ -1,6 +1,7 @@
 // The tools the conformance checks are built on, against what they must detect: the hyperparameter
 // sets reach each range's ends (inside exclusive bounds) and spread random values over decades; the
-// guarded arrays notice a computed write past the end and any write before the start; the allocation
+// guarded arrays notice a computed write past the end and any write before the start, and a reused one
+// is as a new one; the long lengths run at the cheapest set whose state fits; the allocation
 // counter sees an allocation made while it counts; the floating-point environment check sees
 // flush-to-zero switched on.
 #include "allocation_counter.hpp"
@@ -9,6 +10,10 @@
 #include "hparam_sets.hpp"
 
 #include <cgp/host/plugin.hpp>
+#include <cgp/io/error.hpp>
+#include <cgp/tape/aligned.hpp>
+
+#include <fmt/format.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -17,6 +22,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -118,6 +124,62 @@ BOOST_AUTO_TEST_CASE(an_array_placed_at_the_start_of_its_pages_begins_on_a_page)
     BOOST_TEST(reinterpret_cast<std::uintptr_t>(p.data()) % 4096 == 0u);
     GuardedArray<float> q(3, Placement::End);
     BOOST_TEST((reinterpret_cast<std::uintptr_t>(q.data() + q.padded_size()) % 4096) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_reset_guarded_array_is_zero_with_every_marker_restored_at_its_new_placement)
+{
+    GuardedArray<double> p(7, Placement::End);
+    p[0] = 3.0;
+    p.data()[-1] = 1.0;
+    p.data()[7] = p.data()[7] * 2.0; // the padding up to 64 bytes
+    BOOST_TEST(!p.changed_markers("params").empty());
+    p.reset(5, Placement::Start);
+    BOOST_TEST(p.size() == 5u);
+    BOOST_TEST(reinterpret_cast<std::uintptr_t>(p.data()) % 4096 == 0u);
+    BOOST_TEST(p[0] == 0.0);
+    BOOST_TEST(p[4] == 0.0);
+    BOOST_TEST(p.changed_markers("params").empty());
+    p.data()[5] = 0.0; // element 5 is padding now
+    BOOST_TEST(p.changed_markers("params") == "params[5] (past the last element 4)");
+    p.reset(7, Placement::End);
+    BOOST_TEST((reinterpret_cast<std::uintptr_t>(p.data() + p.padded_size()) % 4096) == 0u);
+    BOOST_TEST(p.changed_markers("params").empty());
+    BOOST_CHECK_THROW(p.reset(4099, Placement::End), cgp::Error); // more pages than it has
+}
+
+BOOST_AUTO_TEST_CASE(a_guarded_pool_hands_out_the_same_pages_again_and_new_ones_for_other_sizes)
+{
+    GuardedPool<float> pool;
+    const std::span<GuardedArray<float>> first = pool.take(3, 67, Placement::End);
+    BOOST_TEST(first.size() == 3u);
+    const float* const page = first[1].data() + first[1].padded_size() - 1024; // 67 floats fit in one page
+    first[1][3] = 2.0f;
+    const std::span<GuardedArray<float>> again = pool.take(2, 10, Placement::Start);
+    BOOST_TEST(again.size() == 2u);
+    BOOST_TEST(again[1].data() == page);
+    BOOST_TEST(again[1][3] == 0.0f);
+    BOOST_TEST(again[1].changed_markers("state 0").empty());
+    const std::span<GuardedArray<float>> longer = pool.take(4, 4099, Placement::End);
+    BOOST_TEST(longer.size() == 4u);
+    BOOST_TEST(longer[3].size() == 4099u);
+    BOOST_TEST(pool.take(4, 67, Placement::End)[1].data() == page + 1024 - cgp::padded_count<float>(67));
+}
+
+BOOST_AUTO_TEST_CASE(the_long_lengths_run_at_the_fastest_set_whose_state_fits_or_else_at_the_fewest_arrays)
+{
+    const auto lbfgs = cgp::Plugin::load(kPlugins / "lbfgs.so");
+    const std::size_t history = static_cast<std::size_t>(lbfgs->find_hparam("history_size"));
+    std::vector<HparamSet> sets;
+    for (double h : {20.0, 1.0, 2.0, 3.0}) {
+        std::vector<double> v = lbfgs->defaults();
+        v[history] = h;
+        sets.push_back({fmt::format("history_size={}", h), v});
+    }
+    // 2 x 21 = 42 arrays of 262147 doubles are 84 MiB: history_size 20 never runs there, however fast.
+    BOOST_TEST(long_array_set(*lbfgs, sets, {0.1, 3.0, 2.0, 2.5}, 262147).label == "history_size=2");
+    BOOST_TEST(long_array_set(*lbfgs, sets, {0.1, 1.0, 2.0, 1.0}, 262147).label == "history_size=1"); // first tie
+    // None fits: the fewest arrays.
+    BOOST_TEST(long_array_set(*lbfgs, sets, {0.1, 3.0, 2.0, 2.5}, std::size_t{1} << 30).label == "history_size=1");
 }
 
 BOOST_AUTO_TEST_CASE(the_allocation_counter_sees_allocations_made_while_it_counts)

@@ -8,10 +8,12 @@
 
 #include <fmt/ranges.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <utility>
 
 namespace cgp::conformance {
 
@@ -20,20 +22,45 @@ namespace {
 // Longer than the largest realistic model's parameter vector, and odd, so every SIMD width has a tail.
 constexpr std::size_t kLongest = 262'147;
 
-// 0 to 67 (every tail of every SIMD width up to 16 lanes, several times) and large odd lengths; with
-// `all`, also 65537 and kLongest (run at one set only, fewest_state_arrays, to keep the check fast).
-std::vector<std::size_t> lengths_to_test(bool all)
+// 0 to 67 (every tail of every SIMD width up to 16 lanes, several times) and large odd lengths, run at
+// every set; kTimed, the longest of them, is where each set's cost is measured.
+constexpr std::size_t kTimed = 4099;
+std::vector<std::size_t> short_lengths()
 {
     std::vector<std::size_t> n;
     for (std::size_t i = 0; i <= 67; ++i)
         n.push_back(i);
     n.push_back(1023);
-    n.push_back(4099);
-    if (all) {
-        n.push_back(65537);
-        n.push_back(kLongest);
-    }
+    n.push_back(kTimed);
     return n;
+}
+
+// 65537 and kLongest, run at one set only (long_array_set: the cheapest at kTimed whose state fits).
+const std::size_t kLongLengths[] = {65537, kLongest};
+
+// Runs body(stepper, n) at every set for the short lengths, timing each set at kTimed, then at the
+// set long_array_set picks for the long lengths (named by a failure, and by a crash's progress note);
+// returns that set.
+template <class Body>
+const HparamSet& at_every_length(const Plugin& plugin, const std::vector<HparamSet>& sets, Body&& body)
+{
+    std::vector<double> seconds;
+    for_each_set(plugin, sets, [&](const HparamSet& set) {
+        const Stepper stepper(plugin, set.values);
+        for (std::size_t n : short_lengths()) {
+            const auto start = std::chrono::steady_clock::now();
+            body(stepper, n);
+            if (n == kTimed)
+                seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+    });
+    const HparamSet& longest_at = long_array_set(plugin, sets, seconds, kLongest);
+    for_each_set(plugin, {longest_at}, [&](const HparamSet& set) {
+        const Stepper stepper(plugin, set.values);
+        for (std::size_t n : kLongLengths)
+            body(stepper, n);
+    });
+    return longest_at;
 }
 
 constexpr std::uint64_t kLengthSteps = 3;
@@ -78,18 +105,18 @@ bool f64_leaves_f32_range(const Stepper& stepper, bool scalar, std::size_t n, st
 }
 
 template <class T>
-void step_guarded(const Stepper& stepper, bool scalar, std::size_t n, Placement placement)
+void step_guarded(const Stepper& stepper, bool scalar, std::size_t n, Placement placement, GuardedPool<T>& pool)
 {
     const char* where_placed = placement == Placement::End ? "followed by" : "preceded by";
     note_progress(fmt::format("stepping {} length {} on the {} path, each array {} an inaccessible page",
                               type_name<T>(), n, path_name(scalar), where_placed));
     const std::string where = fmt::format("{} length {} ({} path)", type_name<T>(), n, path_name(scalar));
     Rng rng(1000 + n);
-    GuardedArray<T> params(n, placement), grads(n, placement);
-    std::vector<GuardedArray<T>> state;
+    const std::span<GuardedArray<T>> arrays = pool.take(stepper.state_count() + 2, n, placement);
+    GuardedArray<T>& params = arrays[0];
+    GuardedArray<T>& grads = arrays[1];
+    const std::span<GuardedArray<T>> state = arrays.subspan(2);
     std::vector<T*> state_ptrs;
-    for (std::size_t k = 0; k < stepper.state_count(); ++k)
-        state.emplace_back(n, placement);
     for (auto& s : state)
         state_ptrs.push_back(s.data());
     fill_normal(params.span(), rng);
@@ -166,15 +193,16 @@ template <class T, class Each>
 void both_paths(const Stepper& stepper, std::size_t n, Each&& each)
 {
     Rng rng(2000 + n);
-    Arrays<T> trajectory(n, stepper.state_count());
+    Arrays<T> trajectory(n, stepper.state_count()), simd(n, stepper.state_count()), scalar(n, stepper.state_count());
     fill_normal(trajectory.params.span(), rng);
     for (std::uint64_t t = 1; t <= 5; ++t) {
         fill_gradients(trajectory.grads.span(), rng);
-        Arrays<T> simd = trajectory.clone(), scalar = trajectory.clone();
+        simd.copy_from(trajectory);
+        scalar.copy_from(trajectory);
         stepper.step(t, false, simd);
         stepper.step(t, true, scalar);
         each(t, simd, scalar, trajectory);
-        trajectory = std::move(scalar);
+        std::swap(trajectory, scalar);
     }
 }
 
@@ -326,46 +354,42 @@ std::optional<double> compare_one_step(const Stepper& stepper, Arrays<float>& si
 Outcome check_lengths(const Plugin& plugin)
 {
     const std::vector<HparamSet> sets = hparam_sets(plugin);
-    const HparamSet& longest_at = fewest_state_arrays(plugin, sets);
-    for_each_set(plugin, sets, [&](const HparamSet& set) {
-        const Stepper stepper(plugin, set.values);
-        for (std::size_t n : lengths_to_test(&set == &longest_at))
-            for (bool scalar : {false, true})
-                for (Placement placement : {Placement::End, Placement::Start}) {
-                    step_guarded<float>(stepper, scalar, n, placement);
-                    step_guarded<double>(stepper, scalar, n, placement);
-                }
+    GuardedPool<float> singles;
+    GuardedPool<double> doubles;
+    const HparamSet& longest_at = at_every_length(plugin, sets, [&](const Stepper& stepper, std::size_t n) {
+        for (bool scalar : {false, true})
+            for (Placement placement : {Placement::End, Placement::Start}) {
+                step_guarded<float>(stepper, scalar, n, placement, singles);
+                step_guarded<double>(stepper, scalar, n, placement, doubles);
+            }
     });
-    return pass(fmt::format("{} steps on lengths 0-67, 1023 and 4099 (with {} also 65537 and {}), f32 "
-                            "and f64, both paths, at {} hyperparameter sets (defaults, range ends, random): finite "
-                            "results, markers before and after every array untouched, no access beyond them",
-                            kLengthSteps, longest_at.label, kLongest, sets.size()));
+    return pass(fmt::format("{} steps on lengths 0-67, 1023 and 4099 (with {} also 65537 and {}: the set whose state "
+                            "fits {} MiB there that took least time at length {}), f32 and f64, both paths, at {} "
+                            "hyperparameter sets (defaults, range ends, random): finite results, markers before and "
+                            "after every array untouched, no access beyond them",
+                            kLengthSteps, longest_at.label, kLongest, kLongArrayBytes >> 20, kTimed, sets.size()));
 }
 
-std::size_t compare_simd_with_scalar(const Plugin& plugin)
+LongestAt compare_simd_with_scalar(const Plugin& plugin)
 {
     const std::uint64_t max_ulp = plugin.descriptor().simd_max_ulp;
     const std::vector<HparamSet> sets = hparam_sets(plugin);
-    const HparamSet& longest_at = fewest_state_arrays(plugin, sets);
-    for_each_set(plugin, sets, [&](const HparamSet& set) {
-        const Stepper stepper(plugin, set.values);
-        const bool defaults_agreed = &set != &sets.front();
-        for (std::size_t n : lengths_to_test(&set == &longest_at)) {
-            compare_paths<float>(stepper, n, max_ulp, defaults_agreed);
-            compare_paths<double>(stepper, n, max_ulp, defaults_agreed);
-        }
+    const HparamSet& longest_at = at_every_length(plugin, sets, [&](const Stepper& stepper, std::size_t n) {
+        const bool defaults_agreed = stepper.hparams() != sets.front().values;
+        compare_paths<float>(stepper, n, max_ulp, defaults_agreed);
+        compare_paths<double>(stepper, n, max_ulp, defaults_agreed);
     });
-    return sets.size();
+    return {sets.size(), longest_at.label};
 }
 
 Outcome check_simd_equals_scalar(const Plugin& plugin)
 {
     const std::uint64_t max_ulp = plugin.descriptor().simd_max_ulp;
-    const std::size_t sets = compare_simd_with_scalar(plugin);
-    return pass(fmt::format("5 steps on lengths 0-67, 1023, 4099 (at the set with the fewest state arrays also 65537 "
-                            "and {}), f32 and f64, at "
-                            "{} hyperparameter sets: {} path {} the scalar path",
-                            kLongest, sets, plugin.simd_path(),
+    const LongestAt compared = compare_simd_with_scalar(plugin);
+    return pass(fmt::format("5 steps on lengths 0-67, 1023, 4099 (with {} also 65537 and {}: the set whose state fits "
+                            "{} MiB there that took least time at length {}), f32 and f64, at {} hyperparameter sets: "
+                            "{} path {} the scalar path",
+                            compared.label, kLongest, kLongArrayBytes >> 20, kTimed, compared.sets, plugin.simd_path(),
                             max_ulp == 0 ? "bitwise equal to" : "within " + num(max_ulp) + " ULP of"));
 }
 

@@ -22,16 +22,23 @@ template <class T>
 Arrays<T> Arrays<T>::clone() const
 {
     Arrays<T> c(size(), state.size());
-    auto copy = [n = size()](const AlignedArray<T>& from, AlignedArray<T>& to) {
-        for (std::size_t i = 0; i < n; ++i)
-            to[i] = from[i];
-    };
-    c.run = run;
-    copy(params, c.params);
-    copy(grads, c.grads);
-    for (std::size_t k = 0; k < state.size(); ++k)
-        copy(state[k], c.state[k]);
+    c.copy_from(*this);
     return c;
+}
+
+template <class T>
+void Arrays<T>::copy_from(const Arrays& other)
+{
+    // The elements; the padding zero, as in a fresh allocation.
+    auto copy = [n = size()](const AlignedArray<T>& from, AlignedArray<T>& to) {
+        std::copy_n(from.data(), n, to.data());
+        std::fill(to.data() + n, to.data() + to.capacity(), T{});
+    };
+    run = other.run;
+    copy(other.params, params);
+    copy(other.grads, grads);
+    for (std::size_t k = 0; k < state.size(); ++k)
+        copy(other.state[k], state[k]);
 }
 
 namespace {

@@ -73,6 +73,9 @@ struct Arrays {
     std::size_t size() const { return params.size(); }
     // The same contents in freshly allocated arrays (other addresses).
     Arrays clone() const;
+    // The contents of `other` (of the same size and state count) copied into these arrays, as clone()
+    // would copy them, without allocating.
+    void copy_from(const Arrays& other);
 };
 
 // A plugin bound to hyperparameter values, stepped through its descriptor's functions.
@@ -138,18 +141,19 @@ std::string format_hparams(const Plugin& plugin, std::span<const double> values)
 std::optional<std::vector<double>> defaults_with(const Plugin& plugin, std::string_view name, double value);
 
 // Runs body(set) for each set; a failure is reported with the set it happened with ("with lr=1e+06
-// (its upper end) (lr=1000000 momentum=0.9): ...").
+// (its upper end) (lr=1000000 momentum=0.9): ..."), and so is a crash or hang (ProgressContext).
 template <class Body>
 void for_each_set(const Plugin& plugin, const std::vector<HparamSet>& sets, Body&& body)
 {
     for (const HparamSet& set : sets) {
+        const std::string with = set.label == "the defaults" || set.label.starts_with("random")
+                                     ? fmt::format("with {}", set.label)
+                                     : fmt::format("with {} ({})", set.label, format_hparams(plugin, set.values));
+        const ProgressContext context(with); // a crash or hang names the set too
         try {
             body(set);
         } catch (const std::exception& e) {
-            throw CheckFailure(
-                set.label == "the defaults" || set.label.starts_with("random")
-                    ? fmt::format("with {}: {}", set.label, e.what())
-                    : fmt::format("with {} ({}): {}", set.label, format_hparams(plugin, set.values), e.what()));
+            throw CheckFailure(fmt::format("{}: {}", with, e.what()));
         }
     }
 }

@@ -4,6 +4,8 @@
 
 #include "conformance.hpp"
 
+#include <string>
+
 namespace cgp::conformance {
 
 // check_loading.cpp
@@ -16,8 +18,13 @@ Outcome check_lengths(const Plugin& plugin);
 Outcome check_simd_equals_scalar(const Plugin& plugin);
 Outcome check_f32_agrees_with_f64(const Plugin& plugin);
 // Steps the SIMD path (the variant the plugin picks) and the scalar path side by side at every
-// hyperparameter set and length, failing at the first difference; returns how many sets it ran.
-std::size_t compare_simd_with_scalar(const Plugin& plugin);
+// hyperparameter set and length, failing at the first difference; returns how many sets it ran and
+// the one the longest lengths ran at.
+struct LongestAt {
+    std::size_t sets = 0;
+    std::string label;
+};
+LongestAt compare_simd_with_scalar(const Plugin& plugin);
 // check_state.cpp
 Outcome check_determinism(const Plugin& plugin);
 Outcome check_resume_from_copied_state(const Plugin& plugin);

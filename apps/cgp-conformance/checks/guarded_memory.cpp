@@ -56,30 +56,47 @@ bool is_marker(const T& value)
 } // namespace
 
 template <class T>
-GuardedArray<T>::GuardedArray(std::size_t n, Placement placement) : size_(n), padded_(padded_count<T>(n))
+std::size_t GuardedArray<T>::data_pages(std::size_t n)
 {
     const std::size_t page = page_size();
-    const std::size_t bytes = padded_ * sizeof(T);
-    const std::size_t data_pages = std::max<std::size_t>(1, (bytes + page - 1) / page);
-    map_bytes_ = (data_pages + 2) * page;
+    return std::max<std::size_t>(1, (padded_count<T>(n) * sizeof(T) + page - 1) / page);
+}
+
+template <class T>
+GuardedArray<T>::GuardedArray(std::size_t n, Placement placement) : data_pages_(data_pages(n))
+{
+    const std::size_t page = page_size();
+    map_bytes_ = (data_pages_ + 2) * page;
     map_ = map_pages(map_bytes_, PROT_READ | PROT_WRITE);
     char* const first = static_cast<char*>(map_) + page;
-    char* const last = first + data_pages * page;
+    char* const last = first + data_pages_ * page;
     if (::mprotect(map_, page, PROT_NONE) != 0 || ::mprotect(last, page, PROT_NONE) != 0) {
         ::munmap(map_, map_bytes_);
         throw Error(fmt::format("cannot protect a guard page: {}", std::strerror(errno)));
     }
-    data_ = reinterpret_cast<T*>(placement == Placement::End ? last - bytes : first);
     front_ = reinterpret_cast<T*>(first);
     back_ = reinterpret_cast<T*>(last);
-    for (T* p = front_; p < back_; ++p)
-        *p = (p >= data_ && p < data_ + n) ? T{} : marker<T>();
+    reset(n, placement);
+}
+
+template <class T>
+void GuardedArray<T>::reset(std::size_t n, Placement placement)
+{
+    if (data_pages(n) != data_pages_)
+        throw Error(fmt::format("internal error: a guarded array of {} pages reused for {} elements, which need {}",
+                                data_pages_, n, data_pages(n)));
+    size_ = n;
+    padded_ = padded_count<T>(n);
+    data_ = placement == Placement::End ? back_ - padded_ : front_;
+    std::fill(front_, data_, marker<T>());
+    std::fill(data_, data_ + n, T{});
+    std::fill(data_ + n, back_, marker<T>());
 }
 
 template <class T>
 GuardedArray<T>::GuardedArray(GuardedArray&& other) noexcept
-    : map_(other.map_), map_bytes_(other.map_bytes_), data_(other.data_), front_(other.front_), back_(other.back_),
-      size_(other.size_), padded_(other.padded_)
+    : map_(other.map_), map_bytes_(other.map_bytes_), data_pages_(other.data_pages_), data_(other.data_),
+      front_(other.front_), back_(other.back_), size_(other.size_), padded_(other.padded_)
 {
     other.map_ = nullptr;
     other.map_bytes_ = 0;
@@ -122,6 +139,19 @@ std::string GuardedArray<T>::changed_markers(const std::string& name) const
     return {};
 }
 
+template <class T>
+std::span<GuardedArray<T>> GuardedPool<T>::take(std::size_t count, std::size_t n, Placement placement)
+{
+    std::vector<GuardedArray<T>>& arrays = by_pages_[GuardedArray<T>::data_pages(n)];
+    for (std::size_t k = 0; k < count; ++k) {
+        if (k < arrays.size())
+            arrays[k].reset(n, placement);
+        else
+            arrays.emplace_back(n, placement);
+    }
+    return {arrays.data(), count};
+}
+
 InaccessibleRegion::InaccessibleRegion(std::size_t bytes)
     : bytes_((bytes + page_size() - 1) / page_size() * page_size() + page_size())
 {
@@ -137,5 +167,7 @@ template class GuardedArray<float>;
 template class GuardedArray<double>;
 template class GuardedArray<float*>;
 template class GuardedArray<double*>;
+template class GuardedPool<float>;
+template class GuardedPool<double>;
 
 } // namespace cgp::conformance

@@ -8,12 +8,16 @@
 // inaccessible pages, before and after, holds a marker: a signalling NaN with a payload no arithmetic
 // produces (any arithmetic on it gives a quiet NaN, so a write of a computed value always changes its
 // bits), compared bitwise after each step. An InaccessibleRegion is memory that may not be touched.
+// A GuardedPool hands out guarded arrays again and again, reset as if new, so a check that steps
+// thousands of runs maps its pages once per size rather than once per run.
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace cgp::conformance {
 
@@ -28,6 +32,12 @@ public:
     GuardedArray(GuardedArray&& other) noexcept;
     GuardedArray& operator=(GuardedArray&&) = delete;
     ~GuardedArray();
+
+    // Pages between the guard pages of an array of n elements.
+    static std::size_t data_pages(std::size_t n);
+    // The same pages holding n elements at `placement` (data_pages(n) must equal this array's), zero,
+    // with every marker written afresh: what a new GuardedArray(n, placement) would be.
+    void reset(std::size_t n, Placement placement);
 
     T* data() noexcept { return data_; }
     const T* data() const noexcept { return data_; }
@@ -48,11 +58,24 @@ public:
 private:
     void* map_ = nullptr;
     std::size_t map_bytes_ = 0;
+    std::size_t data_pages_ = 0;
     T* data_ = nullptr;
     T* front_ = nullptr; // first marker before the array (== data_ when there is none)
     T* back_ = nullptr;  // one past the last marker after the array
     std::size_t size_ = 0;
     std::size_t padded_ = 0;
+};
+
+// Guarded arrays kept for reuse, grouped by their page count.
+template <class T>
+class GuardedPool {
+public:
+    // `count` arrays of n elements at `placement`, each reset as a new one would be: the same arrays
+    // as an earlier call for a length of as many pages (their contents overwritten), new ones beyond.
+    std::span<GuardedArray<T>> take(std::size_t count, std::size_t n, Placement placement);
+
+private:
+    std::map<std::size_t, std::vector<GuardedArray<T>>> by_pages_;
 };
 
 class InaccessibleRegion {

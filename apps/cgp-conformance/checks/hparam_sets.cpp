@@ -69,14 +69,20 @@ double highest_accepted(const HyperParam& h)
     return integer(h) ? std::floor(v) : v;
 }
 
-const HparamSet& fewest_state_arrays(const Plugin& plugin, const std::vector<HparamSet>& sets)
+const HparamSet& long_array_set(const Plugin& plugin, const std::vector<HparamSet>& sets,
+                                const std::vector<double>& seconds, std::size_t length)
 {
-    const HparamSet* best = &sets.front();
-    std::size_t fewest = plugin.state_count(best->values);
-    for (const HparamSet& s : sets)
-        if (const std::size_t n = plugin.state_count(s.values); n < fewest)
-            best = &s, fewest = n;
-    return *best;
+    const HparamSet* cheapest = nullptr;
+    const HparamSet* fewest = &sets.front();
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        const std::size_t arrays = plugin.state_count(sets[i].values);
+        if (arrays < plugin.state_count(fewest->values))
+            fewest = &sets[i];
+        if (arrays * length * sizeof(double) <= kLongArrayBytes &&
+            (cheapest == nullptr || seconds.at(i) < seconds.at(static_cast<std::size_t>(cheapest - sets.data()))))
+            cheapest = &sets[i];
+    }
+    return cheapest != nullptr ? *cheapest : *fewest;
 }
 
 HparamSet default_set(const Plugin& plugin)

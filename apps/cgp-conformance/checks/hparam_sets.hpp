@@ -20,11 +20,15 @@ struct HparamSet {
 // Defaults first, then the endpoints, then `random_sets` random sets.
 std::vector<HparamSet> hparam_sets(const Plugin& plugin, std::size_t random_sets = 6);
 
-// The set among `sets` whose state_count() is smallest, the first such set on ties (the defaults when
-// none needs fewer arrays): the long-array lengths run there, since what they test (addressing over
-// many SIMD blocks and the tail) does not depend on how many state arrays there are, and a plugin whose
-// defaults keep hundreds of them (lbfgs: 202 at history_size 100) would need gigabytes for them.
-const HparamSet& fewest_state_arrays(const Plugin& plugin, const std::vector<HparamSet>& sets);
+// The set the longest lengths run at, since what they test (addressing over many SIMD blocks and the
+// tail) does not depend on the hyperparameters, while running every set there would take minutes for
+// an expensive plugin: among the sets whose state arrays at `length` f64 elements each fit in
+// kLongArrayBytes, the one whose step took least time in seconds[i] (set i's time at a shorter length,
+// measured by the caller); when none fits (a plugin whose every set keeps hundreds of arrays), the one
+// with the fewest state arrays. The first such set on ties.
+constexpr std::size_t kLongArrayBytes = std::size_t{64} << 20;
+const HparamSet& long_array_set(const Plugin& plugin, const std::vector<HparamSet>& sets,
+                                const std::vector<double>& seconds, std::size_t length);
 
 // The defaults only, in the same form, for checks that run once.
 HparamSet default_set(const Plugin& plugin);

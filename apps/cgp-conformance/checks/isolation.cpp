@@ -1,21 +1,25 @@
-// Child processes for checks: fork, a pipe of JSON lines back to the parent (progress notes, then the
-// outcome), and a deadline after which the child is killed.
+// Child processes for checks: fork, a pipe back to the parent for the outcome (a JSON line), a page
+// shared with the parent for the last progress note, and a deadline after which the child is killed.
 #include "isolation.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -27,6 +31,43 @@ namespace {
 
 // The write end of the pipe in a child; -1 in the parent.
 int g_channel = -1;
+
+// The last progress note, in memory the child shares with its parent: a note is a copy into memory,
+// never a system call, so a check may note every run of thousands, and the parent reads the note
+// after the child has ended however it ended (a crash, a kill at the time limit). Two slots: a note
+// is written into the one not in use, then published, so a child killed mid-copy leaves the previous
+// note whole.
+struct ProgressPage {
+    std::atomic<unsigned> current;
+    char text[2][2000];
+};
+ProgressPage* g_progress = nullptr; // in a child; nullptr in the parent
+std::string g_context;              // the innermost ProgressContext's text
+
+class SharedProgress {
+public:
+    SharedProgress()
+    {
+        void* p = ::mmap(nullptr, sizeof(ProgressPage), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED)
+            page_ = new (p) ProgressPage{};
+    }
+    SharedProgress(const SharedProgress&) = delete;
+    SharedProgress& operator=(const SharedProgress&) = delete;
+    ~SharedProgress()
+    {
+        if (page_ != nullptr)
+            ::munmap(page_, sizeof(ProgressPage));
+    }
+    ProgressPage* page() const { return page_; }
+    std::string last() const
+    {
+        return page_ == nullptr ? std::string() : std::string(page_->text[page_->current.load() % 2]);
+    }
+
+private:
+    ProgressPage* page_ = nullptr;
+};
 
 void write_all(int fd, std::string_view text) noexcept
 {
@@ -68,10 +109,11 @@ void prepare_child() noexcept
     ::dup2(STDERR_FILENO, STDOUT_FILENO);
 }
 
-[[noreturn]] void child_main(int channel, const std::function<Outcome()>& body) noexcept
+[[noreturn]] void child_main(int channel, ProgressPage* progress, const std::function<Outcome()>& body) noexcept
 {
     prepare_child();
     g_channel = channel;
+    g_progress = progress;
     Outcome outcome;
     try {
         outcome = body();
@@ -99,9 +141,9 @@ struct ChildReport {
     std::optional<Outcome> outcome;
 };
 
-ChildReport parse_report(const std::string& text)
+ChildReport parse_report(const std::string& text, std::string progress)
 {
-    ChildReport r;
+    ChildReport r{std::move(progress), std::nullopt};
     std::size_t begin = 0;
     while (begin < text.size()) {
         std::size_t end = text.find('\n', begin);
@@ -112,8 +154,6 @@ ChildReport parse_report(const std::string& text)
         begin = end + 1;
         if (!j.is_object())
             continue;
-        if (j.contains("progress") && j["progress"].is_string())
-            r.progress = j["progress"].get<std::string>();
         if (j.contains("status") && j["status"].is_string()) {
             const auto st = parse_status(j["status"].get<std::string>());
             if (st)
@@ -139,7 +179,31 @@ std::string describe_signal(int sig)
 
 void note_progress(std::string_view what)
 {
-    send({{"progress", std::string(what)}});
+    if (g_progress == nullptr)
+        return;
+    const unsigned next = (g_progress->current.load(std::memory_order_relaxed) + 1) % 2;
+    char* const slot = g_progress->text[next];
+    const std::size_t size = sizeof g_progress->text[next] - 1;
+    const std::string_view context = g_context;
+    std::size_t n = std::min(what.size(), size);
+    std::memcpy(slot, what.data(), n);
+    if (!context.empty() && n + context.size() + 3 <= size) {
+        slot[n++] = ' ', slot[n++] = '(';
+        std::memcpy(slot + n, context.data(), context.size());
+        n += context.size();
+        slot[n++] = ')';
+    }
+    slot[n] = '\0';
+    g_progress->current.store(next, std::memory_order_release);
+}
+
+ProgressContext::ProgressContext(std::string text) : previous_(std::exchange(g_context, std::move(text)))
+{
+}
+
+ProgressContext::~ProgressContext()
+{
+    g_context = std::move(previous_);
 }
 
 Outcome run_isolated(const std::function<Outcome()>& body, std::chrono::milliseconds timeout)
@@ -147,6 +211,7 @@ Outcome run_isolated(const std::function<Outcome()>& body, std::chrono::millisec
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         return {Status::Fail, fmt::format("cannot create a pipe for the check process: {}", std::strerror(errno))};
+    const SharedProgress progress;
     std::fflush(nullptr); // nothing buffered may be written twice
     const pid_t pid = ::fork();
     if (pid < 0) {
@@ -157,7 +222,7 @@ Outcome run_isolated(const std::function<Outcome()>& body, std::chrono::millisec
     }
     if (pid == 0) {
         ::close(fds[0]);
-        child_main(fds[1], body);
+        child_main(fds[1], progress.page(), body);
     }
     ::close(fds[1]);
 
@@ -191,7 +256,7 @@ Outcome run_isolated(const std::function<Outcome()>& body, std::chrono::millisec
     int wstatus = 0;
     while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {}
 
-    const ChildReport report = parse_report(received);
+    const ChildReport report = parse_report(received, progress.last());
     if (timed_out)
         return {Status::Fail,
                 fmt::format("stopped after {:g} s without finishing{}; a step that never returns? --timeout sets the "

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace cgp::conformance {
@@ -16,7 +17,21 @@ namespace cgp::conformance {
 Outcome run_isolated(const std::function<Outcome()>& body, std::chrono::milliseconds timeout);
 
 // Tells the parent what the child is about to do, for the report if it then crashes or hangs.
-// Does nothing outside run_isolated.
+// Does nothing outside run_isolated. Cheap (a copy into memory shared with the parent), so a check may
+// note every run; called from the check's own thread only.
 void note_progress(std::string_view what);
+
+// While one lives, every note ends with its text in parentheses ("(with lr=0 (its lower end))"), so a
+// crash or hang names, say, the hyperparameter set as well as the run. Nested ones replace each other.
+class ProgressContext {
+public:
+    explicit ProgressContext(std::string text);
+    ProgressContext(const ProgressContext&) = delete;
+    ProgressContext& operator=(const ProgressContext&) = delete;
+    ~ProgressContext();
+
+private:
+    std::string previous_;
+};
 
 } // namespace cgp::conformance
