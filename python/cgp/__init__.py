@@ -19,7 +19,7 @@ from . import _config
 from . import _cgp
 from . import _data
 from ._arrays import ArrayOptimizer
-from ._options import option_text, to_args
+from ._options import checked_keywords, option_text, to_args
 from ._programs import conformance, sweep
 from ._progress import Progress
 from ._result import Result
@@ -42,6 +42,7 @@ def _dirs(plugin_dir):
     return [os.fspath(d) for d in plugin_dir]
 
 
+@checked_keywords
 def train_options(optimizer="adam", plugin_dir=None):
     """The keywords cgp.train takes with this optimizer: dicts with name (the keyword), option
     (cgp-run's spelling), kind (flag, list or value), group (option or hyperparameter) and help."""
@@ -65,6 +66,10 @@ def train(data="generated", *, optimizer="adam", label=None, progress="auto", pl
     dirs, optimizer = _dirs(plugin_dir), option_text(optimizer)
     reserved = ("data", "label", "optimizer", "plugin-dir")  # keywords of train itself
     known = [o for o in _cgp_options(optimizer, dirs) if o["name"] not in reserved]
+    for key in options:
+        instead = _cgp.options_not_taken().get(key.replace("_", "-"))
+        if instead is not None:
+            raise UsageError(f"cgp.train does not take cgp-run's --{key.replace('_', '-')}\nhint: {instead}")
     args = [f"--optimizer={option_text(optimizer)}"] + [f"--plugin-dir={d}" for d in dirs]
     args += to_args("cgp.train", options, known)
     with tempfile.TemporaryDirectory(prefix="cgp-data-") as folder:
@@ -104,6 +109,7 @@ def _cgp_options(optimizer, dirs):
     return _options_cache[key]
 
 
+@checked_keywords
 def plugins(plugin_dir=None):
     """Every optimizer plugin found (the folders given, CGP_PLUGIN_PATH, then cgp's own): a dict per
     plugin with id, name, version, summary, algorithm, path, abi, simd, state_count and

@@ -6,6 +6,7 @@ import numpy as np
 from . import _cgp
 from ._data import _check_finite, _is_frame, _numeric
 from ._errors import DataError
+from ._options import checked_keywords
 
 
 class Predictions:
@@ -103,6 +104,7 @@ class Model:
         return f"<cgp.Model from {self.origin}: {len(self.columns)} columns, {kind}, loss {self.loss}>"
 
 
+@checked_keywords
 def load(path):
     """A saved model (cgp-run --save-model, --keep-best or Result.save) that predicts."""
     return Model(_cgp.read_saved_model(str(path)), str(path))

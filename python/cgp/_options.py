@@ -2,6 +2,8 @@
 `--batch-size=32`, `decay_biases=True` is `--decay-biases`, a list repeats a repeatable option.
 An unknown keyword is refused with the nearest names."""
 import difflib
+import functools
+import inspect
 import os
 
 from ._errors import UsageError
@@ -25,6 +27,21 @@ def unknown_keyword(caller, key, names):
     close = difflib.get_close_matches(key, names, n=3, cutoff=0.6)
     hint = f"did you mean {' or '.join(close)}?" if close else f"{caller}'s keywords are: {', '.join(sorted(names))}"
     return UsageError(f"{caller}: unknown keyword '{key}'\nhint: {hint}")
+
+
+def checked_keywords(function):
+    """`function` with an unknown keyword refused as a UsageError naming the nearest keywords (where
+    Python's own TypeError names none)."""
+    names = [p.name for p in inspect.signature(function).parameters.values()
+             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        for key in kwargs:
+            if key not in names:
+                raise unknown_keyword(f"cgp.{function.__name__}", key, names)
+        return function(*args, **kwargs)
+    return call
 
 
 def to_args(caller, kwargs, options):

@@ -12,7 +12,7 @@ import tempfile
 
 from . import _config
 from ._errors import Error, UsageError
-from ._options import option_text, to_args
+from ._options import checked_keywords, option_text, to_args
 
 _option_lists = {}
 
@@ -103,6 +103,7 @@ def sweep(optimizers=None, models=None, grid=None, out=None, **options):
     return table
 
 
+@checked_keywords
 def conformance(plugin, checks=None, variant=None, timeout=None, plugin_dir=None):
     """Runs cgp-conformance on one plugin (a name, file name or path); returns one dict per check:
     name, result ("pass", "fail" or "skip"), detail, seconds."""

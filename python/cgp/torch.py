@@ -54,16 +54,12 @@ class Optimizer(torch.optim.Optimizer):
         info = _cgp.plugin_info(plugin, dirs)
         self._names = [h["name"] for h in info["hyperparameters"]]
         defaults = {h["name"]: h["default"] for h in info["hyperparameters"]}
-        if "betas" in hparams and "beta1" in defaults and "beta2" in defaults:
-            hparams["beta1"], hparams["beta2"] = (float(b) for b in hparams.pop("betas"))
-        for key, value in hparams.items():
-            if key not in defaults:
-                raise _options.unknown_keyword(f"cgp.torch.Optimizer (plugin {info['id']})", key, self._names)
+        self.plugin_id = info["id"]
+        for key, value in self._hyperparameters(hparams, "").items():
             defaults[key] = float(value)
         self._plugin, self._dirs, self._scalar = plugin, dirs, bool(scalar)
         self._steppers = {}  # id(param group) -> (PluginStep, its values)
-        self._prepared = {}  # parameter -> (step function, state addresses, element count)
-        self.plugin_id = info["id"]
+        self._prepared = {}  # parameter -> (step function, state addresses, element count, dtype, shape)
         super().__init__(params, defaults)
         for group in self.param_groups:
             self._stepper(group)  # refuse bad hyperparameters now, not at the first step
@@ -73,6 +69,18 @@ class Optimizer(torch.optim.Optimizer):
                              f"steps all parameters as one array: it takes one param group, not "
                              f"{len(self.param_groups)}\nhint: pass model.parameters(), as to torch.optim.LBFGS")
         self._flat = None  # closure plugins: (dtype, params, grads, point, gradient), each flat and aligned
+
+    def _hyperparameters(self, values, where):
+        """values with betas=(b1, b2) as beta1 and beta2 (as torch.optim spells them); an unknown name is
+        refused with the plugin's nearest."""
+        values = dict(values)
+        if "betas" in values and "beta1" in self._names and "beta2" in self._names:
+            values["beta1"], values["beta2"] = (float(b) for b in values.pop("betas"))
+        for key in values:
+            if key not in self._names:
+                raise _options.unknown_keyword(f"cgp.torch.Optimizer (plugin {self.plugin_id}){where}", key,
+                                               self._names)
+        return values
 
     def _stepper(self, group):
         values = [float(group[n]) for n in self._names]
@@ -112,14 +120,16 @@ class Optimizer(torch.optim.Optimizer):
         for k in range(stepper.state_count):
             s = state.get(f"state{k}")
             if s is None or s.shape != p.shape or s.dtype != p.dtype:
-                raise TensorError(f"{_describe(index, p)}: its state state{k} is missing or does not match it (a "
-                                  f"state_dict from another model or plugin?)")
+                raise TensorError(f"{_describe(index, p)}: its state state{k} is missing or does not match it: "
+                                  f"{'missing' if s is None else f'shape {tuple(s.shape)}, {s.dtype}'}\nhint: a "
+                                  f"state_dict from another model or plugin, or a model changed (model.double()) "
+                                  f"after its optimizer was made? Make the optimizer after the model is final")
             if not s.is_contiguous() or s.data_ptr() % _ALIGNMENT:
                 s = _aligned_zeros(n, p.dtype).view_as(p).copy_(s)  # a loaded state, put where plugins read
                 state[f"state{k}"] = s
         addresses = tuple(state[f"state{k}"].data_ptr() for k in range(stepper.state_count))
         fn = stepper.step_f32 if p.dtype == torch.float32 else stepper.step_f64
-        entry = (fn, addresses, n)
+        entry = (fn, addresses, n, p.dtype, p.shape)
         self._prepared[p] = entry
         return entry
 
@@ -139,7 +149,8 @@ class Optimizer(torch.optim.Optimizer):
                 if g is None:
                     continue
                 entry = self._prepared.get(p)
-                if entry is None:
+                if entry is None or entry[3] is not p.dtype or entry[4] != p.shape or not p.is_cpu or \
+                        not p.is_contiguous():  # new, or its .data replaced since (model.double(), .cuda())
                     entry = self._prepare(p, index, stepper)
                 if g.is_sparse or not g.is_contiguous():
                     raise TensorError(f"the gradient of {_describe(index, p)} is "
@@ -239,7 +250,13 @@ class Optimizer(torch.optim.Optimizer):
         for group in self.param_groups:
             self._stepper(group)
 
+    # Keys torch's own tools add to param groups (schedulers, SWA, named groups).
+    _TORCH_GROUP_KEYS = ("params", "initial_lr", "swa_lr", "name")
+
     def add_param_group(self, param_group):
+        if isinstance(param_group, dict):
+            own = {k: v for k, v in param_group.items() if k not in self._TORCH_GROUP_KEYS}
+            param_group = dict({k: v for k, v in param_group.items() if k in self._TORCH_GROUP_KEYS},
+                               **self._hyperparameters(own, f", param group {len(self.param_groups)}"))
         super().add_param_group(param_group)
-        if hasattr(self, "_steppers"):
-            self._stepper(self.param_groups[-1])
+        self._stepper(self.param_groups[-1])

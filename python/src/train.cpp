@@ -195,12 +195,12 @@ py::dict train(const std::vector<std::string>& args, const py::object& progress,
         std::optional<LossCsvWriter> csv;
         std::optional<EarlyStop> early;
         if (!r.options.loss_csv.empty()) {
-            csv.emplace(r.options.loss_csv, &ex->transforms());
+            csv.emplace(r.options.loss_csv, &ex->transforms(), ex->evaluation());
             if (r.resume_from)
                 csv->write_existing(r.resume_from->loop.records);
             observers.push_back(&*csv);
         }
-        if (r.options.early_stop > 0) {
+        if (r.options.early_stop > 0 && r.options.early_stop_on == "loss") {
             early.emplace(r.options.early_stop, r.options.min_delta);
             observers.push_back(&*early);
         }
@@ -208,6 +208,10 @@ py::dict train(const std::vector<std::string>& args, const py::object& progress,
             for (std::string& note : restore_observers(*r.resume_from, observers))
                 notes.push_back(std::move(note));
         summary = ex->run(observers);
+        if (!r.options.save_model.empty())
+            write_saved_model(r.options.save_model, saved_model_json(*ex, *summary, SavedParams::Final));
+        if (!r.options.keep_best.empty())
+            write_saved_model(r.options.keep_best, saved_model_json(*ex, *summary, SavedParams::BestValidation));
     };
     const auto poll = [&] {
         if (!progress.is_none() && share.total.load() > 0)
@@ -246,6 +250,15 @@ void bind_train(py::module_& m)
         },
         py::arg("optimizer") = run_app::kDefaultOptimizer, py::arg("plugin_dirs") = std::vector<std::string>{},
         "The options cgp.train takes with this optimizer: name, kind (flag, list, value), group, help.");
+    m.def(
+        "options_not_taken",
+        [] {
+            py::dict out;
+            for (const OptionNotTaken& n : options_not_taken())
+                out[py::str(n.name)] = n.instead;
+            return out;
+        },
+        "cgp-run's options cgp.train does not take, each with what to use instead.");
 }
 
 } // namespace cgp::python

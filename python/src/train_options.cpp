@@ -77,8 +77,12 @@ void check_files_apart(const run_app::RunOptions& o, const Plugin& plugin)
         inputs.push_back({"data", o.common.data});
     if (!o.common.model.empty() && !is_preset(o.common.model))
         inputs.push_back({"model", o.common.model});
-    check_outputs_apart(inputs, {{"loss_csv", o.loss_csv}, {"checkpoint", o.checkpoint}}, {},
-                        {{"resume", "checkpoint"}});
+    check_outputs_apart(inputs,
+                        {{"loss_csv", o.loss_csv},
+                         {"checkpoint", o.checkpoint},
+                         {"save_model", o.save_model},
+                         {"keep_best", o.keep_best}},
+                        {}, {{"resume", "checkpoint"}});
     std::error_code ec;
     if (o.checkpoint.empty() || o.force || !std::filesystem::is_regular_file(o.checkpoint, ec))
         return;
@@ -92,12 +96,24 @@ void check_files_apart(const run_app::RunOptions& o, const Plugin& plugin)
 
 } // namespace
 
-const std::vector<std::string>& options_not_taken()
+const std::vector<OptionNotTaken>& options_not_taken()
 {
-    static const std::vector<std::string> names{"help", "list-optimizers", "inspect-checkpoint", "json",   "quiet",
-                                                "plot", "log-y",           "no-log-y",           "smooth", "draw",
-                                                "trace"};
-    return names;
+    static const std::vector<OptionNotTaken> options{
+        {"help", "cgp.train_options() lists the keywords, help(cgp.train) says what they do"},
+        {"list-optimizers", "cgp.plugins() lists the plugins with their hyperparameters"},
+        {"inspect-checkpoint", "run cgp-run --inspect-checkpoint FILE"},
+        {"predict", "predict with the Result (result.predict(X)) or a saved model (cgp.load(FILE).predict(X))"},
+        {"saved-model", "predict with cgp.load(FILE).predict(X)"},
+        {"out", "predictions are result.predict(X) or cgp.load(FILE).predict(X); .to_frame().to_csv(FILE) writes them"},
+        {"json", "the Result holds the summary (result.final_loss, result.evaluation, result.best, ...)"},
+        {"quiet", "progress=False shows no progress"},
+        {"plot", "plot result.record with matplotlib: plt.plot(result.record['iteration'], result.loss)"},
+        {"log-y", "plot result.record with matplotlib and plt.yscale('log')"},
+        {"no-log-y", "plot result.record with matplotlib"},
+        {"smooth", "smooth the loss with pandas: result.to_frame().loss.ewm(alpha=...).mean()"},
+        {"draw", "run cgp-run --draw FILE with the same model options"},
+        {"trace", "run cgp-run --trace DIR with the same options"}};
+    return options;
 }
 
 TrainRequest parse_train(const std::vector<std::string>& args)
@@ -111,11 +127,10 @@ TrainRequest parse_train(const std::vector<std::string>& args)
     const po::options_description all = all_options(o, r.plugin.get(), boot);
     po::variables_map vm;
     cli::parse_strict(p.argc(), p.data(), all, o.config, vm);
-    for (const std::string& name : options_not_taken())
-        if (vm.count(name) && !vm[name].defaulted())
-            throw cli::UsageError(fmt::format("{} does not take cgp-run's --{} (set in {}); the Result holds the "
-                                              "loss record and the summary",
-                                              kCaller, name, o.config.empty() ? "the arguments" : o.config));
+    for (const OptionNotTaken& n : options_not_taken())
+        if (vm.count(n.name) && !vm[n.name].defaulted())
+            throw cli::UsageError(fmt::format("{} does not take cgp-run's --{} (set in {})\nhint: {}", kCaller, n.name,
+                                              o.config.empty() ? "the arguments" : o.config, n.instead));
 
     r.model = cli::model_choice(o.common, vm);
     r.data = cli::data_choice(o.common, vm);
@@ -124,6 +139,10 @@ TrainRequest parse_train(const std::vector<std::string>& args)
     r.hparams = cli::hparam_values(*r.plugin, vm);
     if (!o.loss_csv.empty())
         check_output_path(o.loss_csv, "loss_csv");
+    if (!o.save_model.empty())
+        check_output_path(o.save_model, "save_model");
+    if (!o.keep_best.empty())
+        check_output_path(o.keep_best, "keep_best");
     if (!o.checkpoint.empty()) {
         check_output_path(o.checkpoint, "checkpoint");
         r.settings.checkpoint.path = o.checkpoint;
@@ -135,6 +154,16 @@ TrainRequest parse_train(const std::vector<std::string>& args)
         r.resume_from = read_checkpoint(o.resume);
     if (o.min_delta < 0 || !std::isfinite(o.min_delta))
         throw cli::UsageError("min_delta must be a finite number >= 0");
+    if (o.early_stop_on != "loss" && o.early_stop_on != "validation")
+        throw cli::UsageError(fmt::format("early_stop_on='{}': use 'loss' or 'validation'", o.early_stop_on));
+    if (o.early_stop_on == "validation") {
+        if (r.data.validation.empty() && r.data.split.empty())
+            throw cli::UsageError("early_stop_on='validation' needs held-out data: validation=FILE or split=");
+        r.settings.eval.patience = o.early_stop;
+    }
+    if (!o.keep_best.empty() && r.data.validation.empty() && (r.data.split.size() < 2 || r.data.split[1] <= 0))
+        throw cli::UsageError("keep_best keeps the best validation model and needs validation data: validation=FILE "
+                              "or split= with a validation fraction");
     return r;
 }
 
@@ -150,7 +179,7 @@ std::vector<OptionInfo> train_options(const std::string& optimizer, const std::v
     const auto& skip = options_not_taken();
     for (const auto& opt : all.options()) {
         const std::string name = opt->long_name();
-        if (std::find(skip.begin(), skip.end(), name) != skip.end())
+        if (std::any_of(skip.begin(), skip.end(), [&](const OptionNotTaken& n) { return n.name == name; }))
             continue;
         const auto& sem = *opt->semantic();
         const std::string kind = sem.max_tokens() == 0 ? "flag" : sem.is_composing() ? "list" : "value";

@@ -14,9 +14,13 @@
 
 namespace cgp::python {
 
-// Options of cgp-run that cgp.train does not take: what a program prints, figures, and the
-// program's own modes. (The loss record, the figures and the JSON summary are the Result's.)
-const std::vector<std::string>& options_not_taken();
+// Options of cgp-run that cgp.train does not take (what a program prints, figures, the program's
+// own modes), each with what to use instead: {"plot", "plot result.record with matplotlib ..."}.
+struct OptionNotTaken {
+    std::string name; // cgp-run's spelling: "plot", "saved-model"
+    std::string instead;
+};
+const std::vector<OptionNotTaken>& options_not_taken();
 
 // A run, read from "--name=value" arguments.
 struct TrainRequest {

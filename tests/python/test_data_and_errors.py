@@ -127,6 +127,24 @@ class BadOptions(unittest.TestCase):
             cgp.train(CSV, label="class", loss_csv=CSV, progress=False)
         self.assertTrue(open(CSV).read().startswith("xa,xb,xc,xd,class"))
 
+    def test_the_saved_model_may_not_be_the_data_or_another_output(self):
+        with self.assertRaises(cgp.Error) as e:
+            cgp.train(CSV, label="class", save_model=CSV, iterations=10, progress=False)
+        self.assertIn("save_model", str(e.exception))
+        self.assertTrue(open(CSV).read().startswith("xa,xb,xc,xd,class"))
+        path = work_file("same-output.json")
+        with self.assertRaises(cgp.Error) as e:
+            cgp.train(CSV, label="class", split="0.6,0.2,0.2", save_model=path, keep_best=path, iterations=10,
+                      progress=False)
+        self.assertIn("keep_best", str(e.exception))
+        self.assertFalse(os.path.exists(path))
+
+    def test_cgp_runs_figure_options_say_what_to_use_instead(self):
+        with self.assertRaises(cgp.UsageError) as e:
+            cgp.train(plot="loss.png", progress=False)
+        self.assertIn("cgp.train does not take cgp-run's --plot\nhint: plot result.record with matplotlib",
+                      str(e.exception))
+
 
 if __name__ == "__main__":
     unittest.main()

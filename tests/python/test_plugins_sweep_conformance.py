@@ -97,6 +97,14 @@ class Conformance(unittest.TestCase):
         self.assertEqual([r["name"] for r in rows], ["descent", "determinism"])
         self.assertEqual({r["result"] for r in rows}, {"pass"})
 
+    def test_an_unknown_keyword_suggests_the_nearest(self):
+        with self.assertRaises(cgp.UsageError) as e:
+            cgp.conformance("sgd", check="descent")
+        self.assertIn("cgp.conformance: unknown keyword 'check'\nhint: did you mean checks?", str(e.exception))
+        with self.assertRaises(cgp.UsageError) as e:
+            cgp.plugins(plugin_dirs=".")
+        self.assertIn("did you mean plugin_dir?", str(e.exception))
+
     def test_a_nonconforming_plugin_fails_with_the_reason(self):
         plugin = os.path.join(BUILD, "tests", "plugins", "conformance", "nonconforming_crash.so")
         if not os.path.exists(plugin):

@@ -124,6 +124,98 @@ class HeldOutMetrics(unittest.TestCase):
         self.assertIn("no held-out data", str(e.exception))
 
 
+class RealDataOptions(unittest.TestCase):
+    """cgp-run's real-data outputs as keywords: the same files and the same stop as cgp-run writes."""
+
+    def test_save_model_and_keep_best_write_the_files_cgp_run_writes(self):
+        ours, best = work_file("train-save-model.json"), work_file("train-keep-best.json")
+        theirs, theirs_best = work_file("run-save-model.json"), work_file("run-keep-best.json")
+        cgp.train(IRIS, progress=False, save_model=ours, keep_best=best, **IRIS_RUN)
+        cgp_run_json(*IRIS_ARGS, "--save-model", theirs, "--keep-best", theirs_best)
+        for a, b in ((ours, theirs), (best, theirs_best)):
+            self.assertEqual(cgp.load(a).params.tolist(), cgp.load(b).params.tolist())
+
+    def test_keep_best_without_validation_data_is_refused_before_training(self):
+        path = work_file("train-no-validation.json")
+        with self.assertRaises(cgp.UsageError) as e:
+            cgp.train(IRIS, progress=False, keep_best=path, **dict(IRIS_RUN, split="0.8,0,0.2"))
+        self.assertIn("keep_best keeps the best validation model and needs validation data", str(e.exception))
+        self.assertFalse(os.path.exists(path))
+
+    def test_early_stop_on_validation_stops_where_cgp_run_stops(self):
+        r = cgp.train(IRIS, progress=False, early_stop=2, early_stop_on="validation",
+                      **dict(IRIS_RUN, optimizer="sgd", lr=1e-4, iterations=20000, eval_every=50))
+        j = cgp_run_json("--data", IRIS, "--label", "species", "--optimizer", "sgd", "--lr", "1e-4", "--layers", "4",
+                         "8", "3", "--activation", "relu", "--loss", "cross-entropy", "--split", "0.6,0.2,0.2",
+                         "--standardize", "--iterations", "20000", "--log-every", "50", "--eval-every", "50",
+                         "--early-stop", "2", "--early-stop-on", "validation")
+        self.assertLess(j["iterations"], 20000)
+        self.assertEqual((r.iterations, r.final_loss), (j["iterations"], j["final_loss"]))
+        with self.assertRaises(cgp.UsageError) as e:
+            cgp.train(IRIS, label="species", early_stop_on="valid", progress=False)
+        self.assertIn("use 'loss' or 'validation'", str(e.exception))
+
+    def test_the_loss_csv_has_the_evaluation_columns_cgp_run_writes(self):
+        ours, theirs = work_file("train-eval-loss.csv"), work_file("run-eval-loss.csv")
+        cgp.train(IRIS, progress=False, loss_csv=ours, **IRIS_RUN)
+        cgp_run_json(*IRIS_ARGS, "--loss-csv", theirs)
+        ours_rows, theirs_rows = open(ours).read().split(), open(theirs).read().split()
+        self.assertEqual(ours_rows[0], "iteration,loss,window,validation_loss,validation_accuracy,test_loss,"
+                                       "test_accuracy")
+        self.assertEqual([r.split(",")[3:] for r in ours_rows], [r.split(",")[3:] for r in theirs_rows])
+
+    def test_cgp_runs_predict_options_are_refused_with_what_to_use(self):
+        with self.assertRaises(cgp.UsageError) as e:
+            cgp.train(IRIS, label="species", predict=IRIS, progress=False)
+        self.assertIn("cgp.train does not take cgp-run's --predict", str(e.exception))
+        self.assertIn("cgp.load(FILE).predict(X)", str(e.exception))
+
+
+@unittest.skipIf(pandas is None, "pandas is not installed")
+class ClassNames(unittest.TestCase):
+    """A label column of class names, in a DataFrame or as y, trains as the CSV file with those names."""
+
+    def test_a_dataframe_with_a_class_name_column_trains_as_its_csv_file(self):
+        by_path = cgp.train(IRIS, progress=False, **IRIS_RUN)
+        frame = pandas.read_csv(IRIS)
+        for labels in (frame, frame.astype({"species": "category"})):
+            by_frame = cgp.train(labels, progress=False, **IRIS_RUN)
+            np.testing.assert_array_equal(by_frame.params, by_path.params)
+            self.assertEqual(by_frame.classes, ["setosa", "versicolor", "virginica"])
+            self.assertEqual(list(by_frame.evaluation["test_accuracy"]), list(by_path.evaluation["test_accuracy"]))
+        p = by_frame.predict(frame)
+        self.assertEqual(p.columns, ["p(setosa)", "p(versicolor)", "p(virginica)"])
+
+    def test_one_class_column_y_trains_a_model_of_several_outputs(self):
+        frame = pandas.read_csv(IRIS)
+        run = {k: v for k, v in IRIS_RUN.items() if k != "label"}
+        by_path = cgp.train(IRIS, progress=False, **IRIS_RUN)
+        x = frame.iloc[:, :4].to_numpy()
+        names = cgp.train((x, frame["species"].to_numpy()), progress=False, **run)
+        np.testing.assert_array_equal(names.params, by_path.params)
+        indices = cgp.train((x, frame["species"].astype("category").cat.codes.to_numpy()), progress=False, **run)
+        np.testing.assert_array_equal(indices.params, by_path.params)
+        self.assertEqual(indices.classes, ["0", "1", "2"])
+
+    def test_a_missing_class_or_one_with_a_comma_names_its_row(self):
+        frame = pandas.read_csv(IRIS)
+        frame.loc[7, "species"] = None
+        with self.assertRaises(cgp.DataError) as e:
+            cgp.train(frame, progress=False, **IRIS_RUN)
+        self.assertIn("DataFrame column 'species': no class at row 7 (index 7)", str(e.exception))
+        frame.loc[7, "species"] = "setosa, maybe"
+        with self.assertRaises(cgp.DataError) as e:
+            cgp.train(frame, progress=False, **IRIS_RUN)
+        self.assertIn("class 'setosa, maybe' at row 7", str(e.exception))
+
+    def test_y_of_the_wrong_shape_says_what_shapes_are_expected(self):
+        run = {k: v for k, v in IRIS_RUN.items() if k != "label"}
+        with self.assertRaises(cgp.DataError) as e:
+            cgp.train((np.zeros((10, 4)), np.zeros((10, 2))), progress=False, **run)
+        self.assertIn("y has shape (10, 2); the model has 3 outputs (x2_0, x2_1, x2_2), so expected shape "
+                      "(samples,) (one target or class column) or (samples, 3)", str(e.exception))
+
+
 class BadRows(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

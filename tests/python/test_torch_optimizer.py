@@ -123,6 +123,20 @@ class SameTrajectoryAsTorchOptim(unittest.TestCase):
         train(theirs, ref, 15)
         self.assertLess(max_difference(ours, theirs), 1e-12)
 
+    def test_a_param_group_takes_torch_style_betas_and_refuses_an_unknown_name(self):
+        ours, theirs = model(torch.float64), model(torch.float64)
+        groups = lambda net: [{"params": net[0].parameters(), "betas": (0.8, 0.95)}, {"params": net[2].parameters()}]
+        opt = cgp.torch.Optimizer(groups(ours), plugin="adam", lr=0.01)
+        self.assertEqual((opt.param_groups[0]["beta1"], opt.param_groups[0]["beta2"]), (0.8, 0.95))
+        train(ours, opt, 15)
+        train(theirs, torch.optim.Adam(groups(theirs), lr=0.01), 15)
+        self.assertLess(max_difference(ours, theirs), 1e-12)
+        with self.assertRaises(cgp.UsageError) as e:
+            opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))], "lrr": 0.1})
+        self.assertIn("param group 2: unknown keyword 'lrr'", str(e.exception))
+        self.assertIn("did you mean lr?", str(e.exception))
+        self.assertEqual(len(opt.param_groups), 2)
+
 
 @unittest.skipIf(torch is None, NO_TORCH)
 class State(unittest.TestCase):
@@ -351,6 +365,19 @@ class BadTensors(unittest.TestCase):
         with self.assertRaises(cgp.TensorError) as e:
             self.step_with(torch.nn.Parameter(torch.zeros(4, 3).t()))
         self.assertIn("is not contiguous", str(e.exception))
+
+    def test_a_model_changed_to_another_dtype_after_its_optimizer_was_made_is_refused(self):
+        net = model(torch.float32)
+        opt = cgp.torch.Optimizer(net.parameters(), plugin="adam")
+        train(net, opt, 1)
+        net.double()  # the same Parameter objects, new float64 memory; the state is float32
+        before = [p.detach().clone() for p in net.parameters()]
+        with self.assertRaises(cgp.TensorError) as e:
+            train(net, opt, 1)
+        self.assertIn("parameter 0 (shape (16, 5), torch.float64, cpu): its state state0 is missing or does not "
+                      "match it: shape (16, 5), torch.float32", str(e.exception))
+        self.assertIn("hint:", str(e.exception))
+        self.assertTrue(all(torch.equal(p, q) for p, q in zip(net.parameters(), before)))
 
     def test_a_half_precision_tensor_is_refused(self):
         with self.assertRaises(cgp.TensorError) as e:
