@@ -40,6 +40,8 @@ struct Report {
 double triad_bandwidth(const Settings& s);
 
 void bench_graph(const Settings& s, Report& r);
+// Part of the graph section: building layered and expression models (graph, tape, initial values).
+void bench_build(const Settings& s, Report& r);
 // The triad bandwidth is measured first, when (and only when) a case of the section is selected.
 void bench_optimizers(const Settings& s, Report& r);
 void bench_training(const Settings& s, Report& r);

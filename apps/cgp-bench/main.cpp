@@ -90,8 +90,10 @@ int run(int argc, char** argv)
     report.json["machine"] = {{"simd_paths", paths}, {"samples", s.harness.samples}, {"quick", s.quick}};
     fmt::print(stderr, "cgp-bench: paths {}; {} plugins; median of {} samples\n", paths, s.plugins.size(),
                s.harness.samples);
-    if (wanted("graph"))
+    if (wanted("graph")) {
         bench::bench_graph(s, report);
+        bench::bench_build(s, report);
+    }
     if (wanted("optimizer"))
         bench::bench_optimizers(s, report);
     if (wanted("training"))

@@ -7,6 +7,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -24,10 +25,15 @@ ModelSpec parsed(ModelSpec spec)
     return spec;
 }
 
+// The graph built as dense layers against the statements built node by node (a generated model's
+// written out first): node for node, name for name, one fingerprint.
 void check_same(const ModelSpec& spec, ParamOrder order)
 {
     const Graph dense = build_graph(spec, order);
-    const Graph reference = build_graph(parsed(spec), order);
+    const Graph reference =
+        build_graph(spec.text.statements.empty() ? parsed(spec) : spec, order, StatementRoute::Nodes);
+    BOOST_TEST(
+        std::none_of(reference.nodes.begin(), reference.nodes.end(), [](const Node& n) { return n.op == Op::Dense; }));
     std::size_t units = 0;
     for (std::size_t l = 1; l < spec.layers.size(); ++l)
         units += static_cast<std::size_t>(spec.layers[l]);
@@ -93,6 +99,47 @@ BOOST_AUTO_TEST_CASE(direct_build_equals_the_parsed_statements_with_an_output_ac
     check_same(spec, ParamOrder::PerLayer);
     spec.outputs = {{"x2_1", {}}, {"x1_3", {}}};
     check_same(spec, ParamOrder::PerLayer);
+}
+
+BOOST_AUTO_TEST_CASE(the_statements_of_a_layers_line_are_built_as_dense_layers_equal_to_the_statement_route)
+{
+    for (const ParamOrder order : {ParamOrder::PerLayer, ParamOrder::BiasesLast}) {
+        check_same(preset_model("multi-neuron"), order);
+        check_same(parse_model_text("m", "layers 2 3 1\nactivation tanh\nbias per-node\n"
+                                         "xh = a*xp + b*xq\nxi = c*xp + d*xq\nxj = e*xp + f*xq\n"
+                                         "xo = g*xh + h*xi + k*xj\n"),
+                   order);
+        check_same(parse_model_text("m", "layers 1 2 2\nbias none\nactivation relu\n"
+                                         "xh = a*xp\nxi = b*xp\nxo = c*xh + d*xi\nxz = e*xh + f*xi\noutput xz xo\n"),
+                   order);
+    }
+    ModelSpec outputs = parse_model_text("m", "layers 2 2 2\nxh = a*xp + b*xq\nxi = c*xp + d*xq\n"
+                                              "xo = e*xh + f*xi\nxz = g*xh + h*xi\noutput xz xi\n");
+    outputs.output_activation = Activation::Tanh;
+    check_same(outputs, ParamOrder::PerLayer);
+    const Graph g = build_graph(preset_model("multi-neuron"));
+    BOOST_TEST(g.dense.size() == 2u);
+    BOOST_TEST(g.nodes.size() == 4u + 3u);
+}
+
+BOOST_AUTO_TEST_CASE(statements_that_are_not_a_dense_layer_are_built_node_by_node)
+{
+    const char* const texts[] = {
+        "layers 2 1\nxo = a*xp + b*xq + c\n",                                   // a parameter besides the weights
+        "layers 2 1\nxo = xp*a + b*xq\n",                                       // a variable times a parameter
+        "layers 2 2 1\nxh = a*xp + b*xq\nxi = c*xq + d*xp\nxo = e*xh + f*xi\n", // inputs in another order
+        "layers 2 2 1\nxh = a*xp + b*xq\nxi = a*xp + d*xq\nxo = e*xh + f*xi\n", // a shared weight
+        "layers 2 2 1\nxh = a*xp + b*xp\nxi = c*xp + d*xq\nxo = e*xh + f*xi\n", // an input read twice
+        "layers 2 1\nxo = a*xp + b*sin(xq)\n",
+        "xh = a*xp + b*xq\nxo = e*xh\n", // no layers line
+    };
+    for (const char* text : texts) {
+        BOOST_TEST_INFO(text);
+        const Graph g = build_graph(parse_model_text("m", text));
+        BOOST_TEST(g.dense.empty());
+    }
+    // The parenthesised sum is the same tree as the plain one: dense.
+    BOOST_TEST(!build_graph(parse_model_text("m", "layers 2 1\nxo = (a*xp) + (b*xq)\n")).dense.empty());
 }
 
 BOOST_AUTO_TEST_CASE(generated_parameter_names_are_found_by_name_and_others_are_not)

@@ -8,15 +8,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 namespace cgp {
 namespace {
 
+// A name as the syntax tree holds it (the tree outlives the build, so names are viewed, not copied).
 struct Use {
-    std::string name;
+    std::string_view name;
     SourcePos pos;
 };
 
@@ -52,7 +54,10 @@ std::string join(const std::vector<std::string>& names, std::string_view sep = "
 
 class Builder {
 public:
-    Builder(const ModelSpec& spec, ParamOrder order) : spec_(spec), text_(spec.text), order_(order) {}
+    Builder(const ModelSpec& spec, ParamOrder order, StatementRoute route)
+        : spec_(spec), text_(spec.text), order_(order), route_(route)
+    {
+    }
 
     Graph run()
     {
@@ -67,7 +72,10 @@ public:
         collect_names();
         order_variables();
         check_layers();
-        build_nodes();
+        if (route_ == StatementRoute::Dense && describes_dense_layers())
+            build_dense_nodes();
+        else
+            build_nodes();
         choose_outputs();
         return std::move(g_);
     }
@@ -75,6 +83,7 @@ public:
 private:
     void collect_definitions()
     {
+        defined_.reserve(text_.statements.size());
         for (std::size_t s = 0; s < text_.statements.size(); ++s) {
             const Statement& st = text_.statements[s];
             if (!is_variable_name(st.lhs)) {
@@ -108,31 +117,36 @@ private:
     void collect_names()
     {
         uses_.resize(text_.statements.size());
-        std::unordered_set<std::string> seen_input;
-        const std::vector<std::size_t> layer_ends = layer_ends_with_biases();
+        bias_of_.assign(text_.statements.size(), -1);
+        param_index_.reserve(2 * text_.statements.size());
+        std::unordered_set<std::string_view> seen_input;
+        const std::vector<std::size_t> layer_ends = layer_ends_with_biases(); // increasing
+        std::size_t next_end = 0;
         std::size_t biased = 0; // statements whose bias is placed
         for (std::size_t s = 0; s < text_.statements.size(); ++s) {
             std::vector<Use> params;
             collect_uses(text_, text_.statements[s].root, uses_[s], params);
             for (const Use& p : params)
-                if (param_index_.emplace(p.name, static_cast<int>(g_.params.size())).second)
-                    g_.params.push_back(p.name);
+                if (param_index_.try_emplace(p.name, static_cast<int>(g_.params.size())).second)
+                    g_.params.push_back(std::string(p.name));
             for (const Use& v : uses_[s])
                 if (!defined_.count(v.name) && seen_input.insert(v.name).second)
-                    g_.inputs.push_back(v.name);
-            if (std::find(layer_ends.begin(), layer_ends.end(), s + 1) != layer_ends.end())
+                    g_.inputs.push_back(std::string(v.name));
+            if (next_end < layer_ends.size() && layer_ends[next_end] == s + 1) {
+                ++next_end;
                 for (; biased <= s; ++biased)
-                    add_bias(g_.variables[biased]);
+                    add_bias(biased);
+            }
         }
         if (spec_.node_bias)
             for (; biased < g_.variables.size(); ++biased)
-                add_bias(g_.variables[biased]);
+                add_bias(biased);
     }
 
-    void add_bias(const std::string& variable)
+    void add_bias(std::size_t statement)
     {
-        param_index_.emplace(variable + ".bias", static_cast<int>(g_.params.size()));
-        g_.params.push_back(variable + ".bias");
+        bias_of_[statement] = static_cast<int>(g_.params.size());
+        g_.params.push_back(g_.variables[statement] + ".bias");
     }
 
     // Layered models with biases take PyTorch's per-layer order (graph.hpp): the statement count
@@ -191,7 +205,7 @@ private:
                 std::vector<std::string> cycle;
                 for (auto i = std::find(stack_.begin(), stack_.end(), t); i != stack_.end(); ++i)
                     cycle.push_back(text_.statements[*i].lhs);
-                cycle.push_back(v.name);
+                cycle.push_back(std::string(v.name));
                 text_.fail(v.pos, fmt::format("cycle: {}", join(cycle, " -> ")),
                            "a variable may not depend on itself, directly or through others");
             }
@@ -224,7 +238,7 @@ private:
         std::size_t s = 0;
         for (std::size_t l = 1; l < layers.size(); ++l) {
             std::vector<std::string> current;
-            const std::unordered_set<std::string> allowed(previous.begin(), previous.end());
+            const std::unordered_set<std::string_view> allowed(previous.begin(), previous.end());
             for (int k = 0; k < layers[l]; ++k, ++s) {
                 for (const Use& v : uses_[s])
                     if (!allowed.count(v.name))
@@ -255,11 +269,11 @@ private:
     }
 
     // Parameter nodes are created in parameter order, right after the inputs (build_nodes).
-    int param_node(const std::string& name)
+    int param_node(std::string_view name)
     {
         const auto pos = param_index_.find(name);
         if (pos == param_index_.end())
-            throw Error("internal error: unknown parameter " + name);
+            throw Error("internal error: unknown parameter " + std::string(name));
         return first_param_node_ + pos->second;
     }
 
@@ -299,14 +313,16 @@ private:
 
     // Turns a statement's syntax tree into graph nodes, operands first. Iterative: an expression
     // may be thousands of levels deep.
+    struct LowerFrame {
+        int ast;
+        int stage = 0;
+        int left = -1; // the lowered first operand, once done
+    };
+
     int lower(int root)
     {
-        struct Frame {
-            int ast;
-            int stage = 0;
-            int left = -1; // the lowered first operand, once done
-        };
-        std::vector<Frame> frames{{root}};
+        std::vector<LowerFrame>& frames = frames_; // reused: one allocation for every statement
+        frames.assign(1, LowerFrame{root});
         int result = -1;
         while (!frames.empty()) {
             const std::size_t top = frames.size() - 1;
@@ -380,16 +396,7 @@ private:
 
     void build_nodes()
     {
-        for (std::size_t i = 0; i < g_.inputs.size(); ++i) {
-            Node n;
-            n.op = Op::Input;
-            n.index = static_cast<int>(i);
-            n.uniform = false;
-            n.label = g_.inputs[i];
-            const int id = add_node(std::move(n));
-            g_.input_nodes.push_back(id);
-            var_nodes_[g_.inputs[i]] = id;
-        }
+        add_input_nodes();
         first_param_node_ = static_cast<int>(g_.nodes.size());
         for (std::size_t i = 0; i < g_.params.size(); ++i) {
             Node n;
@@ -406,7 +413,7 @@ private:
             Definition& def = g_.definitions[s];
             int root = def.body = lower(st.root);
             if (spec_.node_bias) {
-                def.bias = param_index_.at(st.lhs + ".bias");
+                def.bias = bias_of_[s];
                 root = binary(Op::Add, root, first_param_node_ + def.bias);
             }
             def.activation = spec_.output_activation && is_output(st.lhs) ? *spec_.output_activation : spec_.activation;
@@ -418,15 +425,110 @@ private:
             g_.variable_nodes[s] = root;
         }
         g_.variable_uses.resize(g_.variables.size());
-        for (std::size_t s = 0; s < uses_.size(); ++s) {
-            std::unordered_set<int> seen;
+        std::vector<std::size_t> seen_by(g_.nodes.size(), uses_.size()); // the statement a node was seen in
+        for (std::size_t s = 0; s < uses_.size(); ++s)
             for (const Use& v : uses_[s]) {
                 const int id = var_nodes_.at(v.name);
-                if (seen.insert(id).second)
+                if (std::exchange(seen_by[static_cast<std::size_t>(id)], s) != s)
                     g_.variable_uses[s].push_back(id);
             }
-        }
         settle_flags(g_.nodes);
+    }
+
+    // Whether the statements of a `layers` line describe dense layers: unit k of layer l is
+    // p_0*x_0 + ... + p_(K-1)*x_(K-1) (sums leaning left, each product a parameter times a
+    // variable) over layer l-1 in its order, every weight a parameter of its own numbered in that
+    // order, and no parameter besides them and the biases. Then the graph is built as dense layers
+    // (build_dense_nodes), whose scalar form is the graph build_nodes makes.
+    bool describes_dense_layers()
+    {
+        const auto& layers = spec_.layers;
+        if (layers.size() < 2)
+            return false;
+        const bool per_layer = !layer_ends_with_biases().empty();
+        std::vector<std::string_view> previous(g_.inputs.begin(), g_.inputs.end());
+        std::size_t next = 0, s = 0;
+        layer_weights_.assign(layers.size(), 0);
+        for (std::size_t l = 1; l < layers.size(); ++l) {
+            layer_weights_[l] = next;
+            std::vector<std::string_view> current;
+            for (int k = 0; k < layers[l]; ++k, ++s) {
+                if (!dense_row(text_.statements[s].root, previous, next))
+                    return false;
+                next += previous.size();
+                current.push_back(text_.statements[s].lhs);
+            }
+            if (per_layer)
+                next += static_cast<std::size_t>(layers[l]);
+            previous = std::move(current);
+        }
+        if (spec_.node_bias && !per_layer)
+            next += text_.statements.size();
+        return next == g_.params.size();
+    }
+
+    // Whether the tree at `root` is p_0*x_0 + ... + p_(K-1)*x_(K-1) with x_j = inputs[j] and p_j
+    // the parameter numbered first + j.
+    bool dense_row(int root, const std::vector<std::string_view>& inputs, std::size_t first) const
+    {
+        const auto ast = [&](int n) -> const Ast& { return text_.nodes[static_cast<std::size_t>(n)]; };
+        int rest = root;
+        for (std::size_t j = inputs.size(); j-- > 0;) {
+            const Ast* product = &ast(rest);
+            if (j > 0) {
+                if (product->kind != Ast::Kind::Add)
+                    return false;
+                rest = product->a;
+                product = &ast(product->b);
+            }
+            if (product->kind != Ast::Kind::Mul)
+                return false;
+            const Ast& p = ast(product->a);
+            const Ast& x = ast(product->b);
+            if (p.kind != Ast::Kind::Name || x.kind != Ast::Kind::Name || is_variable_name(p.name) ||
+                x.name != inputs[j])
+                return false;
+            const auto it = param_index_.find(p.name);
+            if (it == param_index_.end() || static_cast<std::size_t>(it->second) != first + j)
+                return false;
+        }
+        return true;
+    }
+
+    void add_input_nodes()
+    {
+        cgp::add_input_nodes(g_);
+        for (std::size_t i = 0; i < g_.inputs.size(); ++i)
+            var_nodes_[g_.inputs[i]] = g_.input_nodes[i];
+    }
+
+    // The dense route: a node per input and per unit (layered.hpp), nothing per weight.
+    void build_dense_nodes()
+    {
+        add_input_nodes();
+        g_.variable_nodes.reserve(g_.variables.size());
+        g_.definitions.reserve(g_.variables.size());
+        g_.variable_uses.resize(g_.variables.size());
+        std::vector<int> previous = g_.input_nodes;
+        std::size_t s = 0;
+        for (std::size_t l = 1; l < spec_.layers.size(); ++l) {
+            const int first = static_cast<int>(g_.nodes.size());
+            const std::size_t rows = static_cast<std::size_t>(spec_.layers[l]);
+            for (std::size_t k = 0; k < rows; ++k, ++s) {
+                const std::string& name = text_.statements[s].lhs;
+                Definition def;
+                def.bias = bias_of_[s];
+                def.activation =
+                    spec_.output_activation && is_output(name) ? *spec_.output_activation : spec_.activation;
+                def.body = add_dense_unit(g_, {static_cast<int>(l), k, layer_weights_[l]}, previous, def, name);
+                var_nodes_[name] = def.body;
+                g_.variable_nodes.push_back(def.body);
+                g_.definitions.push_back(def);
+            }
+            previous.resize(rows);
+            for (std::size_t k = 0; k < rows; ++k)
+                previous[k] = first + static_cast<int>(k);
+        }
     }
 
     // Whether a variable will be an output (choose_outputs' rule), before the nodes exist.
@@ -457,12 +559,12 @@ private:
             }
             return;
         }
-        std::map<std::string, bool> used;
+        std::unordered_set<std::string_view> used;
         for (const auto& list : uses_)
             for (const Use& v : list)
-                used[v.name] = true;
+                used.insert(v.name);
         for (const std::string& v : g_.variables)
-            if (!used[v]) {
+            if (!used.count(v)) {
                 g_.outputs.push_back(v);
                 g_.output_nodes.push_back(var_nodes_.at(v));
             }
@@ -471,14 +573,20 @@ private:
     const ModelSpec& spec_;
     const ParsedText& text_;
     const ParamOrder order_;
+    const StatementRoute route_;
     Graph g_;
-    std::map<std::string, std::size_t> defined_; // variable -> statement
-    std::vector<std::vector<Use>> uses_;         // statement -> variables it reads
+    std::vector<std::size_t> layer_weights_; // dense route: each declared layer's first weight
+    // Names are viewed in the statements, the syntax tree and g_.inputs (complete before any
+    // node exists), which outlive the build.
+    std::unordered_map<std::string_view, std::size_t> defined_; // variable -> statement
+    std::vector<std::vector<Use>> uses_;                        // statement -> variables it reads
     std::vector<int> state_;
     std::vector<std::size_t> stack_, topo_;
-    std::unordered_map<std::string, int> var_nodes_;   // variable -> node
-    std::unordered_map<std::string, int> param_index_; // parameter name -> its number
-    mutable std::unordered_set<std::string> read_;     // variables some statement reads (is_output)
+    std::unordered_map<std::string_view, int> var_nodes_;   // variable -> node
+    std::unordered_map<std::string_view, int> param_index_; // named parameter -> its number
+    std::vector<int> bias_of_;                              // statement -> its bias's number, or -1
+    std::vector<LowerFrame> frames_;                        // lower's stack
+    mutable std::unordered_set<std::string_view> read_;     // variables some statement reads (is_output)
     mutable bool read_ready_ = false;
     int first_param_node_ = 0;
 };
@@ -519,11 +627,11 @@ std::uint64_t Graph::fingerprint() const
     return h;
 }
 
-Graph build_graph(const ModelSpec& spec, ParamOrder order)
+Graph build_graph(const ModelSpec& spec, ParamOrder order, StatementRoute route)
 {
     if (spec.generated && spec.text.statements.empty())
         return build_layered_graph(spec, order);
-    return Builder(spec, order).run();
+    return Builder(spec, order, route).run();
 }
 
 } // namespace cgp

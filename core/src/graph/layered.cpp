@@ -81,15 +81,7 @@ private:
     // (when only some of its units are outputs with their own).
     void build_nodes()
     {
-        for (std::size_t i = 0; i < g_.inputs.size(); ++i) {
-            Node n;
-            n.op = Op::Input;
-            n.index = static_cast<int>(i);
-            n.uniform = false;
-            n.label = g_.inputs[i];
-            g_.nodes.push_back(std::move(n));
-            g_.input_nodes.push_back(static_cast<int>(i));
-        }
+        add_input_nodes(g_);
         g_.variable_nodes.reserve(g_.variables.size());
         g_.definitions.reserve(g_.variables.size());
         g_.variable_uses.resize(g_.variables.size());
@@ -99,19 +91,10 @@ private:
             const int first = static_cast<int>(g_.nodes.size());
             for (std::size_t k = 0; k < size(l); ++k, ++s) {
                 Definition def;
-                def.body = static_cast<int>(g_.nodes.size());
                 def.bias = bias_base_[l] < 0 ? -1 : static_cast<int>(bias_base_[l] + static_cast<std::ptrdiff_t>(k));
                 def.activation = activation_of(l, s);
-                if (k == 0 || def.activation != g_.definitions.back().activation)
-                    g_.dense.push_back(dense_layer(l, k, previous, def.activation));
-                ++g_.dense.back().M;
-                Node n;
-                n.op = Op::Dense;
-                n.index = static_cast<int>(g_.dense.size()) - 1;
-                n.uniform = false;
-                n.needs_grad = true;
-                n.label = g_.variables[s];
-                g_.nodes.push_back(std::move(n));
+                def.body =
+                    add_dense_unit(g_, {static_cast<int>(l), k, weight_base_[l]}, previous, def, g_.variables[s]);
                 g_.variable_nodes.push_back(def.body);
                 g_.definitions.push_back(def);
             }
@@ -119,19 +102,6 @@ private:
             for (std::size_t k = 0; k < size(l); ++k)
                 previous[k] = first + static_cast<int>(k);
         }
-    }
-
-    DenseLayer dense_layer(std::size_t l, std::size_t row0, const std::vector<int>& inputs, Activation act) const
-    {
-        DenseLayer d;
-        d.inputs = inputs;
-        d.units_begin = static_cast<int>(g_.nodes.size());
-        d.weight_base = weight_base_[l] + row0 * inputs.size();
-        d.bias_base = bias_base_[l] < 0 ? -1 : bias_base_[l] + static_cast<std::ptrdiff_t>(row0);
-        d.act = act.op();
-        d.layer = static_cast<int>(l);
-        d.row0 = row0;
-        return d;
     }
 
     void choose_outputs()
@@ -170,6 +140,44 @@ private:
 Graph build_layered_graph(const ModelSpec& spec, ParamOrder order)
 {
     return LayeredBuilder(spec, order).run();
+}
+
+void add_input_nodes(Graph& g)
+{
+    for (std::size_t i = 0; i < g.inputs.size(); ++i) {
+        Node n;
+        n.op = Op::Input;
+        n.index = static_cast<int>(i);
+        n.uniform = false;
+        n.label = g.inputs[i];
+        g.input_nodes.push_back(static_cast<int>(g.nodes.size()));
+        g.nodes.push_back(std::move(n));
+    }
+}
+
+int add_dense_unit(Graph& g, const DenseRow& at, const std::vector<int>& inputs, const Definition& def,
+                   const std::string& label)
+{
+    if (at.row == 0 || g.dense.empty() || g.dense.back().act != def.activation.op()) {
+        DenseLayer d;
+        d.inputs = inputs;
+        d.units_begin = static_cast<int>(g.nodes.size());
+        d.weight_base = at.layer_weights + at.row * inputs.size();
+        d.bias_base = def.bias;
+        d.act = def.activation.op();
+        d.layer = at.layer;
+        d.row0 = at.row;
+        g.dense.push_back(std::move(d));
+    }
+    ++g.dense.back().M;
+    Node n;
+    n.op = Op::Dense;
+    n.index = static_cast<int>(g.dense.size()) - 1;
+    n.uniform = false;
+    n.needs_grad = true;
+    n.label = label;
+    g.nodes.push_back(std::move(n));
+    return static_cast<int>(g.nodes.size()) - 1;
 }
 
 } // namespace cgp

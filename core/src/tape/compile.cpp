@@ -4,8 +4,8 @@
 #include "tape_impl.hpp"
 
 #include <algorithm>
-#include <map>
 #include <optional>
+#include <unordered_map>
 
 namespace cgp {
 namespace {
@@ -91,6 +91,17 @@ std::optional<LinComb> match_lincomb(const Graph& g, const std::vector<int>& use
     return lc;
 }
 
+// The key of a group of linear combinations: their activation and sorted inputs.
+struct GroupKeyHash {
+    std::size_t operator()(const std::pair<Op, std::vector<int>>& key) const noexcept
+    {
+        std::size_t h = static_cast<std::size_t>(key.first);
+        for (int n : key.second)
+            h = (h ^ static_cast<std::size_t>(n)) * 1099511628211ull;
+        return h;
+    }
+};
+
 } // namespace
 
 template <class T>
@@ -144,7 +155,7 @@ void Tape<T>::Impl::compile(const Graph& g)
     }
 
     // Group linear combinations with the same activation over the same set of inputs.
-    std::map<std::pair<Op, std::vector<int>>, int> group_of;
+    std::unordered_map<std::pair<Op, std::vector<int>>, int, GroupKeyHash> group_of;
     for (int r = 0; r < static_cast<int>(count); ++r) {
         const int li = lincomb_of[static_cast<std::size_t>(r)];
         if (li < 0)

@@ -20,12 +20,7 @@ EngineT<T>::EngineT(const Graph& g, const Dataset& data, bool cgp_sampler, Plugi
       trainer(tape, *sampler, opt)
 {
     tape.set_threads(s.threads);
-    {
-        // Freed before the optimizer's state is allocated: the two do not add up in the peak.
-        const std::vector<double> initial = initial_values(g, s.init, Seeds::from(s.seed).init);
-        for (std::size_t i = 0; i < initial.size(); ++i)
-            tape.params()[i] = static_cast<T>(initial[i]);
-    }
+    fill_initial_values<T>(g, s.init, Seeds::from(s.seed).init, tape.params());
     opt.initialize_state(tape.params(), trainer.state().optimizer_state);
     std::vector<HostTensor> tensors;
     for (const ModelTensor& m : model_tensors(g))

@@ -131,35 +131,71 @@ std::vector<SlotRun> dense_slot_runs(const Graph& g)
     return runs;
 }
 
-double draw(const InitSettings& s, const Slot& slot, Rng& rng)
-{
-    const double in = slot.fan_in, out = slot.fan_out;
-    switch (s.scheme) {
-    case InitScheme::Pytorch: {
-        const double a = 1.0 / std::sqrt(in); // kaiming_uniform_(a=sqrt(5)) for weights; the bias bound
-        return rng.uniform(-a, a);
+// A slot's draw with its bounds worked out once (a run of a million weights shares them): the
+// same arithmetic as Rng::uniform(lo, hi) and the schemes' formulas, so the same values bit for bit.
+class Draw {
+public:
+    Draw(const InitSettings& s, const Slot& slot)
+    {
+        const double in = slot.fan_in, out = slot.fan_out;
+        const auto uniform = [&](double lo, double hi) {
+            kind_ = Kind::Uniform;
+            a_ = lo;
+            b_ = hi - lo;
+        };
+        switch (s.scheme) {
+        case InitScheme::Pytorch: {
+            const double a = 1.0 / std::sqrt(in); // kaiming_uniform_(a=sqrt(5)) for weights; the bias bound
+            uniform(-a, a);
+            return;
+        }
+        case InitScheme::XavierUniform: {
+            const double a = std::sqrt(6.0 / (in + out));
+            slot.bias ? void(kind_ = Kind::Zero) : uniform(-a, a);
+            return;
+        }
+        case InitScheme::XavierNormal:
+            kind_ = slot.bias ? Kind::Zero : Kind::ScaledNormal;
+            b_ = std::sqrt(2.0 / (in + out));
+            return;
+        case InitScheme::HeUniform: {
+            const double a = std::sqrt(6.0 / in);
+            slot.bias ? void(kind_ = Kind::Zero) : uniform(-a, a);
+            return;
+        }
+        case InitScheme::HeNormal:
+            kind_ = slot.bias ? Kind::Zero : Kind::ScaledNormal;
+            b_ = std::sqrt(2.0 / in);
+            return;
+        case InitScheme::Uniform: uniform(s.a, s.b); return;
+        case InitScheme::Normal:
+            kind_ = Kind::Normal;
+            a_ = s.a;
+            b_ = s.b;
+            return;
+        case InitScheme::Auto:
+        case InitScheme::Cgp: break;
+        }
+        kind_ = Kind::Unit;
     }
-    case InitScheme::XavierUniform: {
-        if (slot.bias)
-            return 0.0;
-        const double a = std::sqrt(6.0 / (in + out));
-        return rng.uniform(-a, a);
+
+    double operator()(Rng& rng) const
+    {
+        switch (kind_) {
+        case Kind::Unit: return rng.uniform();
+        case Kind::Uniform: return a_ + b_ * rng.uniform();
+        case Kind::ScaledNormal: return rng.normal() * b_;
+        case Kind::Normal: return a_ + b_ * rng.normal();
+        case Kind::Zero: break;
+        }
+        return 0.0;
     }
-    case InitScheme::XavierNormal: return slot.bias ? 0.0 : rng.normal() * std::sqrt(2.0 / (in + out));
-    case InitScheme::HeUniform: {
-        if (slot.bias)
-            return 0.0;
-        const double a = std::sqrt(6.0 / in);
-        return rng.uniform(-a, a);
-    }
-    case InitScheme::HeNormal: return slot.bias ? 0.0 : rng.normal() * std::sqrt(2.0 / in);
-    case InitScheme::Uniform: return rng.uniform(s.a, s.b);
-    case InitScheme::Normal: return s.a + s.b * rng.normal();
-    case InitScheme::Auto:
-    case InitScheme::Cgp: break;
-    }
-    return rng.uniform();
-}
+
+private:
+    enum class Kind { Unit, Uniform, ScaledNormal, Normal, Zero };
+    Kind kind_ = Kind::Unit;
+    double a_ = 0.0, b_ = 1.0; // uniform: lo and hi - lo; normal: mean and standard deviation
+};
 
 } // namespace
 
@@ -263,12 +299,14 @@ std::vector<std::pair<std::string, double>> read_param_values(const std::string&
     return out;
 }
 
-std::vector<double> initial_values(const Graph& g, const InitSettings& settings, std::uint64_t seed)
+template <class T>
+void fill_initial_values(const Graph& g, const InitSettings& settings, std::uint64_t seed, std::span<T> values)
 {
+    if (values.size() != g.params.size())
+        throw Error("internal error: initial values for a mismatched parameter array");
     InitSettings s = settings;
     if (s.scheme == InitScheme::Auto)
         s.scheme = InitScheme::Cgp;
-    std::vector<double> values(g.params.size(), 0.0);
     const bool by_name =
         s.scheme != InitScheme::Cgp && s.scheme != InitScheme::Uniform && s.scheme != InitScheme::Normal;
     Rng rng(seed);
@@ -279,11 +317,14 @@ std::vector<double> initial_values(const Graph& g, const InitSettings& settings,
                       [](const SlotRun& a, const SlotRun& b) { return a.slot.key < b.slot.key; });
         else
             std::sort(runs.begin(), runs.end(), [](const SlotRun& a, const SlotRun& b) { return a.begin < b.begin; });
-        for (const SlotRun& r : runs)
+        for (const SlotRun& r : runs) {
+            const Draw draw(s, r.slot);
+            const bool zero = s.zero_bias && r.slot.bias;
             for (std::size_t i = r.begin; i < r.end; ++i) {
-                const double v = draw(s, r.slot, rng); // drawn even when zeroed: the stream stays one
-                values[i] = s.zero_bias && r.slot.bias ? 0.0 : v;
+                const double v = draw(rng); // drawn even when zeroed: the stream stays one
+                values[i] = static_cast<T>(zero ? 0.0 : v);
             }
+        }
     } else {
         const Graph scalar = g.dense.empty() ? Graph{} : scalar_form(g);
         const std::vector<Slot> slot = slots(g.dense.empty() ? g : scalar);
@@ -293,11 +334,11 @@ std::vector<double> initial_values(const Graph& g, const InitSettings& settings,
             std::sort(order.begin(), order.end(),
                       [&](std::size_t a, std::size_t b) { return slot[a].key < slot[b].key; });
         for (std::size_t i : order)
-            values[i] = draw(s, slot[i], rng);
+            values[i] = static_cast<T>(Draw(s, slot[i])(rng));
         if (s.zero_bias)
             for (std::size_t i = 0; i < values.size(); ++i)
                 if (slot[i].bias)
-                    values[i] = 0.0;
+                    values[i] = T(0);
     }
 
     const auto index_of = [&](const std::string& name, const std::string& where) {
@@ -313,7 +354,7 @@ std::vector<double> initial_values(const Graph& g, const InitSettings& settings,
         std::vector<bool> given(g.params.size(), false);
         for (const auto& [name, v] : read_param_values(s.params_file)) {
             const std::size_t i = index_of(name, "--init-params " + s.params_file);
-            values[i] = v;
+            values[i] = static_cast<T>(v);
             given[i] = true;
         }
         for (std::size_t i = 0; i < given.size(); ++i)
@@ -323,7 +364,16 @@ std::vector<double> initial_values(const Graph& g, const InitSettings& settings,
                                         s.params_file, g.params[i]));
     }
     for (const auto& [name, v] : s.set)
-        values[index_of(name, "--set " + name)] = v;
+        values[index_of(name, "--set " + name)] = static_cast<T>(v);
+}
+
+template void fill_initial_values<float>(const Graph&, const InitSettings&, std::uint64_t, std::span<float>);
+template void fill_initial_values<double>(const Graph&, const InitSettings&, std::uint64_t, std::span<double>);
+
+std::vector<double> initial_values(const Graph& g, const InitSettings& settings, std::uint64_t seed)
+{
+    std::vector<double> values(g.params.size(), 0.0);
+    fill_initial_values<double>(g, settings, seed, values);
     return values;
 }
 

@@ -139,7 +139,7 @@ void check_run_memory(const MemoryEstimate& e, std::optional<std::uint64_t> avai
             "about {} bytes each, to build, compile and train) and {} for the data\n"
             "hint: a smaller model (--layers) or data set (--dataset-size); CGP_NO_MEMORY_CHECK=1 runs it anyway",
             gib(e.total()), gib(*available), gib(e.model_bytes), e.bounded ? "up to " : "", e.parameters,
-            kBytesPerParameter, gib(e.data_bytes)));
+            e.parameters > 0 ? e.model_bytes / e.parameters : kBytesPerParameter, gib(e.data_bytes)));
 }
 
 void check_state_memory(const std::string& optimizer, std::uint64_t arrays, std::uint64_t parameters,

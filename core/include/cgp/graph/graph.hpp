@@ -97,9 +97,16 @@ bool is_dense_model(const Graph& g);
 
 enum class ParamOrder { PerLayer, BiasesLast };
 
+// How statements become nodes: as dense layers where the statements of a `layers` line describe
+// them (each unit a sum of fresh parameters times the layer before, in its order: the multi-neuron
+// preset, CGP's layered model files), or node by node as written. Both give one scalar form, so one
+// fingerprint; the second is the reference tests compare the first with.
+enum class StatementRoute { Dense, Nodes };
+
 // Validates the spec and builds its graph. Throws SourceError pointing at the offending place for:
 // an empty model, a variable defined twice, an assignment to a parameter name, a name used both as
 // variable and parameter, a cycle (naming its variables), an undefined output, a broken layer rule.
-Graph build_graph(const ModelSpec& spec, ParamOrder order = ParamOrder::PerLayer);
+Graph build_graph(const ModelSpec& spec, ParamOrder order = ParamOrder::PerLayer,
+                  StatementRoute route = StatementRoute::Dense);
 
 } // namespace cgp

@@ -64,6 +64,11 @@ InitScheme resolve_init(InitScheme scheme, const ModelSpec& model);
 // The initial values, in parameter order (`auto`, unresolved, draws as cgp). Throws cgp::Error for an --init-params file that cannot be
 // read, names a parameter the model lacks or omits one it has, and for --set of an unknown name.
 std::vector<double> initial_values(const Graph& g, const InitSettings& s, std::uint64_t seed);
+// The same values written in place into `out` (one per parameter), each converted to T as it is
+// drawn: a run fills its tape's parameters with no second array beside them. Defined for float and
+// double.
+template <class T>
+void fill_initial_values(const Graph& g, const InitSettings& s, std::uint64_t seed, std::span<T> out);
 
 // Parameter values by name from a JSON or CSV file (the formats above); errors name the file.
 std::vector<std::pair<std::string, double>> read_param_values(const std::string& path);

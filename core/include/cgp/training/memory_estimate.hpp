@@ -2,10 +2,10 @@
 // the memory the system can give it.
 //
 // The model: about kBytesPerDenseParameter bytes for each parameter of a generated layered model
-// (--layers, built as dense layers): peak RSS of `cgp-run --layers 1024 1024 1024 1 --iterations 2
-// --dataset-size 64` with adam is 6 MB for the process plus about 24 bytes a parameter in f32 and 40
-// in f64 (parameters, gradients, the optimizer's two state arrays, and the initial values in f64
-// while they are drawn); 48 covers f64 with room for the batch. Other models (statements, a `layers`
+// (--layers, built as dense layers): peak RSS of `cgp-run --layers 2048 2048 2048 1 --iterations 1
+// --dataset-size 64` with adam is 7 MB for the process plus 16 bytes a parameter in f32 and 32 in
+// f64: the parameters (their initial values drawn in place), gradients and the optimizer's two
+// state arrays, nothing else per parameter; 40 covers f64 with room for the batch. Other models (statements, a `layers`
 // line) are lowered node by node: about kBytesPerParameter bytes each (400-420 measured, most of it
 // the graph and the compiled tape). Plus the data set: generated data 8 bytes per value and sample
 // (inputs and label), a CSV file twice its size (its text and its parsed values). Parameters are
@@ -23,7 +23,7 @@
 namespace cgp {
 
 inline constexpr std::uint64_t kBytesPerParameter = 512;
-inline constexpr std::uint64_t kBytesPerDenseParameter = 48;
+inline constexpr std::uint64_t kBytesPerDenseParameter = 40;
 
 struct MemoryEstimate {
     std::uint64_t parameters = 0;  // counted or bounded from the spec
