@@ -161,6 +161,10 @@ int run(int argc, char** argv)
     if (o.early_stop_on == "validation") {
         if (data_choice.validation.empty() && data_choice.split.empty())
             throw cli::UsageError("--early-stop-on validation needs held-out data: --validation FILE or --split");
+        if (o.early_stop == 0 || settings.eval.every == 0)
+            throw cli::UsageError("--early-stop-on validation needs --early-stop N (evaluations without a better "
+                                  "validation point) and --eval-every M (iterations between evaluations), e.g. "
+                                  "--early-stop 5 --eval-every 100");
         settings.eval.patience = o.early_stop;
     }
     if (!o.keep_best.empty() && data_choice.validation.empty() &&
@@ -187,6 +191,7 @@ int run(int argc, char** argv)
                    kProgram, spec.name, ex.param_count(), plugin->id(), ex.settings().iterations, settings.batch_size,
                    to_string(settings.dtype), to_string(ex.simd_path()), threads_text(ex));
         progress.emplace(stderr);
+        progress->set_epoch_length(ex.iterations_per_epoch());
         observers.push_back(&*progress);
     }
     if (!o.loss_csv.empty()) {

@@ -52,6 +52,12 @@ nlohmann::ordered_json transforms_json(const TransformChain& chain)
             {"last_values", last}};
 }
 
+// The epochs trained: the iterations over the iterations per epoch (CSV data).
+double epochs_trained(const Experiment& ex, std::uint64_t iterations)
+{
+    return static_cast<double>(iterations) / static_cast<double>(ex.iterations_per_epoch());
+}
+
 } // namespace
 
 std::string threads_text(const Experiment& ex)
@@ -80,6 +86,11 @@ void print_text(const Experiment& ex, const TrainSummary& s, const std::string& 
     fmt::print("data            {}\n", ex.data_description());
     fmt::print("iterations      {} (batch {}, {}, seed {})\n", s.iterations, st.batch_size, to_string(st.dtype),
                st.seed);
+    if (const std::uint64_t per_epoch = ex.iterations_per_epoch(); per_epoch > 0)
+        fmt::print("epochs          {} ({} iterations each: {} training rows, batch {})\n",
+                   s.iterations % per_epoch == 0 ? fmt::format("{}", s.iterations / per_epoch)
+                                                 : fmt::format("{:.2f}", epochs_trained(ex, s.iterations)),
+                   per_epoch, ex.dataset().samples, st.batch_size);
     if (last != nullptr)
         fmt::print("final loss      {:.6f} (mean of iterations {}-{})\n", s.final_loss,
                    last->iteration - last->window + 1, last->iteration);
@@ -130,6 +141,10 @@ void print_json(const Experiment& ex, const TrainSummary& s, const std::string& 
     j["batch_size"] = st.batch_size;
     j["seed"] = st.seed;
     j["iterations"] = s.iterations;
+    if (ex.iterations_per_epoch() > 0) {
+        j["iterations_per_epoch"] = ex.iterations_per_epoch();
+        j["epochs_trained"] = epochs_trained(ex, s.iterations);
+    }
     j["log_every"] = st.train.log_every;
     j["final_loss"] = nlohmann::ordered_json::parse(json_number(s.final_loss));
     j["min_loss"] = nlohmann::ordered_json::parse(json_number(s.min_loss));

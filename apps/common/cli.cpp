@@ -121,6 +121,7 @@ DataChoice data_choice(const CommonOptions& o, const po::variables_map& vm)
     DataChoice d;
     d.source = o.data;
     d.labels = split_list(o.labels);
+    d.features = split_list(o.features);
     d.standardize = o.standardize;
     d.dataset_size = o.dataset_size;
     d.dataset_size_given = vm.count("dataset-size") && !vm["dataset-size"].defaulted();

@@ -45,6 +45,7 @@ struct CommonOptions {
     std::vector<std::string> outputs;
     std::string data = "generated";
     std::vector<std::string> labels;
+    std::vector<std::string> features;
     bool standardize = false;
     std::size_t dataset_size = 5000;
     RunSettings settings;

@@ -1,6 +1,6 @@
 // The options of what a run fits, how it starts and what it is measured on: --loss,
-// --output-activation, --init, --init-bias, --init-params, --set; --validation, --test, --split,
-// --epochs, --eval-every. Parsed into RunSettings, ModelChoice and DataChoice by run_settings(),
+// --output-activation, --init, --init-bias, --init-params, --set; --features, --validation, --test,
+// --split, --epochs, --eval-every. Parsed into RunSettings, ModelChoice and DataChoice by run_settings(),
 // model_choice() and data_choice(); checked against the model and the data when the run is
 // assembled (fit_loss, initial_values, assemble_data).
 #include "cli.hpp"
@@ -31,6 +31,9 @@ po::options_description fit_options(CommonOptions& o)
         ("init-params", po::value(&o.settings.init.params_file)->value_name("FILE"),
          "start from the values in FILE by parameter name (JSON, a saved model, or CSV name,value)")
         ("set", po::value(&o.set)->composing()->value_name("NAME=VALUE"), "start parameter NAME at VALUE (repeat)")
+        ("features", po::value(&o.features)->composing()->value_name("COLUMNS"),
+         "CSV: the columns the model reads, in input order (repeat, or comma-separate; default: the columns the "
+         "inputs name, else every column besides the labels); the others are skipped unread")
         ("validation", po::value(&o.validation)->value_name("FILE"), "CSV validation data (the --data file's columns)")
         ("test", po::value(&o.test)->value_name("FILE"), "CSV test data (the --data file's columns)")
         ("split", po::value(&o.split)->value_name("T,V,S"),

@@ -143,6 +143,27 @@ std::vector<double> reference_forward(const Json& doc, const std::vector<double>
     return h;
 }
 
+// A CSV of three rows with the label y, trained in one batch.
+DataChoice three_rows(const fs::path& path)
+{
+    DataChoice d;
+    d.source = path.string();
+    d.labels = {"y"};
+    return d;
+}
+
+std::unique_ptr<Experiment> sgd_run(const ModelChoice& m, const DataChoice& d)
+{
+    auto plugin = Plugin::load(kPlugins / "sgd.so");
+    std::vector<double> hp;
+    for (const auto& h : plugin->hparams())
+        hp.push_back(h.default_value);
+    RunSettings s;
+    s.iterations = 3;
+    s.batch_size = 3;
+    return std::make_unique<Experiment>(make_model(m), d, plugin, hp, s);
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(saved_models)
@@ -272,6 +293,64 @@ BOOST_AUTO_TEST_CASE(bad_saved_models_are_refused_with_the_place_and_a_hint)
     const TempFile renamed("renamed.csv", "sepal_length,sepal_width,petal_len,petal_width\n1,2,3,4\n");
     const std::string e4 = error_of([&] { predict(m, load_prediction_csv(m, renamed.path)); });
     BOOST_TEST(e4.find("has no column 'petal_length', input 3 of the saved model") != std::string::npos, e4);
+}
+
+BOOST_AUTO_TEST_CASE(a_model_that_names_its_inputs_reads_and_standardises_only_those_columns)
+{
+    // An id and a note of text, and a numeric column the model does not read: only xb and xa are
+    // read, standardised from their own rows, and saved; predictions skip the other columns too.
+    const TempFile data("named.csv", "id,xa,unused,xb,note,y\nr1,1,100,2,x,0.5\nr2,3,200,6,,1.5\nr3,5,300,4,z,2\n");
+    DataChoice d = three_rows(data.path);
+    d.standardize = true;
+    ModelChoice m;
+    m.expressions = {"xo = p*xb + q*xa + r"};
+    const auto ex = sgd_run(m, d);
+    BOOST_TEST(ex->dataset().feature_names == (std::vector<std::string>{"xb", "xa"}), boost::test_tools::per_element());
+    BOOST_TEST(ex->standardization().mean == (std::vector<double>{3.0, 4.0}), boost::test_tools::per_element());
+    const Json doc = saved_model_json(*ex, TrainSummary{}, SavedParams::Final);
+    const Json& st = doc["data"]["standardization"];
+    BOOST_TEST(st["mean"].size() == 2u);
+    BOOST_TEST(st["mean"]["xa"].get<double>() == 3.0);
+    BOOST_TEST(st["sd"]["xb"].get<double>() == std::sqrt(8.0 / 3.0));
+    BOOST_TEST(doc["data"]["columns"] == (Json{"xb", "xa"}));
+
+    const TempFile saved("named.json");
+    write_saved_model(saved.path, doc);
+    const SavedModel model = read_saved_model(saved.path);
+    // At the training means both inputs standardise to 0: the prediction is the bias r.
+    const TempFile rows("named-rows.csv", "note,xb,xa,id\nfirst,4,3,r9\n");
+    const Predictions p = predict(model, load_prediction_csv(model, rows.path));
+    BOOST_REQUIRE(p.samples == 1u);
+    BOOST_TEST(p.values[0] == doc["parameters"]["r"].get<double>(), boost::test_tools::tolerance(1e-6));
+    const TempFile lacking("lacking.csv", "note,xb,id\nfirst,4,r9\n");
+    const std::string e = error_of([&] { load_prediction_csv(model, lacking.path); });
+    BOOST_TEST(e.find("has no column 'xa', input 2 of the saved model") != std::string::npos, e);
+}
+
+BOOST_AUTO_TEST_CASE(features_choose_the_columns_a_layered_model_reads_in_their_order)
+{
+    const TempFile data("features.csv", "id,f1,kind,f2,y\nr1,1,a,10,0.5\nr2,3,b,30,1.5\nr3,5,a,20,2\n");
+    DataChoice d = three_rows(data.path);
+    d.features = {"f2", "f1"};
+    ModelChoice m;
+    m.layers = {2, 1};
+    const auto ex = sgd_run(m, d);
+    BOOST_TEST(ex->dataset().feature_names == (std::vector<std::string>{"f2", "f1"}), boost::test_tools::per_element());
+    BOOST_TEST(ex->dataset().x == (std::vector<double>{10, 1, 30, 3, 20, 5}), boost::test_tools::per_element());
+    const auto refused = [&](const std::vector<std::string>& features) {
+        DataChoice bad = d;
+        bad.features = features;
+        return error_of([&] { sgd_run(m, bad); });
+    };
+    const std::string missing = refused({"f1", "f3"});
+    BOOST_TEST(missing.find("features.csv:1:1: error: no column named 'f3'") != std::string::npos, missing);
+    BOOST_TEST(missing.find("hint: --features must name columns; columns are: id, f1, kind, f2, y") !=
+                   std::string::npos,
+               missing);
+    BOOST_TEST(refused({"f1", "y"}).find("--features f1,y: 'y' is also a --label") != std::string::npos);
+    BOOST_TEST(refused({"f1", "f1"}).find("'f1' is named twice") != std::string::npos);
+    const std::string count = refused({"f1"});
+    BOOST_TEST(count.find("the model has 2 inputs") != std::string::npos, count);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

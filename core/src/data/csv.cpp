@@ -83,7 +83,9 @@ void bind_classes(Dataset& d, const std::string& column, const ClassColumn& opti
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto it = std::find(names.begin(), names.end(), text[i]);
         if (it == names.end())
-            throw Error(fmt::format("{}:{}: class '{}' in column '{}' is not one of the training data's classes ({})",
+            throw Error(fmt::format("{}:{}: class '{}' in column '{}' is not one of the training data's classes ({})\n"
+                                    "hint: held-out and prediction files can only hold the classes the training "
+                                    "file has",
                                     d.origin, lines[i], text[i], column, fmt::join(names, ", ")));
         d.classes.push_back(static_cast<int>(it - names.begin()));
     }
@@ -111,6 +113,19 @@ Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options, c
     std::istringstream in(
         read_input_file(path, "CSV file", kCsvFileLimit, "--data takes 'generated' or a readable CSV path"));
     return parse_csv(in, path.string(), options, classes);
+}
+
+std::vector<std::string> csv_header(const std::filesystem::path& path)
+{
+    std::ifstream in(path);
+    std::vector<std::string> names;
+    for (std::string line; std::getline(in, line);)
+        if (!trim_cell(line).empty()) {
+            for (const Cell& c : split_cells(line))
+                names.emplace_back(c.text);
+            break;
+        }
+    return names;
 }
 
 Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions& options, const ClassColumn* classes)
@@ -165,11 +180,25 @@ Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions&
     std::vector<std::string> class_text; // the class column's cells
     std::vector<int> class_line;
     std::vector<std::size_t> feature_at;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        if (std::find(label_at.begin(), label_at.end(), i) == label_at.end()) {
+    const auto named = [&](const std::string& c) { return std::find(names.begin(), names.end(), c) != names.end(); };
+    if (options.inputs_required)
+        for (const std::string& c : options.input_columns)
+            if (!named(c))
+                throw SourceError(origin, {header_number, 1}, header_line, fmt::format("no column named '{}'", c),
+                                  fmt::format("--features must name columns; columns are: {}", fmt::join(names, ", ")));
+    const bool by_input = !options.input_columns.empty() &&
+                          std::all_of(options.input_columns.begin(), options.input_columns.end(), named);
+    std::vector<bool> read(names.size(), false); // parsed: the features and the labels
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const bool label = std::find(label_at.begin(), label_at.end(), i) != label_at.end();
+        const bool input = !by_input || std::find(options.input_columns.begin(), options.input_columns.end(),
+                                                  names[i]) != options.input_columns.end();
+        read[i] = label || input;
+        if (!label && input) {
             feature_at.push_back(i);
             d.feature_names.push_back(names[i]);
         }
+    }
     if (feature_at.empty())
         throw SourceError(origin, {header_number, 1}, header_line,
                           "the file has no feature columns besides the labels");
@@ -185,6 +214,8 @@ Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions&
                               fmt::format("row has {} cells, the header has {}", cells.size(), names.size()),
                               "every row needs one value per header column");
         for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (!read[i])
+                continue;
             const std::string_view t = cells[i].text;
             if (classes != nullptr && i == label_at[0]) {
                 if (t.empty())

@@ -17,6 +17,11 @@ Experiment::Experiment(const ModelSpec& model, const DataChoice& data, std::shar
         throw Error("--batch-size must be at least 1");
     if (settings_.batch_size > (1u << 20))
         throw Error("--batch-size is too large (at most 1048576)");
+    if (const LossInfo& l = loss_info(settings_.loss); graph_.outputs.size() < static_cast<std::size_t>(l.min_outputs))
+        throw Error(fmt::format("--loss {} needs at least {} outputs, one per class (a softmax over one output is "
+                                "always 1); the model has {} ({})\nhint: give the model one output per class (e.g. "
+                                "--layers ... 2), or use --loss bce for two classes on one output",
+                                l.name, l.min_outputs, graph_.outputs.size(), join(graph_.outputs, ", ")));
     settings_.init.scheme = resolve_init(settings_.init.scheme, spec_);
     optimizer_ = std::make_unique<PluginOptimizer>(std::move(plugin), std::move(hparams));
 
@@ -30,8 +35,7 @@ Experiment::Experiment(const ModelSpec& model, const DataChoice& data, std::shar
         if (generated)
             throw Error("--epochs applies to CSV data (--data FILE.csv); generated data is drawn with replacement\n"
                         "hint: use --iterations");
-        const std::uint64_t per_epoch = (data_.samples + settings_.batch_size - 1) / settings_.batch_size;
-        settings_.iterations = settings_.eval.epochs * per_epoch;
+        settings_.iterations = settings_.eval.epochs * iterations_per_epoch();
     }
     if (settings_.dtype == Dtype::F32)
         engine_ = std::make_unique<EngineT<float>>(graph_, data_, generated, *optimizer_, settings_, validation_, test_,
@@ -103,6 +107,10 @@ std::size_t Experiment::param_count() const noexcept
 std::vector<double> Experiment::params() const
 {
     return engine_->params();
+}
+std::uint64_t Experiment::iterations_per_epoch() const noexcept
+{
+    return data_.origin == "generated" ? 0 : (data_.samples + settings_.batch_size - 1) / settings_.batch_size;
 }
 std::string Experiment::data_description() const
 {

@@ -4,6 +4,7 @@
 #include <cgp/io/error.hpp>
 #include <cgp/io/read_file.hpp>
 #include <cgp/training/init.hpp>
+#include <cgp/training/json_document.hpp>
 #include <cgp/training/transforms.hpp>
 
 #include <fmt/format.h>
@@ -263,12 +264,8 @@ std::vector<std::pair<std::string, double>> read_param_values(const std::string&
     std::vector<std::pair<std::string, double>> out;
     const std::string_view body = trim_cell(text);
     if (!body.empty() && body.front() == '{') {
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(text);
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(fmt::format("--init-params {}: not valid JSON: {}", path, e.what()));
-        }
+        const nlohmann::json j = parse_json_document(
+            text, path, "--init-params takes a JSON object {\"name\": value, ...} or a saved model");
         const nlohmann::json& p = j.contains("parameters") ? j["parameters"] : j;
         if (!p.is_object())
             throw Error(fmt::format("--init-params {}: expected an object of name: value pairs", path));

@@ -69,6 +69,9 @@ void ProgressReporter::draw(const TrainStatus& s, bool force)
     std::string loss = record_loss_ >= 0 ? fmt::format("loss {:.4f}", record_loss_) : "loss -";
     if (s.evaluations > 0) // an optimizer with a closure (cgp.closure/1)
         loss += fmt::format("  {} evaluations", s.evaluations);
+    if (epoch_length_ > 0)
+        loss = fmt::format("epoch {}/{}  {}", s.iteration / epoch_length_,
+                           (s.total + epoch_length_ - 1) / epoch_length_, loss);
     if (tty_) {
         if (!force && now - last_draw_ < std::chrono::milliseconds(100))
             return;

@@ -10,27 +10,31 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 namespace cgp {
 namespace {
 
 constexpr std::size_t kChunk = 1024; // rows per batch
 
+// Throws for the first of the saved model's columns that `names` lacks.
+void check_columns(const SavedModel& m, const std::vector<std::string>& names, const std::string& origin)
+{
+    for (std::size_t k = 0; k < m.columns.size(); ++k)
+        if (std::find(names.begin(), names.end(), m.columns[k]) == names.end())
+            throw Error(fmt::format("{}: has no column '{}', input {} of the saved model {} (its columns: {})\nhint: "
+                                    "predictions need the columns the model was trained on",
+                                    origin, m.columns[k], k + 1, m.origin, join(m.columns, ", ")));
+}
+
 // The data's feature columns in the saved model's column order, standardised as in training.
 std::vector<double> bound_rows(const SavedModel& m, const Dataset& data)
 {
     const std::size_t F = data.features(), K = m.columns.size();
+    check_columns(m, data.feature_names, data.origin);
     std::vector<std::size_t> from(K);
-    for (std::size_t k = 0; k < K; ++k) {
-        const auto it = std::find(data.feature_names.begin(), data.feature_names.end(), m.columns[k]);
-        if (it == data.feature_names.end())
-            throw Error(fmt::format("{}: has no column '{}', input {} of the saved model {} (its columns: {})\nhint: "
-                                    "predictions need the columns the model was trained on",
-                                    data.origin, m.columns[k], k + 1, m.origin, join(m.columns, ", ")));
-        from[k] = static_cast<std::size_t>(it - data.feature_names.begin());
-    }
+    for (std::size_t k = 0; k < K; ++k)
+        from[k] = static_cast<std::size_t>(
+            std::find(data.feature_names.begin(), data.feature_names.end(), m.columns[k]) - data.feature_names.begin());
     std::vector<double> mean(K, 0.0), sd(K, 1.0);
     for (std::size_t i = 0; i < m.standardized.size(); ++i) {
         const auto it = std::find(m.columns.begin(), m.columns.end(), m.standardized[i]);
@@ -77,15 +81,15 @@ void run_rows(const SavedModel& m, const std::vector<double>& x, std::size_t n, 
 
 Dataset load_prediction_csv(const SavedModel& m, const std::filesystem::path& path)
 {
-    std::ifstream peek(path);
-    std::string header;
-    while (std::getline(peek, header) && trim_cell(header).empty()) {}
     CsvOptions csv;
     csv.labels_optional = true;
-    std::istringstream cells(header);
-    for (std::string c; std::getline(cells, c, ',');)
-        if (std::find(m.labels.begin(), m.labels.end(), std::string(trim_cell(c))) != m.labels.end())
-            csv.label_columns.emplace_back(trim_cell(c));
+    csv.input_columns = m.columns; // the other columns are skipped unread
+    const std::vector<std::string> names = csv_header(path);
+    if (!names.empty()) // a missing column before any cell of the columns the model does not read
+        check_columns(m, names, path.string());
+    for (const std::string& c : names)
+        if (std::find(m.labels.begin(), m.labels.end(), c) != m.labels.end())
+            csv.label_columns.push_back(c);
     ClassColumn classes{m.graph.outputs.size(), m.class_names};
     const bool class_column = !m.class_names.empty() && csv.label_columns.size() == 1;
     return load_csv(path, csv, class_column ? &classes : nullptr);

@@ -4,6 +4,7 @@
 #include <cgp/io/read_file.hpp>
 #include <cgp/training/evaluation.hpp>
 #include <cgp/training/experiment.hpp>
+#include <cgp/training/json_document.hpp>
 #include <cgp/training/saved_model.hpp>
 
 #include <fmt/format.h>
@@ -60,14 +61,16 @@ std::vector<std::string> statement_lines(const ParsedText& t)
 }
 
 // The columns of the training file in file order that are labels (the class column, or one column
-// per output), or the others: the features as read, which the standardisation is indexed by.
+// per output), or features: the features as read, which the standardisation is indexed by (columns
+// the model did not read are neither).
 std::vector<std::string> file_columns(const Dataset& d, bool labels)
 {
     std::vector<std::string> out;
     for (const std::string& c : d.columns) {
         const bool label = std::any_of(d.label_names.begin(), d.label_names.end(),
                                        [&](const std::string& l) { return l == c || l.rfind(c + "=", 0) == 0; });
-        if (label == labels)
+        const bool feature = std::find(d.feature_names.begin(), d.feature_names.end(), c) != d.feature_names.end();
+        if (labels ? label : !label && feature)
             out.push_back(c);
     }
     return out;
@@ -185,25 +188,8 @@ SavedModel read_saved_model(const std::filesystem::path& path)
     const std::string origin = path.string();
     const std::string text = read_input_file(path, "saved model", kCsvFileLimit,
                                              "--saved-model takes a file written by --save-model or --keep-best");
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        // e.byte is 1-based: the position of the character that failed.
-        const std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-        const std::size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
-        const std::size_t begin = line_start == std::string::npos || at == 0 ? 0 : line_start + 1;
-        const int line =
-            1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(begin), '\n'));
-        const std::size_t end = text.find('\n', begin);
-        std::string msg = e.what();
-        if (const auto p = msg.find("syntax error"); p != std::string::npos)
-            msg = msg.substr(p);
-        throw SourceError(origin, {line, static_cast<int>(at - begin) + 1},
-                          text.substr(begin, end == std::string::npos ? std::string::npos : end - begin),
-                          "not valid JSON: " + msg,
-                          "--saved-model takes a file written by --save-model or --keep-best");
-    }
+    const nlohmann::json j =
+        parse_json_document(text, origin, "--saved-model takes a file written by --save-model or --keep-best");
     if (!j.is_object() || !j.contains("format") || j["format"] != kSavedModelFormat)
         bad(origin, fmt::format("not a saved model (no \"format\": \"{}\")", kSavedModelFormat));
     const int version = get<int>(j, "version", origin, "the file");

@@ -44,6 +44,11 @@ struct CsvOptions {
     std::vector<std::string> label_columns; // at least one (unless labels_optional)
     bool standardize = false;               // z-score every feature column (mean 0, std 1)
     bool labels_optional = false;           // rows to predict: every column may be a feature
+    // The model's inputs: when each one names a column, only those columns are features (in file
+    // order) and the file's other columns are skipped unread (an id or a text column the model does
+    // not use); otherwise every column besides the labels is a feature.
+    std::vector<std::string> input_columns{};
+    bool inputs_required = false; // each input column must be a column of the file (--features)
 };
 
 // A class column: the one label column holds classes, integers or names. Integers are class
@@ -71,6 +76,9 @@ Dataset select_rows(const Dataset& d, const std::vector<std::size_t>& rows);
 // A CSV file: a header row of column names, then rows of numbers. Label columns by name; the other
 // columns are features in file order. Errors name file:line (and column for a bad cell).
 Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options, const ClassColumn* classes = nullptr);
+// The column names of a CSV file's header row (its first non-empty line), as load_csv reads them;
+// empty when the file cannot be read (load_csv then says why).
+std::vector<std::string> csv_header(const std::filesystem::path& path);
 // The same from a stream; `origin` names it in errors.
 Dataset parse_csv(std::istream& in, const std::string& origin, const CsvOptions& options,
                   const ClassColumn* classes = nullptr);

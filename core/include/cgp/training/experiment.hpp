@@ -51,6 +51,9 @@ ModelSpec fit_loss(ModelSpec spec, Loss loss);
 struct DataChoice {
     std::string source = "generated"; // "generated" or a CSV path
     std::vector<std::string> labels;  // CSV label columns
+    // CSV columns the model reads, in input order; empty: the columns the inputs name, else every
+    // column besides the labels. Other columns are skipped unread.
+    std::vector<std::string> features;
     bool standardize = false;
     std::size_t dataset_size = 5000; // generated data
     bool dataset_size_given = false;
@@ -131,6 +134,9 @@ public:
     const TapeStats& tape_stats() const noexcept; // with the threads the dense layers run on
     std::size_t param_count() const noexcept;
     std::string data_description() const; // "generated: 5000 samples, CGP sampler"
+    // CSV data: iterations per epoch, ceil(training rows / batch size); 0 for generated data (drawn
+    // with replacement, no epochs).
+    std::uint64_t iterations_per_epoch() const noexcept;
 
     // Parameters as double, in parameter order (for reports, traces and checkpoints).
     std::vector<double> params() const;

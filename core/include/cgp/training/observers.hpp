@@ -16,9 +16,12 @@ struct EvalReport;
 
 // Progress on a stream (stderr): on a terminal, a bar redrawn at most 10 times a second with the
 // iteration, the last record's loss and the rate; elsewhere, one plain line per 10% of the run.
+// With an epoch length (CSV data), each line also shows the epochs completed of the run's epochs.
 class ProgressReporter final : public TrainObserver {
 public:
     explicit ProgressReporter(std::FILE* out, std::string label = {});
+    // Iterations per epoch (Experiment::iterations_per_epoch()); 0: no epochs shown.
+    void set_epoch_length(std::uint64_t iterations) noexcept { epoch_length_ = iterations; }
     void on_begin(const TrainStatus& s) override;
     void on_progress(const TrainStatus& s) override;
     bool on_record(const LossRecord& r, const TrainStatus& s) override;
@@ -36,6 +39,7 @@ private:
     std::uint64_t total_ = 0;
     std::uint64_t last_printed_ = ~std::uint64_t{0};
     double rate_ = 0.0;
+    std::uint64_t epoch_length_ = 0;
 };
 
 // Writes the loss record as CSV (columns: iteration,loss,window, then one per scheduled
