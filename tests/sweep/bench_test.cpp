@@ -7,6 +7,7 @@
 #include "journal.hpp"
 #include "measures.hpp"
 #include "problems.hpp"
+#include "profiles.hpp"
 #include "report.hpp"
 #include "runner.hpp"
 #include "scores.hpp"
@@ -220,6 +221,27 @@ BOOST_AUTO_TEST_CASE(performance_profiles_count_the_problems_within_a_factor_of_
     BOOST_TEST(s[1] == 5.0 / 6.0, boost::test_tools::tolerance(1e-12));
     // A problem no optimizer solved counts for nobody.
     BOOST_TEST(profile_scores({{kInf, kInf}}, 4.0)[0] == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(the_profile_summary_names_the_best_score_and_the_most_wins_apart_when_they_differ)
+{
+    // c is second on every problem, within 1.1 of the best: the best score ((4 - 1.1) / 3 = 0.967),
+    // yet the fastest on none; a is the fastest on two of the three problems.
+    const std::vector<std::vector<double>> t{{100, kInf, 110}, {kInf, 100, 110}, {100, kInf, 110}};
+    const std::string s = profile_sentence({"a", "b", "c"}, t);
+    BOOST_TEST_MESSAGE(s);
+    BOOST_TEST(s.find("Ranked by the profile's score: c 0.967, a 0.667, b 0.333.") != std::string::npos);
+    BOOST_TEST(s.find("c has the best score; a is the fastest to the target most often, on 67% of the 3 problems "
+                      "(c on 0%)") != std::string::npos);
+    BOOST_TEST(s.find("c is the fastest") == std::string::npos);
+    // When the best score also wins most problems, one clause says both.
+    const std::string same = profile_sentence({"a", "b"}, {{100, 200}, {100, kInf}});
+    BOOST_TEST(same.find("a has the best score and is the fastest to the target on 100% of the 2 problems") !=
+               std::string::npos);
+    // No target reached anywhere: nobody is called fastest.
+    const std::string none = profile_sentence({"a", "b"}, {{kInf, kInf}});
+    BOOST_TEST(none.find("No optimizer reached the target on any of the 1 problems.") != std::string::npos);
+    BOOST_TEST(none.find("fastest") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_seed_spread_note_compares_only_means_over_every_seed)
