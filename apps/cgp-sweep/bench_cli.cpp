@@ -112,6 +112,14 @@ BenchSpec build_spec(const Definition& d, const fs::path& dir)
                                                   spec.problems[i].origin));
     if (spec.problems.empty())
         throw cli::UsageError("the benchmark has no problem; use --suite course and/or --problems FILE");
+    // A problem file's split is written once the names are known to be unique (the files are named after them).
+    for (BenchProblem& p : spec.problems)
+        if (!p.split.empty())
+            try {
+                write_split(p, p.split, dir / "data");
+            } catch (const Error& e) {
+                throw Error(fmt::format("problem '{}' ({}): {}", p.name, p.origin, e.what()));
+            }
     for (const std::string& path : d.optimizers) {
         auto p = Plugin::load(path);
         for (const auto& q : spec.optimizers)

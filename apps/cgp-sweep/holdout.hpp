@@ -3,9 +3,9 @@
 // This is the one place the benchmark learns what a problem's held-out data is:
 //   generated data  a fresh sample of the generator, seeded apart from the training data (a
 //                   validation seed and a test seed derived from the run's seed)
-//   CSV data        the problem's validation / test file when it names one; otherwise the training
-//                   file itself. (The real-data splits of cgp-run, --validation/--test/--split,
-//                   plug in here: heldout_data() is the only function that needs to know them.)
+//   CSV data        the problem's validation / test file when it names one (the real suite's and a
+//                   problem file's `split` are written as such files, write_split); otherwise the
+//                   training file itself.
 // The meter measures the problem's loss (the squared error unless the problem says otherwise) over
 // fixed held-out batches of the run's batch size, drawn once by the problem's own sampler
 // (generated data: 4096 samples; CSV: every row, at most 8192), every eval_every steps and after the last step. It allocates only when built:

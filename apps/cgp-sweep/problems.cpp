@@ -192,6 +192,34 @@ double positive(const Line& l, const std::string& v, std::size_t at)
     return x;
 }
 
+// `split = T,V,S`: cgp-run's --split fractions, each from 0 to 1, summing to 1; the benchmark
+// selects on validation and reports on test, so both are above 0.
+std::vector<double> split_fractions(const Line& l, const std::string& v, std::size_t at)
+{
+    std::vector<double> out;
+    for (std::size_t start = 0; start <= v.size();) {
+        const std::size_t comma = std::min(v.find(',', start), v.size());
+        std::size_t lead = 0;
+        const std::string part = trim(v.substr(start, comma - start), lead);
+        double x = 0.0;
+        const auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), x);
+        if (part.empty() || ec != std::errc() || p != part.data() + part.size() || !(x >= 0.0 && x <= 1.0))
+            l.fail(at + start + lead, fmt::format("'{}' is not a fraction from 0 to 1", part),
+                   "write the training, validation and test fractions, e.g. 'split = 0.6,0.2,0.2'");
+        if (out.size() >= 1 && x == 0.0)
+            l.fail(at + start + lead, fmt::format("the {} fraction is 0", out.size() == 1 ? "validation" : "test"),
+                   "a benchmark selects on the validation split and reports on the test split: give both rows");
+        out.push_back(x);
+        start = comma + 1;
+    }
+    if (out.size() != 3)
+        l.fail(at, fmt::format("'{}' has {} fraction{}, not three", v, out.size(), out.size() == 1 ? "" : "s"),
+               "write the training, validation and test fractions, e.g. 'split = 0.6,0.2,0.2'");
+    if (std::abs(out[0] + out[1] + out[2] - 1.0) > 1e-9)
+        l.fail(at, fmt::format("the fractions '{}' sum to {:g} instead of 1", v, out[0] + out[1] + out[2]));
+    return out;
+}
+
 fs::path relative_to(const fs::path& base, const std::string& path)
 {
     const fs::path p(path);
@@ -199,7 +227,7 @@ fs::path relative_to(const fs::path& base, const std::string& path)
 }
 
 const char* kKeys = "model, layers, activation, loss, init, data, labels, standardize, validation, test, "
-                    "dataset-size, batch-size, steps, target, eval-every, note";
+                    "split, dataset-size, batch-size, steps, target, eval-every, note";
 
 } // namespace
 
@@ -242,6 +270,10 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
         std::string layers_text;
         std::size_t layers_at = 0;
         std::optional<Activation> activation;
+        // Where `split` and the held-out files were set, for the checks that they exclude each other.
+        int split_line = 0, files_line = 0;
+        std::string split_text, files_text;
+        std::size_t split_at = 0, files_at = 0;
     };
     std::vector<BenchProblem> out;
     std::vector<Section> sections;
@@ -281,6 +313,19 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
         if (!sec.has_target)
             l.fail(0, fmt::format("problem '{}' has no target", p.name),
                    "add a line 'target = LOSS', the held-out loss a run must reach");
+        if (sec.split_line != 0) {
+            const Line at{origin, sec.split_line, sec.split_text};
+            if (p.data.source == "generated")
+                at.fail(sec.split_at, fmt::format("problem '{}' splits generated data", p.name),
+                        "split divides a CSV file ('data = FILE.csv'); generated data draws fresh held-out samples");
+            if (sec.files_line != 0) {
+                const Line files{origin, sec.files_line, sec.files_text};
+                (sec.files_line > sec.split_line ? files : at)
+                    .fail(sec.files_line > sec.split_line ? sec.files_at : sec.split_at,
+                          fmt::format("problem '{}' has both a split and validation or test files", p.name),
+                          "keep one: 'split = T,V,S' divides the data file, 'validation'/'test' name files");
+            }
+        }
         if (p.data.source != "generated" && p.data.labels.empty())
             l.fail(0, fmt::format("problem '{}' reads a CSV file but names no labels", p.name),
                    "add a line 'labels = COLUMN,...'");
@@ -378,10 +423,18 @@ std::vector<BenchProblem> parse_problem_text(const std::string& text, const std:
                 if (value != "yes" && value != "no")
                     l.fail(value_at, fmt::format("'{}': write yes or no", value));
                 p.data.standardize = value == "yes";
-            } else if (key == "validation") {
-                p.validation = relative_to(base, value).string();
-            } else if (key == "test") {
-                p.test = relative_to(base, value).string();
+            } else if (key == "validation" || key == "test") {
+                (key == "validation" ? p.validation : p.test) = relative_to(base, value).string();
+                if (sec.files_line == 0) {
+                    sec.files_line = number;
+                    sec.files_text = raw;
+                    sec.files_at = key_at;
+                }
+            } else if (key == "split") {
+                p.split = split_fractions(l, value, value_at);
+                sec.split_line = number;
+                sec.split_text = raw;
+                sec.split_at = key_at;
             } else if (key == "dataset-size") {
                 p.data.dataset_size = static_cast<std::size_t>(whole(l, value, value_at, 2));
                 p.data.dataset_size_given = true;

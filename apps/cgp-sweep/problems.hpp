@@ -7,7 +7,8 @@
 //   real         the datasets of examples/data (breast cancer, iris, wine, digits) with layered
 //                models and classification losses, split once with a fixed seed (real_suite.cpp)
 // Users add problems in a file of [problem NAME] sections of KEY = VALUE lines (read_problem_file);
-// errors name file:line:column.
+// errors name file:line:column. A file's `split = T,V,S` divides one CSV file as the real suite's
+// are (write_split, once the benchmark folder is known).
 #pragma once
 
 #include <cgp/training/experiment.hpp>
@@ -33,10 +34,18 @@ struct BenchProblem {
     std::string note;              // what the problem is, for the report
     Loss loss = Loss::Mse;         // the training loss, also the held-out loss measured
     InitSettings init;             // the initialisation (the real suite: auto, as cgp-run's default)
+    std::vector<double> split;     // a problem file's `split`: fractions of its one CSV, until write_split
 };
 
 // The problem's loss and initialisation in a run's settings.
 void apply_fit(const BenchProblem& problem, RunSettings& settings);
+
+// Splits the problem's one CSV file once, with the fixed seed 0 whatever the benchmark's --seed
+// (cgp-run's --split T,V,S --seed 0: stratified by class for a class column), the features
+// standardised with the training rows' statistics when the problem standardises, into data_dir as
+// NAME.csv, NAME-validation.csv and NAME-test.csv; the problem then trains on the first, selects on
+// the second and reports on the third. Throws cgp::Error (an empty split, an unreadable file).
+void write_split(BenchProblem& problem, const std::vector<double>& fractions, const std::filesystem::path& data_dir);
 
 // The real suite: examples/data's datasets, read from `datasets` (CGP_DATASETS, or the source
 // tree's examples/data), split and standardised once into data_dir.

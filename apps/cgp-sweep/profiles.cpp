@@ -43,29 +43,50 @@ Table profile_table(const BenchSpec& spec, const std::vector<CellScore>& scores,
     return t;
 }
 
-std::string profile_summary(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time)
+std::string profile_sentence(const std::vector<std::string>& names, const std::vector<std::vector<double>>& times)
 {
-    const auto times = target_times(spec, scores, time);
     const auto score = profile_scores(times, kTauMax);
     const auto rho1 = performance_profile(times, {1.0});
-    std::vector<std::size_t> order(spec.optimizers.size());
+    std::vector<std::size_t> order(names.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
     std::string out = "Ranked by the profile's score: ";
     for (std::size_t i = 0; i < order.size(); ++i)
-        out += fmt::format("{}{} {:.3f}", i ? ", " : "", spec.optimizers[order[i]]->id(), score[order[i]]);
+        out += fmt::format("{}{} {:.3f}", i ? ", " : "", names[order[i]], score[order[i]]);
     out += ". ";
-    const std::size_t first = order.front();
-    out += fmt::format("{} is the fastest to the target on {:.0f}% of the {} problems", spec.optimizers[first]->id(),
-                       100.0 * rho1[first][0], spec.problems.size());
+    // The best score and the most problems won are separate claims: the optimizer with the best
+    // score can be the fastest on none of them (second everywhere), and is then not called fastest.
+    const std::size_t best = order.front();
+    std::size_t fastest = best;
+    for (std::size_t o : order)
+        if (rho1[o][0] > rho1[fastest][0])
+            fastest = o;
+    const double won = 100.0 * rho1[fastest][0];
+    if (rho1[fastest][0] == 0.0)
+        out += fmt::format("No optimizer reached the target on any of the {} problems", times.size());
+    else if (fastest == best)
+        out += fmt::format("{} has the best score and is the fastest to the target on {:.0f}% of the {} problems",
+                           names[best], won, times.size());
+    else
+        out += fmt::format("{} has the best score; {} is the fastest to the target most often, on {:.0f}% of the {} "
+                           "problems ({} on {:.0f}%)",
+                           names[best], names[fastest], won, times.size(), names[best], 100.0 * rho1[best][0]);
     std::size_t never = 0;
-    for (std::size_t o = 0; o < spec.optimizers.size(); ++o)
+    for (std::size_t o = 0; o < names.size(); ++o)
         never += score[o] == 0.0;
-    if (never > 0)
+    if (never > 0 && rho1[fastest][0] > 0.0)
         out += fmt::format("; {} optimizer{} never came within a factor {:g} of the best", never, never == 1 ? "" : "s",
                            kTauMax);
     return out + ".";
+}
+
+std::string profile_summary(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time)
+{
+    std::vector<std::string> names;
+    for (const auto& o : spec.optimizers)
+        names.push_back(o->id());
+    return profile_sentence(names, target_times(spec, scores, time));
 }
 
 SweepFigure profile_figure(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time)

@@ -6,6 +6,7 @@
 #include "figures.hpp"
 #include "scores.hpp"
 
+#include <string>
 #include <vector>
 
 namespace cgp::sweep {
@@ -22,8 +23,11 @@ std::vector<std::vector<double>> target_times(const BenchSpec& spec, const std::
 
 // Optimizer, rho(tau) at tau = 1, 1.25, 1.5, 2, 4, and the score.
 Table profile_table(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time = TimeTo::Steps);
-// What the profile says, in one sentence per optimizer ranking.
+// What the profile says: the optimizers ranked by score, the one with the best score, and the one
+// fastest to the target on the most problems (named apart when they differ).
 std::string profile_summary(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time = TimeTo::Steps);
+// The same from the optimizers' names and their times[p][o] (profile_summary's text).
+std::string profile_sentence(const std::vector<std::string>& names, const std::vector<std::vector<double>>& times);
 
 // plots/profile.* (steps) or plots/profile_seconds.* (seconds).
 SweepFigure profile_figure(const BenchSpec& spec, const std::vector<CellScore>& scores, TimeTo time = TimeTo::Steps);

@@ -5,7 +5,8 @@
 // training rows' mean and standard deviation. The three splits are written into the benchmark
 // folder's data/ as NAME.csv, NAME-validation.csv and NAME-test.csv (the class column keeps its
 // names), so tuning reads validation, measurement reads test, and every trial sees the same rows.
-// The target is a held-out loss (cross-entropy, or bce for breast cancer's one output).
+// The target is a held-out loss (cross-entropy, or bce for breast cancer's one output). A problem
+// file's `split` key divides its CSV file the same way (write_split).
 #include "problems.hpp"
 
 #include "text.hpp"
@@ -22,17 +23,26 @@ namespace cgp::sweep {
 namespace fs = std::filesystem;
 namespace {
 
-std::string csv_of(const Dataset& d, const std::string& label)
+// The rows of a split as CSV: the features, then the label columns as the problem names them (a
+// class column keeps its class names).
+std::string csv_of(const Dataset& d, const std::vector<std::string>& labels)
 {
     std::string out;
     for (const std::string& f : d.feature_names)
         out += f + ",";
-    out += label + "\n";
-    const std::size_t F = d.features();
+    const bool classes = !d.classes.empty();
+    const std::vector<std::string>& label_columns = classes ? labels : d.label_names;
+    for (std::size_t k = 0; k < label_columns.size(); ++k)
+        out += label_columns[k] + (k + 1 < label_columns.size() ? "," : "\n");
+    const std::size_t F = d.features(), L = d.labels();
     for (std::size_t s = 0; s < d.samples; ++s) {
         for (std::size_t k = 0; k < F; ++k)
             out += fmt::format("{:.17g},", d.x[s * F + k]);
-        out += d.class_names[static_cast<std::size_t>(d.classes[s])] + "\n";
+        if (classes)
+            out += d.class_names[static_cast<std::size_t>(d.classes[s])] + "\n";
+        else
+            for (std::size_t k = 0; k < L; ++k)
+                out += fmt::format("{:.17g}{}", d.y[s * L + k], k + 1 < L ? "," : "\n");
     }
     return out;
 }
@@ -50,6 +60,32 @@ struct RealEntry {
 
 } // namespace
 
+void write_split(BenchProblem& p, const std::vector<double>& fractions, const fs::path& data_dir)
+{
+    std::error_code ec;
+    fs::create_directories(data_dir, ec);
+    if (!fs::is_directory(data_dir))
+        throw Error(fmt::format("cannot create folder '{}': {}", data_dir.string(), ec.message()));
+    // Any plugin builds the experiment that splits the data (no step is taken).
+    const auto plugin = Plugin::load(resolve_plugin("sgd", plugin_search_path({})));
+    DataChoice split = p.data;
+    split.split = fractions;
+    RunSettings s;
+    s.iterations = 1;
+    s.seed = 0;
+    apply_fit(p, s);
+    const Experiment ex(p.model, split, plugin, plugin->defaults(), s);
+    const fs::path base = data_dir / p.name;
+    write_text_file(base.string() + ".csv", csv_of(ex.dataset(), p.data.labels));
+    write_text_file(base.string() + "-validation.csv", csv_of(ex.validation(), p.data.labels));
+    write_text_file(base.string() + "-test.csv", csv_of(ex.test(), p.data.labels));
+    p.data.source = base.string() + ".csv";
+    p.data.standardize = false; // the files hold the standardised values
+    p.validation = base.string() + "-validation.csv";
+    p.test = base.string() + "-test.csv";
+    p.split.clear();
+}
+
 fs::path default_datasets()
 {
     if (const char* env = std::getenv("CGP_DATASETS"); env != nullptr && *env != '\0')
@@ -60,9 +96,6 @@ fs::path default_datasets()
 std::vector<BenchProblem> real_suite(const fs::path& data_dir, const fs::path& datasets)
 {
     std::error_code ec;
-    fs::create_directories(data_dir, ec);
-    if (!fs::is_directory(data_dir))
-        throw Error(fmt::format("cannot create folder '{}': {}", data_dir.string(), ec.message()));
     // Targets: a held-out loss the tuned optimizers reach within the budget (docs/benchmarking.md).
     const RealEntry entries[] = {
         {"breast-cancer",
@@ -98,8 +131,6 @@ std::vector<BenchProblem> real_suite(const fs::path& data_dir, const fs::path& d
          0.2,
          "UCI digits (1797 rows, 8x8 pixels, 10 classes): layers 64 32 10, relu, cross-entropy"},
     };
-    // Any plugin builds the experiment that splits the data (no step is taken).
-    const auto plugin = Plugin::load(resolve_plugin("sgd", plugin_search_path({})));
     std::vector<BenchProblem> out;
     for (const RealEntry& e : entries) {
         const fs::path source = datasets / e.file;
@@ -124,24 +155,10 @@ std::vector<BenchProblem> real_suite(const fs::path& data_dir, const fs::path& d
         p.eval_every = 50;
         p.target = e.target;
         p.note = e.note;
-        DataChoice split;
-        split.source = source.string();
-        split.labels = {e.label};
-        split.split = {0.6, 0.2, 0.2};
-        split.standardize = true;
-        RunSettings s;
-        s.iterations = 1;
-        s.seed = 0;
-        apply_fit(p, s);
-        const Experiment ex(p.model, split, plugin, plugin->defaults(), s);
-        const fs::path base = data_dir / p.name;
-        write_text_file(base.string() + ".csv", csv_of(ex.dataset(), e.label));
-        write_text_file(base.string() + "-validation.csv", csv_of(ex.validation(), e.label));
-        write_text_file(base.string() + "-test.csv", csv_of(ex.test(), e.label));
-        p.data.source = base.string() + ".csv";
+        p.data.source = source.string();
         p.data.labels = {e.label};
-        p.validation = base.string() + "-validation.csv";
-        p.test = base.string() + "-test.csv";
+        p.data.standardize = true;
+        write_split(p, {0.6, 0.2, 0.2}, data_dir);
         out.push_back(std::move(p));
     }
     return out;

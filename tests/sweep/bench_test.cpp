@@ -7,15 +7,19 @@
 #include "journal.hpp"
 #include "measures.hpp"
 #include "problems.hpp"
+#include "profiles.hpp"
 #include "report.hpp"
 #include "runner.hpp"
 #include "scores.hpp"
 #include "search.hpp"
+#include "text.hpp"
+#include "trial.hpp"
 
 #include <cgp/io/error.hpp>
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -222,6 +226,27 @@ BOOST_AUTO_TEST_CASE(performance_profiles_count_the_problems_within_a_factor_of_
     BOOST_TEST(profile_scores({{kInf, kInf}}, 4.0)[0] == 0.0);
 }
 
+BOOST_AUTO_TEST_CASE(the_profile_summary_names_the_best_score_and_the_most_wins_apart_when_they_differ)
+{
+    // c is second on every problem, within 1.1 of the best: the best score ((4 - 1.1) / 3 = 0.967),
+    // yet the fastest on none; a is the fastest on two of the three problems.
+    const std::vector<std::vector<double>> t{{100, kInf, 110}, {kInf, 100, 110}, {100, kInf, 110}};
+    const std::string s = profile_sentence({"a", "b", "c"}, t);
+    BOOST_TEST_MESSAGE(s);
+    BOOST_TEST(s.find("Ranked by the profile's score: c 0.967, a 0.667, b 0.333.") != std::string::npos);
+    BOOST_TEST(s.find("c has the best score; a is the fastest to the target most often, on 67% of the 3 problems "
+                      "(c on 0%)") != std::string::npos);
+    BOOST_TEST(s.find("c is the fastest") == std::string::npos);
+    // When the best score also wins most problems, one clause says both.
+    const std::string same = profile_sentence({"a", "b"}, {{100, 200}, {100, kInf}});
+    BOOST_TEST(same.find("a has the best score and is the fastest to the target on 100% of the 2 problems") !=
+               std::string::npos);
+    // No target reached anywhere: nobody is called fastest.
+    const std::string none = profile_sentence({"a", "b"}, {{kInf, kInf}});
+    BOOST_TEST(none.find("No optimizer reached the target on any of the 1 problems.") != std::string::npos);
+    BOOST_TEST(none.find("fastest") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(the_seed_spread_note_compares_only_means_over_every_seed)
 {
     BenchSpec spec;
@@ -361,6 +386,91 @@ BOOST_AUTO_TEST_CASE(generated_held_out_data_is_a_fresh_sample_apart_from_the_tr
     BOOST_TEST(validation.x != training.dataset().x);
     BOOST_TEST(validation.x != test.x);
     BOOST_TEST(heldout_data(p, Split::Validation, 0, sgd).x == validation.x); // seeded
+}
+
+BOOST_AUTO_TEST_CASE(a_split_problem_selects_on_its_validation_rows_and_reports_on_its_test_rows)
+{
+    // 40 rows, each named by its xa (the row number): 30 of class a, 10 of class b.
+    const auto dir = std::filesystem::temp_directory_path() / "cgp-bench-split-test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::string csv = "xa,xb,y\n";
+    for (int r = 0; r < 40; ++r)
+        csv += std::to_string(r) + "," + std::to_string(r % 7) + (r % 4 == 3 ? ",b\n" : ",a\n");
+    write_text_file(dir / "all.csv", csv);
+    auto ps = parse_problem_text("[problem s]\nlayers = 2 4 2\nloss = cross-entropy\ndata = all.csv\nlabels = y\n"
+                                 "split = 0.5, 0.25, 0.25\ntarget = 0.1\nsteps = 20\neval-every = 10\n",
+                                 "p.ini", dir);
+    BOOST_TEST_REQUIRE(ps.size() == 1u);
+    BOOST_TEST((ps[0].split == std::vector<double>{0.5, 0.25, 0.25}));
+    BenchProblem p = ps[0];
+    write_split(p, p.split, dir / "data");
+    BOOST_TEST(p.validation == (dir / "data" / "s-validation.csv").string());
+    BOOST_TEST(p.test == (dir / "data" / "s-test.csv").string());
+    const auto sgd = plugin("sgd");
+    // The reference: cgp-run's --split 0.5,0.25,0.25 --seed 0 of the same file.
+    DataChoice whole = ps[0].data;
+    whole.split = {0.5, 0.25, 0.25};
+    RunSettings s;
+    s.iterations = 1;
+    s.loss = Loss::CrossEntropy;
+    const Experiment reference(p.model, whole, sgd, sgd->defaults(), s);
+    const Dataset validation = heldout_data(p, Split::Validation, 5, sgd);
+    const Dataset test = heldout_data(p, Split::Test, 5, sgd);
+    const Experiment training(p.model, p.data, sgd, sgd->defaults(), s);
+    BOOST_TEST(validation.x == reference.validation().x);
+    BOOST_TEST(test.x == reference.test().x);
+    BOOST_TEST(training.dataset().x == reference.dataset().x);
+    // Stratified: a's 30 rows give 8 + 8 + 14, b's 10 give 3 + 3 + 4; every row in one split.
+    const auto count = [](const Dataset& d, int c) { return std::count(d.classes.begin(), d.classes.end(), c); };
+    BOOST_TEST(count(validation, 0) == 8);
+    BOOST_TEST(count(validation, 1) == 3);
+    BOOST_TEST(count(test, 1) == 3);
+    BOOST_TEST(count(training.dataset(), 1) == 4);
+    std::vector<double> rows;
+    for (const Dataset* d : {&validation, &test, &training.dataset()})
+        for (std::size_t r = 0; r < d->samples; ++r)
+            rows.push_back(d->x[r * 2]);
+    std::sort(rows.begin(), rows.end());
+    BOOST_TEST_REQUIRE(rows.size() == 40u);
+    for (std::size_t r = 0; r < 40; ++r)
+        BOOST_TEST(rows[r] == static_cast<double>(r));
+    // The benchmark tunes on the validation split and measures the chosen configuration on the test split.
+    BenchSpec spec;
+    spec.problems = {p};
+    spec.optimizers = {sgd};
+    spec.budget = 2;
+    spec.seeds = 2;
+    std::filesystem::remove_all(dir / "bench");
+    const Journal journal(dir / "bench");
+    const BenchOutcome outcome = run_bench(spec, journal, 1, false);
+    BOOST_TEST_REQUIRE(outcome.cells.size() == 1u);
+    const Cell& cell = outcome.cells[0];
+    BOOST_TEST_REQUIRE(cell.tuning.size() == 2u);
+    BOOST_TEST_REQUIRE(cell.finals.size() == 2u);
+    for (const TrialResult& t : cell.tuning)
+        BOOST_TEST((t.key.split == Split::Validation));
+    for (const TrialResult& t : cell.finals)
+        BOOST_TEST((t.key.split == Split::Test));
+    // Their losses are those of the two files: the final's run measured on validation instead differs.
+    TrialKey on_validation = cell.finals[0].key;
+    on_validation.split = Split::Validation;
+    const TrialResult other = run_trial(p, sgd, on_validation, cell.finals[0].hparams, nullptr);
+    BOOST_TEST(other.final_loss != cell.finals[0].final_loss);
+    std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_split_in_a_problem_file_points_at_its_column)
+{
+    const std::string head = "[problem a]\nlayers = 2 4 2\nloss = cross-entropy\ndata = d.csv\nlabels = y\ntarget = 1\n";
+    error_at(head + "split = 0.6,x,0.2\n", 7, 13, "'x' is not a fraction from 0 to 1");
+    error_at(head + "split = 0.6, 1.5,0.2\n", 7, 14, "'1.5' is not a fraction");
+    error_at(head + "split = 0.6,0.4\n", 7, 9, "has 2 fractions, not three");
+    error_at(head + "split = 0.6,0.3,0.3\n", 7, 9, "sum to 1.2 instead of 1");
+    error_at(head + "split = 0.8,0.2,0\n", 7, 17, "the test fraction is 0");
+    error_at(head + "split = 0.6,0.2,0.2\ntest = t.csv\n", 8, 1, "both a split and validation or test files");
+    error_at(head + "validation = v.csv\nsplit = 0.6,0.2,0.2\n", 8, 1, "both a split and validation or test files");
+    error_at("[problem g]\nmodel = one-neuron\ntarget = 1\n  split = 0.6,0.2,0.2\n", 4, 3, "splits generated data");
 }
 
 BOOST_AUTO_TEST_CASE(report_texts_are_escaped_for_html_and_markdown)

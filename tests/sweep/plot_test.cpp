@@ -6,6 +6,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <set>
+#include <string>
+#include <tuple>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -51,6 +54,44 @@ struct PathSetting {
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(figures)
+
+BOOST_AUTO_TEST_CASE(twenty_curves_get_twenty_distinct_styles_and_the_first_round_stays_solid)
+{
+    std::set<std::tuple<std::string, int, int>> styles;
+    for (std::size_t i = 0; i < 20; ++i) {
+        const LineStyle st = line_style(i);
+        BOOST_TEST(st.colour == line_colour(i));
+        styles.insert({st.colour, st.dash, st.point});
+    }
+    BOOST_TEST(styles.size() == 20u);
+    for (std::size_t i = 0; i < 50; ++i)
+        for (std::size_t j = 0; j < i; ++j) {
+            const LineStyle a = line_style(i), b = line_style(j);
+            BOOST_TEST((a.colour != b.colour || a.dash != b.dash || a.point != b.point), i << " and " << j);
+        }
+    BOOST_TEST(line_style(0).dash == 1);
+    BOOST_TEST(line_style(9).point == 7);
+    // The script gives each of 20 curves its own line type; the eleventh on is dashed and, in a
+    // figure of points, marked with another point type.
+    LineFigure f;
+    f.points = true;
+    for (int c = 0; c < 20; ++c)
+        f.curves.push_back({"o" + std::to_string(c), {1, 2}, {0.5, 1.0}, {}});
+    const std::string script = gnuplot_script(f, "x.png");
+    BOOST_TEST(has(script, "set linetype 1 linecolor rgb \"#0072b2\" linewidth 2\n"), script);
+    BOOST_TEST(has(script, "set linetype 11 linecolor rgb \"#0072b2\" linewidth 2 dashtype 2\n"), script);
+    BOOST_TEST(has(script, "set linetype cycle 20\n"), script);
+    BOOST_TEST(has(script, "$curve10 using 1:2 with linespoints pointtype 5 pointsize 1 linetype 11 title \"o10\""),
+               script);
+    BOOST_TEST(has(script, "$curve19 using 1:2 with linespoints pointtype 5 pointsize 1 linetype 20 title \"o19\""),
+               script);
+    // Up to ten curves the script is as before: ten solid line types, cycling.
+    f.curves.resize(3);
+    const std::string few = gnuplot_script(f, "x.png");
+    BOOST_TEST(has(few, "set linetype cycle 10\n"));
+    BOOST_TEST(!has(few, "dashtype"));
+    BOOST_TEST(has(few, "$curve2 using 1:2 with linespoints pointtype 7 pointsize 1 linetype 3 title"));
+}
 
 BOOST_AUTO_TEST_CASE(a_line_figure_may_fix_its_y_range_and_mark_its_points)
 {

@@ -79,6 +79,16 @@ std::string line_colour(std::size_t i)
     return kColours[i % std::size(kColours)];
 }
 
+LineStyle line_style(std::size_t i)
+{
+    // Each round of the colours takes the next dash type and point type (the first round: solid
+    // lines and filled circles); gnuplot's dash types 1-5 are solid, dashed, dotted, dash-dot and
+    // dash-dot-dot.
+    constexpr int kPoints[] = {7, 5, 9, 11, 13};
+    const std::size_t round = (i / std::size(kColours)) % std::size(kPoints);
+    return {line_colour(i), static_cast<int>(round) + 1, kPoints[round]};
+}
+
 double decades_spanned(const LineFigure& f)
 {
     double lo = INFINITY, hi = 0.0;
@@ -177,10 +187,16 @@ std::string gnuplot_script(const LineFigure& f, const std::string& default_outpu
     const std::string title = f.subtitle.empty() ? f.title : f.title + "\n" + f.subtitle;
     const int width = static_cast<int>(std::max<std::size_t>(900, title_width(title) + 200));
     std::string s = "# " + gnuplot_string(f.title) + "\n" + gnuplot_preamble(default_output, width, 600);
+    // One line type per curve (at least the colours): the first round of colours solid, later
+    // rounds dashed, so every curve has a style of its own.
     const std::size_t colours = std::size(kColours);
-    for (std::size_t i = 0; i < colours; ++i)
-        s += fmt::format("set linetype {} linecolor rgb \"{}\" linewidth 2\n", i + 1, kColours[i]);
-    s += fmt::format("set linetype cycle {}\n", colours);
+    const std::size_t types = std::max(colours, f.curves.size());
+    for (std::size_t i = 0; i < types; ++i) {
+        const LineStyle st = line_style(i);
+        s += fmt::format("set linetype {} linecolor rgb \"{}\" linewidth 2{}\n", i + 1, st.colour,
+                         st.dash == 1 ? std::string() : fmt::format(" dashtype {}", st.dash));
+    }
+    s += fmt::format("set linetype cycle {}\n", types);
     const bool smooth = f.smooth > 0.0;
     for (std::size_t c = 0; c < f.curves.size(); ++c) {
         const Curve& curve = f.curves[c];
@@ -202,12 +218,14 @@ std::string gnuplot_script(const LineFigure& f, const std::string& default_outpu
         s += "set logscale y\nset format y \"%g\"\n";
     if (std::isfinite(f.y_min) && std::isfinite(f.y_max))
         s += fmt::format("set yrange [{}:{}]\n", number(f.y_min), number(f.y_max));
-    const char* style = f.points ? "linespoints pointtype 7 pointsize 1" : "lines";
     std::string plot;
     const auto next = [&] { return plot.empty() ? "" : ", \\\n     "; };
     for (std::size_t c = 0; c < f.curves.size(); ++c) {
         const Curve& curve = f.curves[c];
-        const int lt = static_cast<int>(c % colours) + 1;
+        const int lt = static_cast<int>(c) + 1;
+        const LineStyle st = line_style(c);
+        const std::string style =
+            f.points ? fmt::format("linespoints pointtype {} pointsize 1", st.point) : std::string("lines");
         if (!curve.spread.empty())
             plot += fmt::format("{}$curve{} using 1:3:4 with filledcurves linetype {} fillstyle transparent solid "
                                 "0.18 noborder notitle",
@@ -216,7 +234,7 @@ std::string gnuplot_script(const LineFigure& f, const std::string& default_outpu
             // The raw curve faint behind its average: alpha 0xB0 of 0xFF transparent.
             plot += fmt::format("{}$curve{} using 1:2 with lines linetype {} linewidth 1 linecolor rgb \"#B0{}\" "
                                 "notitle",
-                                next(), c, lt, kColours[c % colours] + 1);
+                                next(), c, lt, st.colour.substr(1));
         plot += fmt::format("{}$curve{} using 1:{} with {} linetype {} title {}", next(), c, smooth ? 5 : 2, style, lt,
                             gnuplot_string(curve.title));
     }

@@ -91,6 +91,15 @@ std::string gnuplot_preamble(const std::string& default_output, int width, int h
 
 // The figures' line colours (colour-blind friendly), "#rrggbb", cycling.
 std::string line_colour(std::size_t i);
+// The style of a line figure's curve i: its colour (line_colour(i)), and a gnuplot dash type and
+// point type that change with each round of the colours, so the first 50 curves differ pairwise
+// (the first round: dash type 1, solid, and point type 7, a filled circle).
+struct LineStyle {
+    std::string colour;
+    int dash = 1;
+    int point = 7;
+};
+LineStyle line_style(std::size_t i);
 
 // The script of a figure; default_output is the image name the script renders to by default.
 std::string gnuplot_script(const LineFigure& figure, const std::string& default_output);
