@@ -462,7 +462,8 @@ BOOST_AUTO_TEST_CASE(a_split_problem_selects_on_its_validation_rows_and_reports_
 
 BOOST_AUTO_TEST_CASE(a_bad_split_in_a_problem_file_points_at_its_column)
 {
-    const std::string head = "[problem a]\nlayers = 2 4 2\nloss = cross-entropy\ndata = d.csv\nlabels = y\ntarget = 1\n";
+    const std::string head =
+        "[problem a]\nlayers = 2 4 2\nloss = cross-entropy\ndata = d.csv\nlabels = y\ntarget = 1\n";
     error_at(head + "split = 0.6,x,0.2\n", 7, 13, "'x' is not a fraction from 0 to 1");
     error_at(head + "split = 0.6, 1.5,0.2\n", 7, 14, "'1.5' is not a fraction");
     error_at(head + "split = 0.6,0.4\n", 7, 9, "has 2 fractions, not three");
