@@ -22,8 +22,11 @@ Dataset heldout_data(const BenchProblem& problem, Split split, std::uint64_t run
 {
     DataChoice data = problem.data;
     const std::string& file = split == Split::Validation ? problem.validation : problem.test;
-    if (data.source != "generated" && !file.empty())
-        data.source = file;
+    // A held-out file is bound beside the training file, as cgp-run's --validation and --test are,
+    // so a standardised problem scales it by the training rows' statistics, never by its own.
+    const bool held_out_file = data.source != "generated" && !file.empty();
+    if (held_out_file)
+        (split == Split::Validation ? data.validation : data.test) = file;
     // An experiment binds the data to the model exactly as training does; its seed decides the
     // generator's sample, so generated held-out data is a fresh sample apart from the training data's.
     RunSettings settings;
@@ -32,6 +35,8 @@ Dataset heldout_data(const BenchProblem& problem, Split split, std::uint64_t run
     settings.seed = mix64({run_seed, text_key(to_string(split))});
     apply_fit(problem, settings);
     const Experiment e(problem.model, data, plugin, plugin->defaults(), settings);
+    if (held_out_file)
+        return split == Split::Validation ? e.validation() : e.test();
     return e.dataset();
 }
 

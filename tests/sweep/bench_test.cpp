@@ -388,6 +388,47 @@ BOOST_AUTO_TEST_CASE(generated_held_out_data_is_a_fresh_sample_apart_from_the_tr
     BOOST_TEST(heldout_data(p, Split::Validation, 0, sgd).x == validation.x); // seeded
 }
 
+BOOST_AUTO_TEST_CASE(a_standardised_problem_scales_its_held_out_files_by_the_training_rows)
+{
+    // Training rows xa = 0..9 (mean 4.5); held-out rows xa = 100..104: scaled by the training rows'
+    // statistics they stay far above the training range, scaled by their own they would centre on 0.
+    const auto dir = std::filesystem::temp_directory_path() / "cgp-bench-standardised-held-out-test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    auto rows = [](int from, int to) {
+        std::string csv = "xa,xb,y\n";
+        for (int r = from; r < to; ++r)
+            csv += std::to_string(r) + "," + std::to_string(r % 3) + "," + std::to_string(r % 2) + "\n";
+        return csv;
+    };
+    write_text_file(dir / "train.csv", rows(0, 10));
+    write_text_file(dir / "validation.csv", rows(100, 105));
+    write_text_file(dir / "test.csv", rows(200, 205));
+    auto ps = parse_problem_text("[problem z]\nlayers = 2 1\ndata = train.csv\nlabels = y\nstandardize = yes\n"
+                                 "validation = validation.csv\ntest = test.csv\ntarget = 0.1\nsteps = 20\n",
+                                 "p.ini", dir);
+    BOOST_TEST_REQUIRE(ps.size() == 1u);
+    const BenchProblem& p = ps[0];
+    const auto sgd = plugin("sgd");
+    // The reference: cgp-run's --data train.csv --validation validation.csv --test test.csv --standardize.
+    DataChoice whole = p.data;
+    whole.validation = p.validation;
+    whole.test = p.test;
+    RunSettings s;
+    s.iterations = 1;
+    const Experiment reference(p.model, whole, sgd, sgd->defaults(), s);
+    const Dataset validation = heldout_data(p, Split::Validation, 3, sgd);
+    const Dataset test = heldout_data(p, Split::Test, 3, sgd);
+    BOOST_TEST_REQUIRE(validation.samples == 5u);
+    BOOST_TEST(validation.x == reference.validation().x);
+    BOOST_TEST(test.x == reference.test().x);
+    double mean = 0.0;
+    for (std::size_t r = 0; r < validation.samples; ++r)
+        mean += validation.x[r * 2] / static_cast<double>(validation.samples);
+    BOOST_TEST(mean > 10.0); // (102 - 4.5) / sd(0..9) is about 34
+    std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(a_split_problem_selects_on_its_validation_rows_and_reports_on_its_test_rows)
 {
     // 40 rows, each named by its xa (the row number): 30 of class a, 10 of class b.
