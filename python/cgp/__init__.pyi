@@ -106,6 +106,7 @@ def train(
     bias: Union[Literal["none", "per-node"], None] = None,
     output: Union[str, Sequence[str], None] = None,
     standardize: Union[bool, None] = None,
+    features: Union[str, Sequence[str], None] = None,
     dataset_size: Union[int, None] = None,
     iterations: Union[int, None] = None,
     batch_size: Union[int, None] = None,
