@@ -23,8 +23,8 @@ struct Settings {
     bool quick = false;
     std::string filter; // run only cases whose name contains this
     std::vector<std::filesystem::path> plugins;
-    std::vector<std::filesystem::path> optimizer_files; // --optimizer-file: .opt rows beside the plugins'
-    std::vector<SimdPath> paths;                        // graph kernel paths to compare (scalar first)
+    std::vector<std::string> optimizer_files; // --optimizer-file "FILE [PLUGIN [NAME=VALUE ...]]"
+    std::vector<SimdPath> paths;              // graph kernel paths to compare (scalar first)
 };
 
 // Whether a case named `name` is selected by --filter.

@@ -57,7 +57,9 @@ int run(int argc, char** argv)
         ("samples", cli::whole(&s.harness.samples)->default_value(9), "timed samples per case (the median is reported)")
         ("plugin-dir", po::value(&plugin_dirs)->composing(), "a folder to search for plugins")
         ("optimizer-file", po::value(&s.optimizer_files)->composing()->value_name("FILE"),
-         "an optimizer file (.opt) to time in the optimizer section beside the plugins (repeatable)");
+         "an optimizer file (.opt) to time in the optimizer section beside the plugins (repeatable); "
+         "\"FILE PLUGIN NAME=VALUE ...\" also times it against that plugin with those values (default: the "
+         "plugin of the algorithm the file claims)");
     // clang-format on
     po::variables_map vm;
     cli::parse_strict(argc, argv, d, "", vm);

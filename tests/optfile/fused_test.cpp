@@ -1,80 +1,40 @@
 // The shipped optimizer files compile to the built-in programs that step fused, in one pass, and a
 // fused step gives the blocked interpreter's bits (and the scalar path's) over lengths that are no
 // multiple of a block or of a SIMD register, in f32 and f64.
-#include <cgp/optfile/optfile.hpp>
-#include <cgp/optfile/program.hpp>
+#include "support.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-#include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 using namespace cgp;
-namespace fs = std::filesystem;
+using namespace cgp::optfile::testing;
 
 namespace {
 
-const fs::path kExamples = CGP_EXAMPLES_DIR;
-const fs::path kFiles = CGP_OPTFILE_TEST_FILES;
-
-optfile::CompiledFile compile_file(const fs::path& path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return optfile::compile(optfile::parse_optimizer_file(path.string(), text.str()));
-}
-
-template <class T>
-struct Arrays {
-    std::vector<T> p, g;
-    std::vector<std::vector<T>> state;
-};
-
-// `steps` steps of program over n elements from a fixed start, with a gradient that changes sign and
-// is sometimes exactly 0 (sign(0) is 0).
+// 20 steps of program over n elements from the fixed start.
 template <class T>
 Arrays<T> run(const optfile::CompiledFile& file, const optfile::Program& program, std::size_t n, bool scalar)
 {
-    Arrays<T> a;
-    a.p.resize(n);
-    a.g.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-        a.p[i] = static_cast<T>(std::sin(0.37 * static_cast<double>(i) + 1.0));
-    a.state.assign(program.state_count, std::vector<T>(n, T(0)));
-    std::vector<T*> s;
-    for (auto& v : a.state)
-        s.push_back(v.data());
-    std::vector<double> hp;
-    for (const cgp_hparam& h : file.hparams)
-        hp.push_back(h.default_value);
+    Arrays<T> a = start<T>(program, n);
+    std::vector<T*> s = a.state_pointers();
+    const std::vector<double> hp = defaults(file);
     for (std::uint64_t t = 1; t <= 20; ++t) {
-        for (std::size_t i = 0; i < n; ++i)
-            a.g[i] = i % 11 == 0 ? T(0) : a.p[i] - static_cast<T>(std::cos(0.11 * static_cast<double>(i + t)));
+        gradient(a, t);
         optfile::run_step(program, scalar, hp.data(), t, n, a.p.data(), a.g.data(), s.data());
     }
     return a;
 }
 
 template <class T>
-bool same_bits(const std::vector<T>& x, const std::vector<T>& y)
-{
-    return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(T)) == 0;
-}
-
-template <class T>
-void fused_matches_interpreter(const fs::path& path)
+void fused_matches_interpreter(const std::filesystem::path& path)
 {
     const optfile::CompiledFile file = compile_file(path);
     BOOST_REQUIRE(file.program.builtin >= 0);
     optfile::Program interpreted = file.program;
     interpreted.builtin = -1;
-    // 512 floats or 256 doubles per block, 4 to 16 lanes: 1581 and 100003 end inside a block and a register.
+    // Blocks of 64 elements, 4 to 16 lanes: 1581 and 100003 end inside a block and a register.
     for (const std::size_t n : {std::size_t{1}, std::size_t{15}, std::size_t{1581}, std::size_t{100003}}) {
         const Arrays<T> fused = run<T>(file, file.program, n, false);
         const Arrays<T> blocked = run<T>(file, interpreted, n, false);
@@ -102,6 +62,8 @@ BOOST_AUTO_TEST_CASE(each_shipped_file_compiles_to_its_own_built_in_program_and_
     for (int k = 0; k < 4; ++k)
         BOOST_TEST(compile_file(kExamples / kShipped[k]).program.builtin == k, kShipped[k]);
     BOOST_TEST(compile_file(kFiles / "twin.opt").program.builtin == -1);
+    for (const char* name : {"rmsprop.opt", "adagrad.opt", "amsgrad.opt", "adabelief.opt"})
+        BOOST_TEST(compile_file(kExamples / name).program.builtin == -1, name);
     // The same update with other names and defaults is the same program.
     const optfile::CompiledFile renamed = optfile::compile(optfile::parse_optimizer_file(
         "renamed.opt", "name renamed\nhparam rate = 0.5 in [0, 1)\nhparam a = 0.5 in [0, 1)\n"

@@ -1,7 +1,8 @@
 // Optimizer files step bit for bit like the plugins written with the same operations in the same
-// order: the shipped examples against cgp's adam, adamw and lion plugins, and twin files against test
-// plugins that use every function; on the SIMD path and the scalar one, in f32 and f64, over lengths
-// with several blocks and a tail.
+// order: the shipped examples against cgp's adam, adamw, lion, rmsprop and adagrad plugins (and adam
+// with amsgrad), adabelief.opt against AdaBelief written out, and twin files against test plugins
+// that use every function; on the SIMD path and the scalar one, in f32 and f64, over lengths with
+// several blocks and a tail.
 #include <cgp/host/plugin.hpp>
 #include <cgp/io/error.hpp>
 #include <cgp/optfile/descriptor.hpp>
@@ -126,9 +127,75 @@ void examples_match_plugins()
                        {{"lr", 0.003}, {"beta1", 0.8}, {"beta2", 0.95}, {"weight_decay", 0.1}});
 }
 
+// The files that are no built-in program: rmsprop, adagrad and AMSGrad against the plugins' options.
+template <class T>
+void general_examples_match_plugins()
+{
+    same_trajectory<T>(kExamples / "rmsprop.opt", kPlugins / "rmsprop.so",
+                       {{"lr", 0.01}, {"alpha", 0.9}, {"eps", 1e-6}});
+    same_trajectory<T>(kExamples / "adagrad.opt", kPlugins / "adagrad.so",
+                       {{"lr", 0.05}, {"lr_decay", 0.01}, {"weight_decay", 0.1}, {"eps", 1e-6}});
+    same_trajectory<T>(kExamples / "amsgrad.opt", kPlugins / "adam.so",
+                       {{"lr", 0.01}, {"beta1", 0.8}, {"beta2", 0.99}, {"eps", 1e-6}, {"amsgrad", 1.0}});
+}
+
+// AdaBelief as its authors' code computes it, written out in T with the per-step values in double.
+template <class T>
+Run<T> adabelief_reference(std::size_t n, int steps, double lr, double b1, double b2, double eps)
+{
+    Run<T> r;
+    const std::size_t padded = (n + 15) / 16 * 16;
+    r.p.assign(padded, T(0));
+    for (std::size_t i = 0; i < n; ++i)
+        r.p[i] = static_cast<T>(std::sin(0.37 * static_cast<double>(i) + 1.0));
+    r.state.assign(2, std::vector<T>(padded, T(0)));
+    for (int t = 1; t <= steps; ++t) {
+        const double bc1 = 1 - std::pow(b1, t), bc2 = 1 - std::pow(b2, t);
+        const T step = static_cast<T>(-lr / bc1), root_bc2 = static_cast<T>(std::sqrt(bc2));
+        for (std::size_t i = 0; i < n; ++i) {
+            const T g = r.p[i] - static_cast<T>(std::cos(0.11 * static_cast<double>(i))) +
+                        static_cast<T>(0.3 * std::sin(1.7 * static_cast<double>(i + static_cast<std::size_t>(t) * 31)));
+            T& m = r.state[0][i];
+            T& s = r.state[1][i];
+            m = m * static_cast<T>(b1) + static_cast<T>(1 - b1) * g;
+            s = s * static_cast<T>(b2) + static_cast<T>(1 - b2) * (g - m) * (g - m) + static_cast<T>(eps);
+            r.p[i] = r.p[i] + step * m / (std::sqrt(s) / root_bc2 + static_cast<T>(eps));
+        }
+    }
+    return r;
+}
+
+template <class T>
+void adabelief_matches_its_reference()
+{
+    const auto file = Plugin::load(kExamples / "adabelief.opt");
+    const std::vector<double> hp = hparams(*file, {{"lr", 0.01}, {"beta1", 0.8}, {"beta2", 0.99}, {"eps", 1e-12}});
+    for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{1037}})
+        for (const bool scalar : {false, true})
+            check_equal(trajectory<T>(*file, hp, n, 25, scalar), adabelief_reference<T>(n, 25, 0.01, 0.8, 0.99, 1e-12),
+                        "adabelief.opt, n = " + std::to_string(n) + (scalar ? ", scalar" : ", simd") +
+                            (sizeof(T) == 4 ? ", f32" : ", f64"));
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(optfile_trajectories)
+
+BOOST_AUTO_TEST_CASE(rmsprop_adagrad_and_amsgrad_files_step_bit_for_bit_like_the_plugins_options_in_f32)
+{
+    general_examples_match_plugins<float>();
+}
+
+BOOST_AUTO_TEST_CASE(rmsprop_adagrad_and_amsgrad_files_step_bit_for_bit_like_the_plugins_options_in_f64)
+{
+    general_examples_match_plugins<double>();
+}
+
+BOOST_AUTO_TEST_CASE(the_adabelief_file_steps_bit_for_bit_like_adabelief_written_out)
+{
+    adabelief_matches_its_reference<float>();
+    adabelief_matches_its_reference<double>();
+}
 
 BOOST_AUTO_TEST_CASE(the_examples_step_bit_for_bit_like_the_adam_adamw_and_lion_plugins_in_f32)
 {

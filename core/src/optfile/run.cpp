@@ -1,7 +1,8 @@
 // run_step(): one step of a compiled optimizer file: the per-step constants in double, then the
 // element-wise program on the widest SIMD path this CPU runs (or the scalar one): fused in one pass
-// for a built-in program, else over blocks of kBlockBytes per array; the scalar path takes the
-// elements past the last full SIMD register.
+// for a built-in program, else in one pass over blocks of kernels::kBlock elements; the elements
+// past the last full block run through the same instructions with a run-time length, and the scalar
+// path takes those past the last full SIMD register.
 #include "kernels/kernels.hpp"
 
 #include <cgp/host/cpu.hpp>
@@ -131,9 +132,27 @@ void run_block(const Program& prog, const kernels::PathKernels<T>* path, T* cons
     }
 }
 
+// The path named `name` ("scalar", "sse2", "avx2", "avx512f") where this CPU runs it, else nullptr.
 template <class T>
-void step(const Program& prog, bool scalar, const double* hp, std::uint64_t t, std::size_t count, T* p, const T* g,
-          T* const* state) noexcept
+const kernels::PathKernels<T>* path_named(std::string_view name) noexcept
+{
+    if (name == "scalar")
+        return Paths<T>::scalar();
+#if defined(__x86_64__)
+    const std::uint32_t isa = cpu_isa();
+    if (name == "sse2")
+        return Paths<T>::sse2();
+    if (name == "avx2" && (isa & (CGP_ISA_AVX2 | CGP_ISA_FMA3)) == (CGP_ISA_AVX2 | CGP_ISA_FMA3))
+        return Paths<T>::avx2();
+    if (name == "avx512f" && (isa & CGP_ISA_AVX512F) != 0)
+        return Paths<T>::avx512();
+#endif
+    return nullptr;
+}
+
+template <class T>
+void step(const Program& prog, const kernels::PathKernels<T>* path, const double* hp, std::uint64_t t,
+          std::size_t count, T* p, const T* g, T* const* state) noexcept
 {
     if (count == 0)
         return;
@@ -143,43 +162,40 @@ void step(const Program& prog, bool scalar, const double* hp, std::uint64_t t, s
     for (std::size_t k = 0; k < prog.constants.size(); ++k)
         consts[k] = static_cast<T>(values[prog.constants[k]]);
 
-    constexpr std::size_t block = kBlockBytes / sizeof(T);
-    alignas(64) T temps[kMaxTemps][block];
-    const kernels::PathKernels<T>* path = path_for<T>(scalar);
     T* regs[kMaxRegs] = {};
     regs[0] = p;
     regs[1] = const_cast<T*>(g); // read only: no instruction writes register 1
     for (std::size_t k = 0; k < prog.state_count; ++k)
         regs[2 + k] = state[k];
-    for (std::size_t j = 0; j < prog.temps; ++j)
-        regs[kFixedRegs + j] = temps[j];
 
-    // A built-in program runs fused, in one pass, like a compiled plugin; the elements past its last
-    // full register, and every other program, in blocks whose temporaries stay in L1.
-    std::size_t done = 0;
-    if (!scalar && prog.builtin >= 0) {
-        done = count - count % path->lanes;
-        if (done > 0)
-            path->fused[prog.builtin](regs, consts, done);
-    }
-    constexpr std::size_t line = 64 / sizeof(T);
-    for (std::size_t i = done; i < count; i += block) {
-        const std::size_t len = std::min(block, count - i);
-        // Fetch the next block while this one computes: the passes over a block leave the memory
-        // idle otherwise, and the hardware prefetcher sees no stream to follow between them.
-        for (std::size_t j = i + block; j < std::min(count, i + 2 * block); j += line) {
-            __builtin_prefetch(p + j, 1, 3);
-            __builtin_prefetch(g + j, 0, 3);
-            for (std::size_t k = 0; k < prog.state_count; ++k)
-                __builtin_prefetch(state[k] + j, 1, 3);
-        }
+    // A built-in program runs fused, in one pass, like a compiled plugin; every other program in
+    // blocks of kBlock elements, and the elements past the last full block (or register) through
+    // run_block().
+    const bool fused = prog.builtin >= 0 && path != Paths<T>::scalar();
+    const std::size_t done = count - count % (fused ? path->lanes : kernels::kBlock);
+    if (done > 0 && fused)
+        path->fused[prog.builtin](regs, consts, done);
+    else if (done > 0)
+        path->blocks(prog.code.data(), prog.code.size(), regs, 2 + prog.state_count, consts, done);
+    if (done < count) {
+        alignas(64) T temps[kMaxTemps][kernels::kBlock];
         T* r[kMaxRegs] = {};
         for (std::size_t k = 0; k < kFixedRegs; ++k)
-            r[k] = regs[k] != nullptr ? regs[k] + i : nullptr;
+            r[k] = regs[k] != nullptr ? regs[k] + done : nullptr;
         for (std::size_t j = 0; j < prog.temps; ++j)
             r[kFixedRegs + j] = temps[j];
-        run_block(prog, path, r, consts, len);
+        run_block(prog, path, r, consts, count - done);
     }
+}
+
+template <class T>
+bool step_on(std::string_view name, const Program& prog, const double* hp, std::uint64_t t, std::size_t count, T* p,
+             const T* g, T* const* state) noexcept
+{
+    const kernels::PathKernels<T>* path = path_named<T>(name);
+    if (path != nullptr)
+        step<T>(prog, path, hp, t, count, p, g, state);
+    return path != nullptr;
 }
 
 } // namespace
@@ -187,13 +203,25 @@ void step(const Program& prog, bool scalar, const double* hp, std::uint64_t t, s
 void run_step(const Program& program, bool scalar, const double* hp, std::uint64_t t, std::size_t count, float* p,
               const float* g, float* const* state) noexcept
 {
-    step<float>(program, scalar, hp, t, count, p, g, state);
+    step<float>(program, path_for<float>(scalar), hp, t, count, p, g, state);
 }
 
 void run_step(const Program& program, bool scalar, const double* hp, std::uint64_t t, std::size_t count, double* p,
               const double* g, double* const* state) noexcept
 {
-    step<double>(program, scalar, hp, t, count, p, g, state);
+    step<double>(program, path_for<double>(scalar), hp, t, count, p, g, state);
+}
+
+bool run_step_on(std::string_view path, const Program& program, const double* hp, std::uint64_t t, std::size_t count,
+                 float* p, const float* g, float* const* state) noexcept
+{
+    return step_on(path, program, hp, t, count, p, g, state);
+}
+
+bool run_step_on(std::string_view path, const Program& program, const double* hp, std::uint64_t t, std::size_t count,
+                 double* p, const double* g, double* const* state) noexcept
+{
+    return step_on(path, program, hp, t, count, p, g, state);
 }
 
 const char* step_path(bool scalar) noexcept

@@ -6,11 +6,13 @@
 //   - the per-step part: every subexpression that depends only on hyperparameters, t and numbers,
 //     evaluated once per step in double precision (ConstInstr), then rounded to the step's type;
 //   - the element-wise part: a small register program (ElemInstr) that the kernels
-//     (core/src/optfile/kernels/) run over L1-sized blocks of the flat arrays, one translation unit
-//     per ISA; the programs of the shipped files (Adam, AdamW, Lion) run fused, in one pass. Every operation is IEEE-exact (+ - * / sqrt, comparisons, min, max, abs, sign, select)
-//     or computed lane by lane with the C library (exp, log, tanh, pow), so every path gives bitwise
-//     the result of the scalar path, and of a plugin written with the same operations in the same
-//     order. x^n for a literal whole n in 0..8 is repeated multiplication ((x*x)*x ...); any other
+//     (core/src/optfile/kernels/, one translation unit per ISA) run in one pass over the flat arrays,
+//     in blocks of a few dozen elements whose slices and temporaries stay in L1, each instruction one
+//     loop over the block; the programs of the shipped Adam, AdamW and Lion files run fused, every
+//     value in a SIMD register. Every operation is IEEE-exact (+ - * / sqrt, comparisons, min, max,
+//     abs, sign, select) or computed lane by lane with the C library (exp, log, tanh, pow), so every
+//     path gives bitwise the result of the scalar path, and of a plugin written with the same
+//     operations in the same order. x^n for a literal whole n in 0..8 is repeated multiplication ((x*x)*x ...); any other
 //     exponent is pow.
 // A step allocates nothing: its values live in fixed arrays on the stack, sized by the limits below.
 #pragma once
@@ -21,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cgp::optfile {
@@ -30,7 +33,6 @@ inline constexpr std::size_t kMaxConstants = 256;   // of them, those the elemen
 inline constexpr std::size_t kMaxTemps = 16;        // element-wise temporaries live at once
 inline constexpr std::size_t kMaxStates = 16;       // state arrays (abi.h's bound)
 inline constexpr std::size_t kMaxElemInstrs = 4096;
-inline constexpr std::size_t kBlockBytes = 2048; // one block register: 512 floats, 256 doubles
 
 // ---- per-step part (double) ----
 enum class COp : std::uint8_t {
@@ -133,6 +135,13 @@ void run_step(const Program& program, bool scalar, const double* hp, std::uint64
               const float* g, float* const* state) noexcept;
 void run_step(const Program& program, bool scalar, const double* hp, std::uint64_t t, std::size_t count, double* p,
               const double* g, double* const* state) noexcept;
+
+// One step on the path named `path` ("scalar", "sse2", "avx2" or "avx512f"), whatever CGP_ISA_DISABLE
+// says; false, and nothing done, where this build or CPU lacks it. For tests of every path.
+bool run_step_on(std::string_view path, const Program& program, const double* hp, std::uint64_t t, std::size_t count,
+                 float* p, const float* g, float* const* state) noexcept;
+bool run_step_on(std::string_view path, const Program& program, const double* hp, std::uint64_t t, std::size_t count,
+                 double* p, const double* g, double* const* state) noexcept;
 
 // "avx512f", "avx2", "sse2" or "scalar": the path run_step takes here (CGP_ISA_DISABLE honoured).
 const char* step_path(bool scalar) noexcept;

@@ -14,6 +14,16 @@ namespace cgp::optfile::kernels {
 template <class T>
 using run_fn = void (*)(const ElemInstr* code, std::size_t n, T* const* r, const T* c, std::size_t len) noexcept;
 
+// Elements per block of the general route: each array's slice and each temporary of a block stay in
+// L1, and a block is short enough that memory streams while the previous one computes.
+inline constexpr std::size_t kBlock = 64;
+
+// Runs code[0 .. n) over elements [0, count) of arrays[0 .. fixed) (p, g, the states) in blocks of
+// kBlock, temporaries on the stack; count is a multiple of kBlock.
+template <class T>
+using blocks_fn = void (*)(const ElemInstr* code, std::size_t n, T* const* arrays, std::size_t fixed, const T* c,
+                           std::size_t count) noexcept;
+
 // Runs built-in program number k (builtin.hpp) over elements [0, len) of p = r[0], g = r[1] and the
 // states r[2 ..] in one pass (constants c); len is a multiple of lanes.
 template <class T>
@@ -24,6 +34,7 @@ struct PathKernels {
     const char* name;
     std::size_t lanes;
     run_fn<T> run;
+    blocks_fn<T> blocks;
     fused_fn<T> fused[kBuiltinCount];
 };
 
