@@ -65,6 +65,9 @@ void ProgressReporter::draw(const TrainStatus& s, bool force)
     const auto now = std::chrono::steady_clock::now();
     const double done = static_cast<double>(s.iteration - start_iteration_);
     rate_ = s.seconds > 0 ? done / s.seconds : 0.0;
+    // Throttled before any text is made: a record arrives far more often than a line is drawn.
+    if (!force && (tty_ ? now - last_draw_ < std::chrono::milliseconds(100) : s.iteration < next_line_))
+        return;
     const double fraction = s.total > 0 ? static_cast<double>(s.iteration) / static_cast<double>(s.total) : 1.0;
     std::string loss = record_loss_ >= 0 ? fmt::format("loss {:.4f}", record_loss_) : "loss -";
     if (s.evaluations > 0) // an optimizer with a closure (cgp.closure/1)
@@ -73,8 +76,6 @@ void ProgressReporter::draw(const TrainStatus& s, bool force)
         loss = fmt::format("epoch {}/{}  {}", s.iteration / epoch_length_,
                            (s.total + epoch_length_ - 1) / epoch_length_, loss);
     if (tty_) {
-        if (!force && now - last_draw_ < std::chrono::milliseconds(100))
-            return;
         last_draw_ = now;
         constexpr int width = 24;
         const double filled = fraction * width;
@@ -94,8 +95,6 @@ void ProgressReporter::draw(const TrainStatus& s, bool force)
         std::fflush(out_);
         return;
     }
-    if (!force && s.iteration < next_line_)
-        return;
     next_line_ = s.iteration + std::max<std::uint64_t>(1, s.total / 10);
     last_printed_ = s.iteration;
     fmt::print(out_, "{}iteration {}/{}  {}  {}  {:.2f} s\n", label_.empty() ? "" : label_ + ": ", s.iteration, s.total,
